@@ -1,0 +1,15 @@
+import type { InboundMessage, OutboundMessage } from '../messaging/messages.js';
+
+/** Called once per normalised inbound message; resolves when the message is safely handled. */
+export type InboundHandler = (message: InboundMessage) => Promise<void>;
+
+/**
+ * One messaging platform. Adapters only translate: no flow logic, no database, no feature rules.
+ * `start` must not resolve before the adapter can deliver inbound messages to `onMessage`.
+ */
+export interface ChannelAdapter {
+  readonly name: string;
+  start(onMessage: InboundHandler): Promise<void>;
+  stop(): Promise<void>;
+  send(chatId: string, message: OutboundMessage): Promise<void>;
+}

@@ -1,0 +1,34 @@
+import { z } from 'zod';
+
+/** Everything the bot reads from its environment, validated once at start-up. */
+const configSchema = z.object({
+  DATABASE_URL: z.string().url().optional(),
+  REDIS_URL: z.string().url().optional(),
+  /** Where embedded PostgreSQL keeps its data when DATABASE_URL is unset. */
+  KINBRIDGE_DATA_DIR: z.string().default('.kinbridge'),
+  TELEGRAM_BOT_TOKEN: z.string().min(1).optional(),
+  TELEGRAM_API_ROOT: z.string().url().optional(),
+  /** Set to receive Telegram updates by webhook instead of long polling. */
+  TELEGRAM_WEBHOOK_URL: z.string().url().optional(),
+  TELEGRAM_WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{1,256}$/).optional(),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  DEFAULT_LOCALE: z.string().default('zh-CN'),
+  DEFAULT_TIME_ZONE: z.string().default('Asia/Shanghai'),
+  INVITE_TTL_HOURS: z.coerce.number().positive().default(72),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid environment:\n  ${problems.join('\n  ')}`);
+  }
+  return parsed.data;
+}
