@@ -1,0 +1,260 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { autoRetry } from '@grammyjs/auto-retry';
+import { apiThrottler, type APIThrottlerOptions } from '@grammyjs/transformer-throttler';
+import { Bot, GrammyError, HttpError, InputFile, webhookCallback } from 'grammy';
+import type { MediaSource, OutboundMessage } from '../../messaging/messages.js';
+import type { ChannelAdapter, InboundHandler } from '../channel-adapter.js';
+import { TELEGRAM_CHANNEL, toInbound } from './to-inbound.js';
+import { planSends, type TelegramSend } from './to-telegram.js';
+
+/** The slice of a pino logger the adapter uses, so any pino instance (or a test double) fits. */
+export interface ChannelLogger {
+  debug(fields: object, message: string): void;
+  info(fields: object, message: string): void;
+  warn(fields: object, message: string): void;
+  error(fields: object, message: string): void;
+}
+
+export interface TelegramWebhookOptions {
+  /** Public HTTPS URL Telegram posts updates to (registered with setWebhook on start). */
+  readonly url: string;
+  /** Sent back by Telegram in X-Telegram-Bot-Api-Secret-Token; requests without it are refused. */
+  readonly secretToken: string;
+  /**
+   * Serve updates on an own HTTP server. Omit to mount on an existing server instead by routing
+   * POSTs to `channel.handleWebhookRequest(req, res)`.
+   */
+  readonly listen?: { readonly port: number; readonly host?: string };
+  /** Path the own server answers on; defaults to the path of `url` (set it when a proxy rewrites paths). */
+  readonly path?: string;
+}
+
+export interface TelegramChannelOptions {
+  readonly token: string;
+  /** Bot API server, e.g. a local Bot API server or the test fake; defaults to https://api.telegram.org. */
+  readonly apiRoot?: string;
+  /** Receive updates by webhook; long polling when absent. */
+  readonly webhook?: TelegramWebhookOptions;
+  readonly logger?: ChannelLogger;
+  /** Bottleneck settings for the throttler; the defaults follow Telegram's limits (one message a second per chat). */
+  readonly throttle?: APIThrottlerOptions;
+}
+
+/** Telegram refused or failed a send; `recipientUnreachable` means retrying will not help (blocked bot, gone chat). */
+export class TelegramSendError extends Error {
+  override readonly name = 'TelegramSendError';
+  constructor(
+    message: string,
+    readonly errorCode: number | undefined,
+    readonly recipientUnreachable: boolean,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+const consoleLogger: ChannelLogger = {
+  debug: () => {},
+  info: () => {},
+  warn: (fields, message) => console.warn(message, fields),
+  error: (fields, message) => console.error(message, fields),
+};
+
+/** How long a webhook request waits for the handler before answering 200 anyway, so Telegram does not redeliver. */
+const WEBHOOK_HANDLER_TIMEOUT_MS = 50_000;
+
+type WebhookRequestHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+
+export class TelegramChannel implements ChannelAdapter {
+  readonly name = TELEGRAM_CHANNEL;
+  private readonly bot: Bot;
+  private readonly logger: ChannelLogger;
+  private onMessage: InboundHandler | undefined;
+  private polling: Promise<void> | undefined;
+  private webhookHandler: WebhookRequestHandler | undefined;
+  private webhookServer: Server | undefined;
+
+  constructor(private readonly options: TelegramChannelOptions) {
+    this.logger = options.logger ?? consoleLogger;
+    const apiRoot = options.apiRoot?.replace(/\/+$/, ''); // grammY throws on a trailing slash
+    this.bot = new Bot(options.token, apiRoot ? { client: { apiRoot } } : {});
+    // Installed last = outermost: the per-chat throttler holds a chat's queue while auto-retry waits out a 429,
+    // so later messages to that chat cannot overtake the one being retried.
+    this.bot.api.config.use(
+      // Network errors are rethrown: auto-retry would otherwise retry them forever and `send` would never settle.
+      autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 120, rethrowHttpErrors: true }),
+      apiThrottler(options.throttle),
+    );
+    this.bot.use(async (ctx) => {
+      const update = ctx.update;
+      if (typeof update.callback_query?.id === 'string') {
+        // First, so the tapping person's spinner stops even if handling fails or the update is ignored.
+        await ctx.answerCallbackQuery().catch((err: unknown) => {
+          this.logger.warn({ err, updateId: update.update_id }, 'Could not answer Telegram callback query');
+        });
+      }
+      const result = toInbound(update);
+      if (result.kind === 'ignored') {
+        this.logger.debug({ updateId: update.update_id, reason: result.reason }, 'Ignored Telegram update');
+        return;
+      }
+      try {
+        await this.onMessage?.(result.message);
+      } catch (err) {
+        // One failing message must not stop delivery of the next ones.
+        this.logger.error({ err, updateId: update.update_id, chatId: result.message.chatId }, 'Inbound handler failed');
+      }
+    });
+    // Long polling stops on an error that escapes middleware unless one is installed here.
+    this.bot.catch((botError) => {
+      this.logger.error({ err: botError.error, updateId: botError.ctx.update.update_id }, 'Telegram update failed');
+    });
+  }
+
+  async start(onMessage: InboundHandler): Promise<void> {
+    if (this.polling || this.webhookHandler) throw new Error('TelegramChannel is already started');
+    this.onMessage = onMessage;
+    await this.bot.init(); // getMe: a wrong token fails here, at start-up
+    if (this.options.webhook) await this.startWebhook(this.options.webhook);
+    else await this.startPolling();
+    this.logger.info(
+      { bot: this.bot.botInfo.username, mode: this.options.webhook ? 'webhook' : 'polling' },
+      'Telegram channel started',
+    );
+  }
+
+  async stop(): Promise<void> {
+    if (this.polling) {
+      const polling = this.polling;
+      this.polling = undefined;
+      // bot.stop() also confirms the last update offset so handled updates are not fetched again.
+      await this.bot.stop().catch((err: unknown) => this.logger.warn({ err }, 'Stopping Telegram polling failed'));
+      await polling; // lets the update being handled finish
+    }
+    if (this.webhookServer) {
+      const server = this.webhookServer;
+      this.webhookServer = undefined;
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+    }
+    this.onMessage = undefined;
+  }
+
+  async send(chatId: string, message: OutboundMessage): Promise<void> {
+    const sends = planSends(message);
+    for (const [index, call] of sends.entries()) {
+      try {
+        await this.perform(chatId, call);
+      } catch (err) {
+        throw toSendError(err, `${call.method} ${index + 1}/${sends.length} to chat ${chatId}`);
+      }
+    }
+  }
+
+  /**
+   * Handles one webhook request (POST with a JSON update) for mounting on an existing HTTP server.
+   * A missing or wrong secret token gets 401 and the update is not processed.
+   */
+  async handleWebhookRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!this.webhookHandler) {
+      res.writeHead(503).end(); // not started (or stopped): Telegram retries later
+      return;
+    }
+    try {
+      await this.webhookHandler(req, res);
+    } catch (err) {
+      // Only body parsing can fail here: handler errors are caught in the middleware.
+      this.logger.warn({ err }, 'Bad Telegram webhook request');
+      if (!res.headersSent) res.writeHead(400).end();
+    }
+  }
+
+  /** Where the own webhook server listens (useful with port 0), if it runs. */
+  webhookAddress(): AddressInfo | undefined {
+    const address = this.webhookServer?.address();
+    return address && typeof address === 'object' ? address : undefined;
+  }
+
+  private startPolling(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      let running = false;
+      this.polling = this.bot
+        .start({
+          drop_pending_updates: false, // updates sent while the bot was down are still answered
+          onStart: () => {
+            running = true;
+            resolve();
+          },
+        })
+        .catch((err: unknown) => {
+          this.polling = undefined;
+          if (!running) reject(err);
+          // 401/409 (token revoked, another instance polling) end the loop; nothing here can recover from that.
+          else this.logger.error({ err }, 'Telegram long polling stopped');
+        });
+    });
+  }
+
+  private async startWebhook(webhook: TelegramWebhookOptions): Promise<void> {
+    this.webhookHandler ??= webhookCallback(this.bot, 'http', {
+      secretToken: webhook.secretToken,
+      onTimeout: 'return',
+      timeoutMilliseconds: WEBHOOK_HANDLER_TIMEOUT_MS,
+    });
+    if (webhook.listen) await this.listen(webhook, webhook.listen);
+    // Registered only once the endpoint answers, so Telegram's first delivery cannot hit a closed port.
+    await this.bot.api.setWebhook(webhook.url, { secret_token: webhook.secretToken, drop_pending_updates: false });
+  }
+
+  private async listen(webhook: TelegramWebhookOptions, listen: { port: number; host?: string }): Promise<void> {
+    const path = webhook.path ?? new URL(webhook.url).pathname;
+    const server = createServer((req, res) => {
+      const requestPath = new URL(req.url ?? '/', 'http://localhost').pathname;
+      if (requestPath !== path) res.writeHead(404).end();
+      else if (req.method !== 'POST') res.writeHead(405, { allow: 'POST' }).end();
+      else void this.handleWebhookRequest(req, res);
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(listen.port, listen.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    this.webhookServer = server;
+  }
+
+  private async perform(chatId: string, call: TelegramSend): Promise<void> {
+    const markup = call.replyMarkup ? { reply_markup: call.replyMarkup } : {};
+    switch (call.method) {
+      case 'sendMessage':
+        await this.bot.api.sendMessage(chatId, call.text, markup);
+        return;
+      case 'sendPhoto':
+        await this.bot.api.sendPhoto(chatId, toInputFile(call.media), { ...markup, caption: call.caption });
+        return;
+      case 'sendVoice':
+        await this.bot.api.sendVoice(chatId, toInputFile(call.media), { ...markup, caption: call.caption });
+        return;
+    }
+  }
+}
+
+function toInputFile(media: MediaSource): InputFile | string {
+  return media.kind === 'platform' ? media.fileId : new InputFile(media.data, media.fileName);
+}
+
+function toSendError(err: unknown, what: string): Error {
+  if (err instanceof GrammyError) {
+    // 403: the person blocked the bot or deleted their account; 400 "chat not found": no such chat for this bot.
+    const unreachable = err.error_code === 403 || /chat not found/i.test(err.description);
+    return new TelegramSendError(`${what} failed: ${err.description}`, err.error_code, unreachable, { cause: err });
+  }
+  if (err instanceof HttpError) {
+    return new TelegramSendError(`${what} failed: ${err.message}`, undefined, false, { cause: err });
+  }
+  return err instanceof Error ? err : new Error(String(err));
+}
