@@ -1,0 +1,130 @@
+import { spawn } from 'node:child_process';
+import { accessSync, constants } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { findFreePort } from './free-port.js';
+
+/**
+ * A throwaway Redis for machines without one: `redis-server` from the system, as our child, on a free
+ * port, keeping nothing on disk. Production sets REDIS_URL instead.
+ */
+
+export interface LocalRedis {
+  url: string;
+  stop(): Promise<void>;
+}
+
+export class RedisNotInstalledError extends Error {
+  override readonly name = 'RedisNotInstalledError';
+  constructor() {
+    super(
+      'redis-server is not installed. Install it with: sudo apt-get install -y redis-server\n' +
+        'Or set REDIS_URL to a Redis server you already run (e.g. REDIS_URL=redis://127.0.0.1:6379).',
+    );
+  }
+}
+
+export class LocalRedisError extends Error {
+  override readonly name = 'LocalRedisError';
+}
+
+const START_TIMEOUT_MS = 10_000;
+
+/**
+ * Runs redis-server under a tiny shell that holds our end of a stdin pipe: when this process dies
+ * for any reason, even SIGKILL, the pipe closes, `read` returns and the shell kills redis-server.
+ * Node has no "kill my child when I die" option, and exit handlers do not run on SIGKILL.
+ */
+const WATCHDOG_SCRIPT = [
+  'exec 3<&0', // keep the pipe: background jobs get /dev/null as stdin
+  '"$0" "$@" </dev/null 3<&- &',
+  'pid=$!',
+  '{ read -r _ <&3; kill "$pid" 2>/dev/null; } &',
+  'wait "$pid"',
+].join('\n');
+
+export async function startLocalRedis(): Promise<LocalRedis> {
+  const redisServer = findOnPath('redis-server');
+  if (!redisServer) throw new RedisNotInstalledError();
+
+  const port = await findFreePort();
+  const child = spawn(
+    '/bin/sh',
+    ['-c', WATCHDOG_SCRIPT, redisServer, '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    { stdio: ['pipe', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  const collect = (chunk: Buffer) => {
+    output = (output + chunk.toString('utf8')).slice(-4000);
+  };
+  child.stdout.on('data', collect);
+  child.stderr.on('data', collect);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // The watchdog's reader outlives a redis-server that quit by itself; closing the pipe ends it.
+  void exited.then(() => child.stdin.destroy());
+  // Nothing of ours should keep the event loop alive: the watchdog cleans up on exit anyway.
+  child.unref();
+  for (const stream of [child.stdin, child.stdout, child.stderr]) (stream as unknown as net.Socket).unref();
+
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.ref(); // unref'd above: without this the process could end before we see the exit
+      child.stdin.end();
+      await exited;
+    }
+  };
+
+  try {
+    await waitForPong(port, exited);
+  } catch (error) {
+    await stop();
+    throw new LocalRedisError(`redis-server did not start on port ${port}: ${(error as Error).message}\n${output}`, {
+      cause: error,
+    });
+  }
+  return { url: `redis://127.0.0.1:${port}`, stop };
+}
+
+function findOnPath(command: string): string | undefined {
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+    if (!dir) continue;
+    const candidate = path.join(dir, command);
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not in this directory
+    }
+  }
+  return undefined;
+}
+
+async function waitForPong(port: number, exited: Promise<void>): Promise<void> {
+  let hasExited = false;
+  void exited.then(() => (hasExited = true));
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (hasExited) throw new Error('it exited');
+    if (await answersPing(port)) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`no PONG within ${START_TIMEOUT_MS} ms`);
+}
+
+function answersPing(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: '127.0.0.1', port });
+    let reply = '';
+    const finish = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(1000, () => finish(false));
+    socket.once('error', () => finish(false));
+    socket.once('connect', () => socket.write('PING\r\n'));
+    socket.on('data', (chunk) => {
+      reply += chunk.toString('utf8');
+      if (reply.includes('\r\n')) finish(reply.startsWith('+PONG'));
+    });
+  });
+}
