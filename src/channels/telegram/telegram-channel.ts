@@ -71,6 +71,7 @@ export class TelegramChannel implements ChannelAdapter {
   private readonly bot: Bot;
   private readonly logger: ChannelLogger;
   private onMessage: InboundHandler | undefined;
+  private running = false;
   private polling: Promise<void> | undefined;
   private webhookHandler: WebhookRequestHandler | undefined;
   private webhookServer: Server | undefined;
@@ -113,11 +114,17 @@ export class TelegramChannel implements ChannelAdapter {
   }
 
   async start(onMessage: InboundHandler): Promise<void> {
-    if (this.polling || this.webhookHandler) throw new Error('TelegramChannel is already started');
+    if (this.running) throw new Error('TelegramChannel is already started');
+    this.running = true;
     this.onMessage = onMessage;
-    await this.bot.init(); // getMe: a wrong token fails here, at start-up
-    if (this.options.webhook) await this.startWebhook(this.options.webhook);
-    else await this.startPolling();
+    try {
+      await this.bot.init(); // getMe: a wrong token fails here, at start-up
+      if (this.options.webhook) await this.startWebhook(this.options.webhook);
+      else await this.startPolling();
+    } catch (err) {
+      await this.stop();
+      throw err;
+    }
     this.logger.info(
       { bot: this.bot.botInfo.username, mode: this.options.webhook ? 'webhook' : 'polling' },
       'Telegram channel started',
@@ -125,6 +132,7 @@ export class TelegramChannel implements ChannelAdapter {
   }
 
   async stop(): Promise<void> {
+    this.running = false;
     if (this.polling) {
       const polling = this.polling;
       this.polling = undefined;
@@ -159,7 +167,7 @@ export class TelegramChannel implements ChannelAdapter {
    * A missing or wrong secret token gets 401 and the update is not processed.
    */
   async handleWebhookRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (!this.webhookHandler) {
+    if (!this.running || !this.webhookHandler) {
       res.writeHead(503).end(); // not started (or stopped): Telegram retries later
       return;
     }
@@ -180,18 +188,18 @@ export class TelegramChannel implements ChannelAdapter {
 
   private startPolling(): Promise<void> {
     return new Promise((resolve, reject) => {
-      let running = false;
+      let pollingStarted = false;
       this.polling = this.bot
         .start({
           drop_pending_updates: false, // updates sent while the bot was down are still answered
           onStart: () => {
-            running = true;
+            pollingStarted = true;
             resolve();
           },
         })
         .catch((err: unknown) => {
           this.polling = undefined;
-          if (!running) reject(err);
+          if (!pollingStarted) reject(err);
           // 401/409 (token revoked, another instance polling) end the loop; nothing here can recover from that.
           else this.logger.error({ err }, 'Telegram long polling stopped');
         });
