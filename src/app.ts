@@ -1,0 +1,106 @@
+import { Redis } from 'ioredis';
+import type { ChannelAdapter } from './channels/channel-adapter.js';
+import { ChannelRouter } from './channels/channel-router.js';
+import { systemClock, type Clock } from './core/clock.js';
+import { createLogger, type Logger } from './core/logger.js';
+import { ActionRegistry } from './engine/action-registry.js';
+import { ConversationEngine } from './engine/conversation-engine.js';
+import { EngineQueue } from './engine/engine-queue.js';
+import { FlowCatalog } from './engine/flow-catalog.js';
+import { flowContext } from './engine/flow-context.js';
+import { loadFlowDirectory } from './engine/flow-loader.js';
+import { FlowRunner } from './engine/flow-runner.js';
+import { SessionStore } from './engine/session-store.js';
+import { Translator } from './engine/translator.js';
+import { ConsentService } from './features/consent/consents.js';
+import { featureActions } from './features/feature-actions.js';
+import type { FeatureServices } from './features/feature-services.js';
+import { FamilyService } from './features/families/families.js';
+import { RedisInviteGuessGuard, type GuessLimits } from './features/families/invite-guess-guard.js';
+import { InviteService } from './features/families/invites.js';
+import { PersonDirectory } from './features/people/person-directory.js';
+import { defaultFlowsDir, defaultLocalesDir } from './paths.js';
+import { createPrismaClient, type Database } from './storage/prisma.js';
+
+export interface KinbridgeOptions {
+  readonly databaseUrl: string;
+  readonly redisUrl: string;
+  readonly channels: readonly ChannelAdapter[];
+  readonly flowsDir?: string;
+  readonly localesDir?: string;
+  readonly clock?: Clock;
+  readonly logger?: Logger;
+  /** Namespaces every Redis key, so tests and several deployments can share one Redis. */
+  readonly redisPrefix?: string;
+  readonly inviteTtlHours?: number;
+  readonly guessLimits?: GuessLimits;
+  readonly defaultLocale?: string;
+  readonly defaultTimeZone?: string;
+  readonly inviteLink?: (code: string) => string | undefined;
+}
+
+/** The whole bot wired together: channels → engine → features → storage. */
+export interface Kinbridge {
+  readonly engine: ConversationEngine;
+  readonly services: FeatureServices;
+  readonly db: Database;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbridge> {
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? createLogger('info');
+  const prefix = options.redisPrefix ?? 'kinbridge';
+  const defaultLocale = options.defaultLocale ?? 'zh-CN';
+
+  const db = createPrismaClient(options.databaseUrl);
+  const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
+  const queue = new EngineQueue({ connection: { url: options.redisUrl, maxRetriesPerRequest: null }, prefix });
+  const translator = Translator.load(options.localesDir ?? defaultLocalesDir);
+  const invites = new InviteService(db, clock, new RedisInviteGuessGuard(redis, `${prefix}:`, options.guessLimits), options.inviteTtlHours ?? 72);
+  const services: FeatureServices = {
+    db,
+    clock,
+    events: queue,
+    invites,
+    families: new FamilyService(db, invites),
+    consents: new ConsentService(db, clock),
+    supportedLocales: translator.locales,
+    translate: (locale, key, vars) => translator.t(locale, key, vars),
+    inviteLink: (code) => options.inviteLink?.(code),
+  };
+  const actions = new ActionRegistry(featureActions, services);
+  const catalog = new FlowCatalog(await loadFlowDirectory(options.flowsDir ?? defaultFlowsDir, flowContext(translator, actions)), translator);
+  const people = new PersonDirectory(db, {
+    timeZone: options.defaultTimeZone ?? 'Asia/Shanghai',
+    locale: (hint) => translator.supportedLocale(hint, defaultLocale),
+  });
+  const engine = new ConversationEngine({
+    catalog,
+    runner: new FlowRunner(catalog, actions, translator, clock),
+    sessions: new SessionStore(db),
+    people,
+    timers: queue,
+    messenger: new ChannelRouter(options.channels),
+    translator,
+    logger,
+  });
+
+  return {
+    engine,
+    services,
+    db,
+    async start() {
+      queue.start((job) => engine.handleJob(job));
+      for (const channel of options.channels) await channel.start((message) => engine.handleInbound(message));
+      logger.info({ channels: options.channels.map((c) => c.name), flows: catalog.flows.length }, 'Kinbridge is running');
+    },
+    async stop() {
+      for (const channel of options.channels) await channel.stop();
+      await queue.close();
+      redis.disconnect();
+      await db.$disconnect();
+    },
+  };
+}

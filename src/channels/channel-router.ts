@@ -1,0 +1,22 @@
+import type { Address, OutboundMessage } from '../messaging/messages.js';
+import type { Messenger } from '../messaging/messenger.js';
+import type { ChannelAdapter } from './channel-adapter.js';
+
+export class UnknownChannelError extends Error {
+  override readonly name = 'UnknownChannelError';
+}
+
+/** Sends each message through the adapter named in its address, in order. */
+export class ChannelRouter implements Messenger {
+  private readonly adapters = new Map<string, ChannelAdapter>();
+
+  constructor(adapters: readonly ChannelAdapter[]) {
+    for (const adapter of adapters) this.adapters.set(adapter.name, adapter);
+  }
+
+  async deliver(address: Address, messages: readonly OutboundMessage[]): Promise<void> {
+    const adapter = this.adapters.get(address.channel);
+    if (!adapter) throw new UnknownChannelError(`No channel "${address.channel}" is running`);
+    for (const message of messages) await adapter.send(address.chatId, message);
+  }
+}

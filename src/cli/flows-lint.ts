@@ -1,0 +1,28 @@
+import path from 'node:path';
+import { ActionRegistry } from '../engine/action-registry.js';
+import { flowContext } from '../engine/flow-context.js';
+import { FlowLoadError, formatProblem, loadFlowDirectory, loadFlowFiles } from '../engine/flow-loader.js';
+import { Translator } from '../engine/translator.js';
+import { featureActions } from '../features/feature-actions.js';
+import { defaultFlowsDir, defaultLocalesDir } from '../paths.js';
+
+/**
+ * `npm run flows:lint [files…]`: checks flow files (all of flows/ by default) against the shipped locales and
+ * actions; prints `file:line: message` per problem and exits 1 on any.
+ */
+async function main(files: string[]): Promise<number> {
+  const translator = Translator.load(defaultLocalesDir);
+  // Linting needs only the actions' names and outcomes, never their services.
+  const context = flowContext(translator, new ActionRegistry(featureActions, undefined));
+  try {
+    const flows = files.length > 0 ? await loadFlowFiles(files.map((file) => path.resolve(file)), context) : await loadFlowDirectory(defaultFlowsDir, context);
+    console.log(`${flows.length} flow(s) OK`);
+    return 0;
+  } catch (error) {
+    if (!(error instanceof FlowLoadError)) throw error;
+    for (const problem of error.problems) console.log(formatProblem({ ...problem, file: path.relative(process.cwd(), problem.file) }));
+    return 1;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

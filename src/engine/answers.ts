@@ -1,0 +1,57 @@
+import { DateTime } from 'luxon';
+import type { Choice, InboundContent } from '../messaging/messages.js';
+import type { AskSpec } from './flow-definition.js';
+
+export type AnswerResult = { readonly ok: true; readonly value: unknown } | { readonly ok: false };
+
+/** The longest free-text answer kept when a question sets no `max_length`. */
+export const DEFAULT_MAX_TEXT_LENGTH = 500;
+
+/**
+ * Turns what a person sent into the value a question asked for, or refuses it.
+ * Full-width digits and letters (common on Chinese keyboards) are folded first, so "２" picks choice 2.
+ */
+export function parseAnswer(ask: AskSpec, choices: readonly Choice[], content: InboundContent): AnswerResult {
+  switch (ask.type) {
+    case 'choice':
+      return parseChoice(choices, content);
+    case 'photo':
+      return content.kind === 'photo' ? { ok: true, value: { ...content.media, caption: content.caption ?? null } } : { ok: false };
+    case 'voice':
+      return content.kind === 'voice' ? { ok: true, value: { ...content.media } } : { ok: false };
+    default: {
+      const text = content.kind === 'text' ? content.text.normalize('NFKC').trim() : '';
+      if (text === '') return { ok: false };
+      if (ask.type === 'number') return parseNumber(text, ask);
+      if (ask.type === 'date') return parseDate(text);
+      return text.length <= (ask.max_length ?? DEFAULT_MAX_TEXT_LENGTH) ? { ok: true, value: text } : { ok: false };
+    }
+  }
+}
+
+function parseChoice(choices: readonly Choice[], content: InboundContent): AnswerResult {
+  if (content.kind === 'choice') {
+    return choices.some((choice) => choice.id === content.choiceId) ? { ok: true, value: content.choiceId } : { ok: false };
+  }
+  if (content.kind !== 'text') return { ok: false };
+  const text = content.text.normalize('NFKC').trim().toLowerCase();
+  const byNumber = /^\d+$/.test(text) ? choices[Number(text) - 1] : undefined;
+  const match = byNumber ?? choices.find((choice) => choice.label.toLowerCase() === text || choice.id.toLowerCase() === text);
+  return match ? { ok: true, value: match.id } : { ok: false };
+}
+
+function parseNumber(text: string, ask: AskSpec): AnswerResult {
+  const value = Number(text.replace(',', '.'));
+  if (!Number.isFinite(value)) return { ok: false };
+  if (ask.min !== undefined && value < ask.min) return { ok: false };
+  if (ask.max !== undefined && value > ask.max) return { ok: false };
+  return { ok: true, value };
+}
+
+/** Accepts 2021-03-05, 2021/3/5, 2021.3.5 and 2021年3月5日; answers an ISO date. */
+function parseDate(text: string): AnswerResult {
+  const match = /^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$/.exec(text);
+  if (!match) return { ok: false };
+  const date = DateTime.fromObject({ year: Number(match[1]), month: Number(match[2]), day: Number(match[3]) }, { zone: 'utc' });
+  return date.isValid ? { ok: true, value: date.toISODate() } : { ok: false };
+}

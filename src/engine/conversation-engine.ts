@@ -1,0 +1,129 @@
+import type { Logger } from 'pino';
+import type { DomainEvent } from '../core/events.js';
+import type { PersonView } from '../core/flow-action.js';
+import type { PersonDirectory } from '../features/people/person-directory.js';
+import type { Address, InboundMessage, OutboundMessage } from '../messaging/messages.js';
+import type { Messenger } from '../messaging/messenger.js';
+import type { EngineJob, TimerScheduler } from './engine-queue.js';
+import type { FlowCatalog, TriggerMatch } from './flow-catalog.js';
+import type { FlowRunner, Turn } from './flow-runner.js';
+import { KeyedSerializer } from './keyed-serializer.js';
+import type { SessionStore } from './session-store.js';
+import type { Translator } from './translator.js';
+
+export interface EngineDependencies {
+  readonly catalog: FlowCatalog;
+  readonly runner: FlowRunner;
+  readonly sessions: SessionStore;
+  readonly people: PersonDirectory;
+  readonly timers: TimerScheduler;
+  readonly messenger: Messenger;
+  readonly translator: Translator;
+  readonly logger: Logger;
+}
+
+/** The command that brings an opted-out person back; every other message gets only a reminder of it. */
+const RETURN_COMMAND = 'start';
+
+/**
+ * Turns inbound messages, timers and events into flow steps for one person at a time.
+ * Each turn: load the person and session → run steps → save the session → schedule timers → deliver.
+ * Saving before delivering means a crash can at worst repeat nothing and lose no state.
+ */
+export class ConversationEngine {
+  private readonly serializer = new KeyedSerializer();
+
+  constructor(private readonly deps: EngineDependencies) {}
+
+  async handleInbound(message: InboundMessage): Promise<void> {
+    const person = await this.deps.people.resolveSender(message);
+    const address: Address = { channel: message.channel, chatId: message.chatId };
+    await this.serializer.run(person.id, () => this.turn(person, address, (turn) => this.respond(turn, message)));
+  }
+
+  async handleJob(job: EngineJob): Promise<void> {
+    if (job.kind === 'timer') await this.proactive(job.personId, (turn) => this.deps.runner.timerFired(turn, job.token).then(() => undefined));
+    else await this.startEventFlows(job.event);
+  }
+
+  private async startEventFlows(event: DomainEvent): Promise<void> {
+    const flows = this.deps.catalog.flowsForEvent(event.name);
+    for (const personId of event.personIds) {
+      for (const flow of flows) {
+        await this.proactive(personId, (turn) => this.deps.runner.start(turn, flow, { ...event.vars }, 'interrupt'));
+      }
+    }
+  }
+
+  private async respond(turn: Turn, message: InboundMessage): Promise<void> {
+    const { catalog, runner } = this.deps;
+    const text = message.content.kind === 'text' ? message.content.text.trim() : undefined;
+    const command = text === undefined ? undefined : parseCommand(text);
+    if (turn.person.optedOutAt && command?.name !== RETURN_COMMAND) {
+      turn.outbox.push(this.say(turn.person, 'common:opted_out'));
+      return;
+    }
+    const match: TriggerMatch | undefined = command ? catalog.matchCommand(command.name) : text ? catalog.matchKeyword(text) : undefined;
+    if (match) {
+      await runner.start(turn, match.flow, { args: command?.args ?? '' }, match.mode);
+      return;
+    }
+    if (command) {
+      turn.outbox.push(this.say(turn.person, 'common:unknown_command', { command: command.name }));
+      runner.repeatQuestion(turn);
+      return;
+    }
+    if (!(await runner.receive(turn, message.content))) {
+      turn.outbox.push(this.say(turn.person, message.content.kind === 'unsupported' ? 'common:unsupported' : 'common:unknown'));
+    }
+  }
+
+  /** A turn nobody asked for right now (a timer, an event): it goes to the person's latest app, unless they opted out. */
+  private async proactive(personId: string, step: (turn: Turn) => Promise<void>): Promise<void> {
+    await this.serializer.run(personId, async () => {
+      const person = await this.deps.people.find(personId);
+      if (!person) return;
+      await this.turn(person, undefined, step);
+    });
+  }
+
+  private async turn(person: PersonView, replyTo: Address | undefined, step: (turn: Turn) => Promise<void>): Promise<void> {
+    const { sessions, timers, logger } = this.deps;
+    const turn: Turn = { person, state: await sessions.load(person.id), outbox: [], timers: [], staleTokens: [] };
+    try {
+      await step(turn);
+    } catch (error) {
+      // The session stays as it was before this message: the person can simply try again.
+      logger.error({ err: error, personId: person.id }, 'flow step failed');
+      await this.deliver(turn.person, replyTo, [this.say(turn.person, 'common:error')]);
+      return;
+    }
+    if (turn.state) await sessions.save(turn.state);
+    else await sessions.delete(person.id);
+    await Promise.all(turn.timers.map((timer) => timers.scheduleTimer(person.id, timer.token, timer.dueAt)));
+    await Promise.all(turn.staleTokens.map((token) => timers.cancelTimer(token)));
+    await this.deliver(turn.person, replyTo, turn.outbox);
+  }
+
+  private async deliver(person: PersonView, replyTo: Address | undefined, messages: readonly OutboundMessage[]): Promise<void> {
+    if (messages.length === 0) return;
+    if (!replyTo && person.optedOutAt) return;
+    const address = replyTo ?? (await this.deps.people.addressOf(person.id));
+    if (!address) return;
+    try {
+      await this.deps.messenger.deliver(address, messages);
+    } catch (error) {
+      this.deps.logger.warn({ err: error, personId: person.id, channel: address.channel }, 'delivery failed');
+    }
+  }
+
+  private say(person: PersonView, key: string, vars: Record<string, unknown> = {}): OutboundMessage {
+    return { text: this.deps.translator.t(person.locale, key, { ...vars, person_name: person.displayName }) };
+  }
+}
+
+/** "/start 123" → { name: "start", args: "123" }; "/help@KinbridgeBot" → { name: "help" }. */
+export function parseCommand(text: string): { name: string; args: string } | undefined {
+  const match = /^\/([a-zA-Z0-9_]{1,32})(?:@\w+)?(?:\s+([\s\S]*))?$/.exec(text);
+  return match ? { name: match[1]!.toLowerCase(), args: (match[2] ?? '').trim() } : undefined;
+}

@@ -1,0 +1,72 @@
+import { Queue, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import type { DomainEvent, EventPublisher } from '../core/events.js';
+
+/** Everything the engine schedules for later: a wait or question timing out, an event to turn into flows. */
+export type EngineJob =
+  | { readonly kind: 'timer'; readonly personId: string; readonly token: string }
+  | { readonly kind: 'event'; readonly event: DomainEvent };
+
+export interface TimerScheduler {
+  scheduleTimer(personId: string, token: string, dueAt: Date): Promise<void>;
+  cancelTimer(token: string): Promise<void>;
+}
+
+export interface EngineQueueOptions {
+  readonly connection: ConnectionOptions;
+  /** Namespaces the Redis keys (tests give each file its own). */
+  readonly prefix?: string;
+  readonly concurrency?: number;
+}
+
+const QUEUE_NAME = 'kinbridge-engine';
+
+/**
+ * One BullMQ queue for the engine's own deferred work. Timer job ids are the session's wait token,
+ * so scheduling twice is harmless and a superseded timer can be found and removed.
+ */
+export class EngineQueue implements TimerScheduler, EventPublisher {
+  private readonly queue: Queue;
+  private worker: Worker | undefined;
+
+  constructor(private readonly options: EngineQueueOptions) {
+    this.queue = new Queue(QUEUE_NAME, {
+      connection: options.connection,
+      prefix: options.prefix,
+      defaultJobOptions: { removeOnComplete: true, removeOnFail: 1000, attempts: 5, backoff: { type: 'exponential', delay: 1000 } },
+    });
+  }
+
+  async scheduleTimer(personId: string, token: string, dueAt: Date): Promise<void> {
+    const job: EngineJob = { kind: 'timer', personId, token };
+    await this.queue.add('timer', job, { jobId: timerJobId(token), delay: Math.max(0, dueAt.getTime() - Date.now()) });
+  }
+
+  async cancelTimer(token: string): Promise<void> {
+    // A timer that already ran or is running is fine to miss: the session's token no longer matches it.
+    await this.queue.remove(timerJobId(token)).catch(() => 0);
+  }
+
+  async publish(event: DomainEvent): Promise<void> {
+    const job: EngineJob = { kind: 'event', event };
+    await this.queue.add('event', job);
+  }
+
+  /** Starts processing; a handler that throws is retried with backoff by BullMQ. */
+  start(handle: (job: EngineJob) => Promise<void>): void {
+    this.worker = new Worker(QUEUE_NAME, (job: Job<EngineJob>) => handle(job.data), {
+      connection: this.options.connection,
+      prefix: this.options.prefix,
+      concurrency: this.options.concurrency ?? 16,
+    });
+    this.worker.on('error', () => undefined);
+  }
+
+  async close(): Promise<void> {
+    await this.worker?.close();
+    await this.queue.close();
+  }
+}
+
+function timerJobId(token: string): string {
+  return `timer-${token}`;
+}

@@ -1,0 +1,59 @@
+import type { Flow, Trigger } from './flow-definition.js';
+import type { Translator } from './translator.js';
+
+export interface TriggerMatch {
+  readonly flow: Flow;
+  readonly mode: 'replace' | 'interrupt';
+}
+
+/** Flows by id, and what starts them: commands, per-locale keywords, events. */
+export class FlowCatalog {
+  private readonly byId = new Map<string, Flow>();
+  private readonly byCommand = new Map<string, TriggerMatch>();
+  private readonly byKeyword = new Map<string, TriggerMatch>();
+  private readonly byEvent = new Map<string, Flow[]>();
+
+  constructor(flows: readonly Flow[], translator: Translator) {
+    for (const flow of flows) {
+      this.byId.set(flow.id, flow);
+      for (const trigger of flow.triggers) this.index(flow, trigger, translator);
+    }
+  }
+
+  get(id: string): Flow | undefined {
+    return this.byId.get(id);
+  }
+
+  get flows(): readonly Flow[] {
+    return [...this.byId.values()];
+  }
+
+  matchCommand(command: string): TriggerMatch | undefined {
+    return this.byCommand.get(command);
+  }
+
+  /** A keyword matches the whole message, in any shipped language, ignoring case and width. */
+  matchKeyword(text: string): TriggerMatch | undefined {
+    return this.byKeyword.get(normaliseKeyword(text));
+  }
+
+  flowsForEvent(event: string): readonly Flow[] {
+    return this.byEvent.get(event) ?? [];
+  }
+
+  private index(flow: Flow, trigger: Trigger, translator: Translator): void {
+    if ('command' in trigger) this.byCommand.set(trigger.command, { flow, mode: trigger.mode });
+    if ('event' in trigger) this.byEvent.set(trigger.event, [...this.flowsForEvent(trigger.event), flow]);
+    if ('keyword' in trigger) {
+      for (const locale of translator.locales) {
+        for (const word of translator.t(locale, trigger.keyword).split('|')) {
+          if (word.trim() !== '') this.byKeyword.set(normaliseKeyword(word), { flow, mode: trigger.mode });
+        }
+      }
+    }
+  }
+}
+
+function normaliseKeyword(text: string): string {
+  return text.normalize('NFKC').trim().toLowerCase();
+}

@@ -1,0 +1,123 @@
+import { z } from 'zod';
+
+/**
+ * The shape of a flow file. Flows are data: structure here, words in `locales/<lng>/*.json`
+ * (every `text` is an i18next key), behaviour in named actions that features register.
+ */
+
+const stepId = z.string().regex(/^[a-z][a-z0-9_]*$/, 'step ids are lower_snake_case');
+const varName = z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'variable names are letters, digits and _');
+const textKey = z.string().regex(/^[a-z0-9-]+:[a-zA-Z0-9_.-]+$/, 'text keys look like "namespace:key"');
+/** `90s`, `15m`, `2h`, `3d`, `1w`. */
+const duration = z.string().regex(/^\d+(s|m|h|d|w)$/, 'durations look like 90s, 15m, 2h, 3d or 1w');
+const localTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'local times look like 19:30');
+
+const choiceSchema = z.strictObject({ id: z.string().min(1).max(64), text: textKey });
+
+const sendSchema = z.strictObject({
+  text: textKey.optional(),
+  choices: z.array(choiceSchema).min(1).optional(),
+  /** Paths relative to the flows directory. */
+  photo: z.string().optional(),
+  voice: z.string().optional(),
+});
+
+export const answerTypes = ['text', 'choice', 'number', 'date', 'photo', 'voice'] as const;
+
+const askSchema = z
+  .strictObject({
+    text: textKey,
+    type: z.enum(answerTypes),
+    into: varName,
+    choices: z.array(choiceSchema).min(1).optional(),
+    /** A variable holding `{id, label}` pairs an action computed; labels are shown as they are. */
+    choices_from: varName.optional(),
+    min: z.number().optional(),
+    max: z.number().optional(),
+    max_length: z.number().int().positive().optional(),
+    /** Said before the question again when an answer does not fit. */
+    retry: textKey.optional(),
+    timeout: z.strictObject({ after: duration, goto: stepId }).optional(),
+  })
+  .refine((ask) => ask.type !== 'choice' || ask.choices || ask.choices_from, {
+    message: 'a choice question needs choices or choices_from',
+  });
+
+const conditionSchema = z
+  .strictObject({
+    var: varName,
+    equals: z.union([z.string(), z.number(), z.boolean()]).optional(),
+    in: z.array(z.union([z.string(), z.number()])).optional(),
+    present: z.boolean().optional(),
+    gt: z.number().optional(),
+    lt: z.number().optional(),
+  })
+  .refine((c) => [c.equals, c.in, c.present, c.gt, c.lt].filter((x) => x !== undefined).length === 1, {
+    message: 'a condition tests exactly one of equals, in, present, gt, lt',
+  });
+
+const branchCaseSchema = z.strictObject({ if: conditionSchema.optional(), goto: stepId });
+
+const waitSchema = z
+  .strictObject({
+    for: duration.optional(),
+    /** The next occurrence of this time in the person's own time zone. */
+    until: localTime.optional(),
+    /** Where a message received during the wait goes; without it the wait ignores messages. */
+    on_message: stepId.optional(),
+    into: varName.optional(),
+  })
+  .refine((w) => (w.for === undefined) !== (w.until === undefined), { message: 'a wait has either for or until' });
+
+const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+
+const stepBase = { id: stepId, next: stepId.optional() };
+
+export const stepSchema = z.union([
+  z.strictObject({ ...stepBase, send: sendSchema }),
+  z.strictObject({ ...stepBase, ask: askSchema }),
+  z.strictObject({ ...stepBase, branch: z.array(branchCaseSchema).min(1) }),
+  z.strictObject({ ...stepBase, set: z.record(varName, scalar) }),
+  z.strictObject({
+    ...stepBase,
+    action: z.string().regex(/^[a-z]+\.[a-zA-Z]+$/, 'actions look like "families.redeemInvite"'),
+    args: z.record(z.string(), scalar).optional(),
+    routes: z.record(z.string(), stepId).optional(),
+  }),
+  z.strictObject({ ...stepBase, wait: waitSchema }),
+  z.strictObject({ id: stepId, goto: stepId }),
+  z.strictObject({ id: stepId, end: z.union([z.literal(true), z.strictObject({ text: textKey })]) }),
+]);
+
+export const triggerSchema = z.union([
+  z.strictObject({
+    command: z.string().regex(/^[a-z][a-z0-9_]{0,31}$/, 'commands are lowercase, like "help"'),
+    /** `interrupt` pauses the current flow and resumes it afterwards; `replace` ends it. */
+    mode: z.enum(['replace', 'interrupt']).default('replace'),
+  }),
+  z.strictObject({ keyword: textKey, mode: z.enum(['replace', 'interrupt']).default('replace') }),
+  z.strictObject({ event: z.string().regex(/^[a-z]+\.[a-z_]+$/, 'events look like "family.member_joined"') }),
+]);
+
+export const flowSchema = z.strictObject({
+  id: z.string().regex(/^[a-z][a-z0-9-]*$/, 'flow ids are lower-kebab-case'),
+  description: z.string().optional(),
+  triggers: z.array(triggerSchema).default([]),
+  steps: z.array(stepSchema).min(1),
+});
+
+export type FlowData = z.infer<typeof flowSchema>;
+export type Step = z.infer<typeof stepSchema>;
+export type Trigger = z.infer<typeof triggerSchema>;
+export type AskSpec = z.infer<typeof askSchema>;
+export type WaitSpec = z.infer<typeof waitSchema>;
+export type Condition = z.infer<typeof conditionSchema>;
+export type AnswerType = (typeof answerTypes)[number];
+
+/** A validated flow, ready to run. `version` is a hash of the file's content. */
+export interface Flow extends FlowData {
+  readonly version: string;
+  readonly file: string;
+  /** Step id → index, for jumps and fall-through. */
+  readonly stepIndex: ReadonlyMap<string, number>;
+}

@@ -1,0 +1,100 @@
+import type { Database } from '../../storage/prisma.js';
+import type { Role } from '../../storage/generated/enums.js';
+import type { InviteService, IssuedInvite } from './invites.js';
+
+export class NotCoordinatorError extends Error {
+  override readonly name = 'NotCoordinatorError';
+}
+
+export interface NewChild {
+  readonly name: string;
+  /** ISO date, e.g. 2021-05-03. */
+  readonly birthDate: string;
+  readonly kindergarten?: string | null;
+  readonly className?: string | null;
+}
+
+export interface NewFamily {
+  readonly name: string;
+  readonly cohortId: string;
+  readonly children: readonly NewChild[];
+}
+
+/** What one member may see of their own family. */
+export interface FamilySummary {
+  readonly id: string;
+  readonly name: string;
+  readonly children: readonly { name: string; birthDate: Date; kindergarten: string | null; className: string | null }[];
+  readonly members: readonly { displayName: string; role: Role }[];
+}
+
+/** The roles a new family hands out invites for. */
+export const FAMILY_INVITE_ROLES: readonly Role[] = ['parent', 'caregiver', 'teacher'];
+
+/**
+ * Families and their boundaries. Every read takes the asking person and returns only what their own
+ * membership allows: a family someone is not in is indistinguishable from one that does not exist.
+ */
+export class FamilyService {
+  constructor(
+    private readonly db: Database,
+    private readonly invites: InviteService,
+  ) {}
+
+  async cohortsCoordinatedBy(personId: string): Promise<{ id: string; name: string }[]> {
+    const rows = await this.db.cohortCoordinator.findMany({ where: { personId }, include: { cohort: true }, orderBy: { since: 'asc' } });
+    return rows.map((row) => ({ id: row.cohort.id, name: row.cohort.name }));
+  }
+
+  /** Creates a family in a cohort the coordinator runs, makes them its coordinator member, and issues invites. */
+  async create(coordinatorId: string, family: NewFamily): Promise<{ familyId: string; invites: IssuedInvite[] }> {
+    const coordinates = await this.db.cohortCoordinator.findUnique({
+      where: { cohortId_personId: { cohortId: family.cohortId, personId: coordinatorId } },
+    });
+    if (!coordinates) throw new NotCoordinatorError(`Person ${coordinatorId} does not coordinate cohort ${family.cohortId}`);
+    const created = await this.db.family.create({
+      data: {
+        name: family.name,
+        cohortId: family.cohortId,
+        members: { create: { personId: coordinatorId, role: 'coordinator' } },
+        children: {
+          create: family.children.map((child) => ({
+            name: child.name,
+            birthDate: new Date(`${child.birthDate}T00:00:00Z`),
+            kindergarten: child.kindergarten ?? null,
+            className: child.className ?? null,
+            cohortId: family.cohortId,
+          })),
+        },
+      },
+    });
+    const invites = await Promise.all(
+      FAMILY_INVITE_ROLES.map((role) => this.invites.issue({ role, familyId: created.id, createdById: coordinatorId })),
+    );
+    return { familyId: created.id, invites };
+  }
+
+  /** The families a person belongs to, or, given an id, that one family only if they belong to it. */
+  async summariesFor(personId: string, familyId?: string): Promise<FamilySummary[]> {
+    const families = await this.db.family.findMany({
+      where: { ...(familyId ? { id: familyId } : {}), members: { some: { personId } } },
+      include: {
+        children: { orderBy: { birthDate: 'asc' } },
+        members: { include: { person: { select: { displayName: true } } }, orderBy: { joinedAt: 'asc' } },
+      },
+      orderBy: { createdAt: 'asc' },
+    });
+    return families.map((family) => ({
+      id: family.id,
+      name: family.name,
+      children: family.children.map(({ name, birthDate, kindergarten, className }) => ({ name, birthDate, kindergarten, className })),
+      members: family.members.map((member) => ({ displayName: member.person.displayName, role: member.role })),
+    }));
+  }
+
+  /** Everyone else in the family, to tell them about a newcomer. */
+  async otherMemberIds(familyId: string, exceptPersonId: string): Promise<string[]> {
+    const members = await this.db.familyMember.findMany({ where: { familyId, personId: { not: exceptPersonId } }, select: { personId: true } });
+    return members.map((member) => member.personId);
+  }
+}

@@ -1,0 +1,93 @@
+import { DateTime } from 'luxon';
+import { defineAction, type PersonView } from '../../core/flow-action.js';
+import type { FeatureServices } from '../feature-services.js';
+import type { FamilySummary } from './families.js';
+import { formatInviteCode } from './invite-code.js';
+
+/** Joining with a code, creating families, and seeing one's own family. */
+export const familyActions = [
+  defineAction<FeatureServices>({
+    name: 'families.redeemInvite',
+    outcomes: ['joined', 'joined_coordinator', 'already_member', 'invalid', 'expired', 'used', 'rate_limited'],
+    async run({ invites, families, events, translate }, { person, args }) {
+      const result = await invites.redeem(person.id, String(args.code ?? ''));
+      switch (result.outcome) {
+        case 'joined': {
+          const others = await families.otherMemberIds(result.familyId, person.id);
+          if (others.length > 0) {
+            await events.publish({ name: 'family.member_joined', personIds: others, vars: { joiner_name: person.displayName, joiner_role: result.role } });
+          }
+          return { outcome: 'joined', vars: { family_name: result.familyName, role: result.role, role_label: translate(person.locale, `families:role.${result.role}`) } };
+        }
+        case 'joined_coordinator':
+          return { outcome: result.outcome, vars: { cohort_name: result.cohortName } };
+        case 'already_member':
+          return { outcome: result.outcome, vars: { family_name: result.familyName } };
+        case 'rate_limited':
+          return { outcome: result.outcome, vars: { retry_minutes: result.retryAfterMinutes } };
+        default:
+          return { outcome: result.outcome };
+      }
+    },
+  }),
+  defineAction<FeatureServices>({
+    name: 'families.coordinatorCohorts',
+    outcomes: ['one', 'several', 'none'],
+    async run({ families }, { person }) {
+      const cohorts = await families.cohortsCoordinatedBy(person.id);
+      if (cohorts.length === 0) return { outcome: 'none' };
+      if (cohorts.length === 1) return { outcome: 'one', vars: { cohort_id: cohorts[0]!.id, cohort_name: cohorts[0]!.name } };
+      return { outcome: 'several', vars: { cohort_choices: cohorts.map((c) => ({ id: c.id, label: c.name })) } };
+    },
+  }),
+  defineAction<FeatureServices>({
+    name: 'families.create',
+    outcomes: ['created', 'denied'],
+    async run({ families, inviteLink, translate }, { person, args }) {
+      const cohortId = String(args.cohort_id ?? '');
+      const cohorts = await families.cohortsCoordinatedBy(person.id);
+      if (!cohorts.some((cohort) => cohort.id === cohortId)) return { outcome: 'denied' };
+      const { invites } = await families.create(person.id, {
+        name: String(args.family_name),
+        cohortId,
+        children: [{ name: String(args.child_name), birthDate: String(args.birth_date), className: optionalText(args.class_name) }],
+      });
+      const lines = invites.map((invite) => {
+        const link = inviteLink(invite.code);
+        const role = translate(person.locale, `families:role.${invite.role}`);
+        return `${role}: ${formatInviteCode(invite.code)}${link ? `\n${link}` : ''}`;
+      });
+      return { outcome: 'created', vars: { invite_list: lines.join('\n\n'), expires_at: formatLocal(invites[0]!.expiresAt, person) } };
+    },
+  }),
+  defineAction<FeatureServices>({
+    name: 'families.describeMine',
+    outcomes: ['ok', 'none'],
+    async run({ families, translate }, { person, args }) {
+      // An id the person typed narrows the answer to that family only if they are in it.
+      const familyId = typeof args.family_id === 'string' && isUuid(args.family_id) ? args.family_id : undefined;
+      const summaries = await families.summariesFor(person.id, familyId);
+      if (summaries.length === 0) return { outcome: 'none' };
+      return { vars: { family_summary: summaries.map((s) => describe(s, person, translate)).join('\n\n') } };
+    },
+  }),
+];
+
+function describe(family: FamilySummary, person: PersonView, translate: FeatureServices['translate']): string {
+  const children = family.children.map((child) => `${child.name} (${child.birthDate.toISOString().slice(0, 10)})`).join(', ');
+  const members = family.members.map((m) => `${m.displayName} · ${translate(person.locale, `families:role.${m.role}`)}`).join('\n');
+  return translate(person.locale, 'families:summary', { family_name: family.name, children, members });
+}
+
+function optionalText(value: unknown): string | null {
+  const text = typeof value === 'string' ? value.trim() : '';
+  return text === '' || text === '-' ? null : text;
+}
+
+function formatLocal(instant: Date, person: PersonView): string {
+  return DateTime.fromJSDate(instant, { zone: person.timeZone }).setLocale(person.locale).toLocaleString(DateTime.DATETIME_MED);
+}
+
+function isUuid(text: string): boolean {
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(text);
+}

@@ -1,0 +1,6 @@
+import { consentActions } from './consent/consent-actions.js';
+import { familyActions } from './families/family-actions.js';
+import { peopleActions } from './people/people-actions.js';
+
+/** Every action flows may call. A new feature adds its list here. */
+export const featureActions = [...peopleActions, ...familyActions, ...consentActions];

@@ -1,0 +1,21 @@
+import type { Clock } from '../core/clock.js';
+import type { EventPublisher } from '../core/events.js';
+import type { Database } from '../storage/prisma.js';
+import type { ConsentService } from './consent/consents.js';
+import type { FamilyService } from './families/families.js';
+import type { InviteService } from './families/invites.js';
+
+/** What feature actions may use; assembled once at the composition root. */
+export interface FeatureServices {
+  readonly db: Database;
+  readonly clock: Clock;
+  readonly events: EventPublisher;
+  readonly invites: InviteService;
+  readonly families: FamilyService;
+  readonly consents: ConsentService;
+  readonly supportedLocales: readonly string[];
+  /** Words for values an action formats itself (role names in a family summary). */
+  translate(locale: string, key: string, vars?: Record<string, unknown>): string;
+  /** A link that opens the bot with the code filled in (Telegram deep link), when a channel offers one. */
+  inviteLink(code: string): string | undefined;
+}

@@ -1,0 +1,67 @@
+import type { PersonView } from '../../core/flow-action.js';
+import type { Address, InboundMessage } from '../../messaging/messages.js';
+import type { Database } from '../../storage/prisma.js';
+
+const PERSON_VIEW = { id: true, displayName: true, locale: true, timeZone: true, optedOutAt: true } as const;
+/** lastSeenAt only steers which app proactive messages use, so minute-level freshness is plenty. */
+const LAST_SEEN_RESOLUTION_MS = 10 * 60_000;
+
+export interface NewPersonDefaults {
+  readonly timeZone: string;
+  /** Picks the shipped locale closest to the platform's language hint. */
+  locale(hint: string | undefined): string;
+}
+
+/** Who is writing: a platform identity maps to one person, created on first contact. */
+export class PersonDirectory {
+  constructor(
+    private readonly db: Database,
+    private readonly defaults: NewPersonDefaults,
+  ) {}
+
+  async resolveSender(message: InboundMessage): Promise<PersonView> {
+    const key = { channel_externalId: { channel: message.channel, externalId: message.externalId } };
+    const known = await this.db.channelIdentity.findUnique({ where: key, select: { id: true, lastSeenAt: true, person: { select: PERSON_VIEW } } });
+    if (known) {
+      if (Date.now() - known.lastSeenAt.getTime() > LAST_SEEN_RESOLUTION_MS) {
+        await this.db.channelIdentity.update({ where: { id: known.id }, data: { lastSeenAt: new Date() } });
+      }
+      return known.person;
+    }
+    return this.createFromFirstContact(message, key);
+  }
+
+  async find(personId: string): Promise<PersonView | null> {
+    return this.db.person.findUnique({ where: { id: personId }, select: PERSON_VIEW });
+  }
+
+  /** The app a person used most recently is where proactive messages go. */
+  async addressOf(personId: string): Promise<Address | null> {
+    const identity = await this.db.channelIdentity.findFirst({ where: { personId }, orderBy: { lastSeenAt: 'desc' } });
+    return identity ? { channel: identity.channel, chatId: identity.externalId } : null;
+  }
+
+  private async createFromFirstContact(
+    message: InboundMessage,
+    key: { channel_externalId: { channel: string; externalId: string } },
+  ): Promise<PersonView> {
+    // Two first messages can race; the unique (channel, externalId) makes the loser read the winner's row.
+    const identity = await this.db.channelIdentity.upsert({
+      where: key,
+      update: {},
+      create: {
+        channel: message.channel,
+        externalId: message.externalId,
+        person: {
+          create: {
+            displayName: message.displayName.slice(0, 100) || '—',
+            locale: this.defaults.locale(message.languageCode),
+            timeZone: this.defaults.timeZone,
+          },
+        },
+      },
+      select: { person: { select: PERSON_VIEW } },
+    });
+    return identity.person;
+  }
+}

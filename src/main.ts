@@ -1,0 +1,75 @@
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { createKinbridge } from './app.js';
+import type { ChannelAdapter } from './channels/channel-adapter.js';
+import { ConsoleChannel } from './channels/console/console-channel.js';
+import { TelegramChannel } from './channels/telegram/telegram-channel.js';
+import { loadConfig, type Config } from './config.js';
+import { createLogger, type Logger } from './core/logger.js';
+import { startLocalServices } from './infra/local-services.js';
+import { projectRoot } from './paths.js';
+import { applyMigrations } from './storage/migrate.js';
+
+/**
+ * `npm start`: PostgreSQL and Redis from DATABASE_URL/REDIS_URL, or embedded ones when unset; migrations;
+ * then the bot on Telegram when TELEGRAM_BOT_TOKEN is set, and the console simulator otherwise (or with --channel console).
+ */
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { channel: { type: 'string', multiple: true } } });
+  const config = loadConfig();
+  const wanted = values.channel ?? (config.TELEGRAM_BOT_TOKEN ? ['telegram'] : ['console']);
+  // The console owns stdout for the conversation, so logs go to stderr and only warnings by default.
+  const logger = createLogger(wanted.includes('console') && !process.env.LOG_LEVEL ? 'warn' : config.LOG_LEVEL, process.stderr as never);
+
+  const services = await startLocalServices({
+    databaseUrl: config.DATABASE_URL,
+    redisUrl: config.REDIS_URL,
+    dataDir: path.resolve(projectRoot, config.KINBRIDGE_DATA_DIR),
+    logger: { info: (message) => logger.info(message) },
+  });
+  const { applied } = await applyMigrations({ databaseUrl: services.databaseUrl });
+  if (applied.length > 0) logger.info({ applied }, 'migrations applied');
+
+  const channels = wanted.map((name) => createChannel(name, config, logger));
+  const telegram = channels.find((channel): channel is TelegramChannel => channel instanceof TelegramChannel);
+  const app = await createKinbridge({
+    databaseUrl: services.databaseUrl,
+    redisUrl: services.redisUrl,
+    channels,
+    logger,
+    inviteTtlHours: config.INVITE_TTL_HOURS,
+    defaultLocale: config.DEFAULT_LOCALE,
+    defaultTimeZone: config.DEFAULT_TIME_ZONE,
+    inviteLink: (code) => (telegram ? telegram.deepLink(code) : undefined),
+  });
+  await app.start();
+
+  const shutdown = async (): Promise<void> => {
+    await app.stop();
+    await services.stop();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown());
+  process.once('SIGTERM', () => void shutdown());
+}
+
+function createChannel(name: string, config: Config, logger: Logger): ChannelAdapter {
+  if (name === 'console') return new ConsoleChannel({ input: process.stdin, output: process.stdout, personas: ['me'] });
+  if (name === 'telegram') {
+    if (!config.TELEGRAM_BOT_TOKEN) throw new Error('The telegram channel needs TELEGRAM_BOT_TOKEN');
+    return new TelegramChannel({
+      token: config.TELEGRAM_BOT_TOKEN,
+      ...(config.TELEGRAM_API_ROOT ? { apiRoot: config.TELEGRAM_API_ROOT } : {}),
+      ...(config.TELEGRAM_WEBHOOK_URL && config.TELEGRAM_WEBHOOK_SECRET
+        ? { webhook: { url: config.TELEGRAM_WEBHOOK_URL, secretToken: config.TELEGRAM_WEBHOOK_SECRET, listen: { port: config.PORT } } }
+        : {}),
+      logger,
+    });
+  }
+  throw new Error(`Unknown channel "${name}" (known: console, telegram)`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

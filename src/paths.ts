@@ -1,0 +1,7 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The repository root, wherever the process was started from. */
+export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const defaultFlowsDir = path.join(projectRoot, 'flows');
+export const defaultLocalesDir = path.join(projectRoot, 'locales');
