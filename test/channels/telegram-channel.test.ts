@@ -242,6 +242,16 @@ describe('TelegramChannel start-up', () => {
     await telegram.close();
   });
 
+  it('fails start when the Bot API cannot be reached instead of waiting forever', async () => {
+    const telegram = await FakeTelegram.start();
+    const apiRoot = telegram.apiRoot;
+    await telegram.close(); // nothing listens there any more
+    const channel = new TelegramChannel({ token: telegram.token, apiRoot, logger: recordingLogger([]), startTimeoutSeconds: 0.5 });
+    const started = Date.now();
+    await expect(channel.start(async () => {})).rejects.toThrow(/did not answer within 0.5 s/);
+    expect(Date.now() - started).toBeLessThan(3000);
+  });
+
   it('accepts throttler settings, e.g. no per-chat spacing for fast whole-bot tests', async () => {
     const telegram = await FakeTelegram.start();
     const channel = new TelegramChannel({

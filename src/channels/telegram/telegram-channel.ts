@@ -39,6 +39,8 @@ export interface TelegramChannelOptions {
   readonly logger?: ChannelLogger;
   /** Bottleneck settings for the throttler; the defaults follow Telegram's limits (one message a second per chat). */
   readonly throttle?: APIThrottlerOptions;
+  /** How long `start` waits for Telegram to answer getMe before failing (default 60). */
+  readonly startTimeoutSeconds?: number;
 }
 
 /** Telegram refused or failed a send; `recipientUnreachable` means retrying will not help (blocked bot, gone chat). */
@@ -118,7 +120,7 @@ export class TelegramChannel implements ChannelAdapter {
     this.running = true;
     this.onMessage = onMessage;
     try {
-      await this.bot.init(); // getMe: a wrong token fails here, at start-up
+      await this.init();
       if (this.options.webhook) await this.startWebhook(this.options.webhook);
       else await this.startPolling();
     } catch (err) {
@@ -184,6 +186,22 @@ export class TelegramChannel implements ChannelAdapter {
   webhookAddress(): AddressInfo | undefined {
     const address = this.webhookServer?.address();
     return address && typeof address === 'object' ? address : undefined;
+  }
+
+  /** getMe: a wrong token fails here, at start-up. */
+  private async init(): Promise<void> {
+    const seconds = this.options.startTimeoutSeconds ?? 60;
+    const signal = AbortSignal.timeout(seconds * 1000);
+    try {
+      // grammY retries getMe on network errors forever; the signal turns an unreachable Telegram into a failed start.
+      // grammY types signals with the abort-controller shim; Node's own AbortSignal works the same at runtime.
+      await this.bot.init(signal as unknown as Parameters<Bot['init']>[0]);
+    } catch (err) {
+      if (!signal.aborted) throw err;
+      throw new Error(`Telegram Bot API at ${this.options.apiRoot ?? 'https://api.telegram.org'} did not answer within ${seconds} s`, {
+        cause: err,
+      });
+    }
   }
 
   private startPolling(): Promise<void> {
