@@ -1,0 +1,96 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type SeededFamily, type TestApp } from '../support/test-app.js';
+
+describe('onboarding through the real engine, PostgreSQL and Redis', () => {
+  let t: TestApp;
+  let family: SeededFamily;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    family = await t.seedFamily();
+  });
+  afterAll(() => t.close());
+
+  it('takes a father from an invite code to language, city, quiet hours and consent', async () => {
+    const { channel } = t;
+    expect(await channel.say('papa', `/start ${family.codes.parent}`)).toEqual([
+      'Welcome to the family "Wang family" as parent!',
+      'Which language should I use?',
+    ]);
+    expect(channel.lastTo('papa')?.choices?.map((c) => c.id)).toEqual(['zh-CN', 'en']);
+    expect(await channel.tap('papa', 'en')).toEqual([
+      'Which city do you live in now? (For example: Shanghai, Milan, Hechi.) I use it to send messages at good times for you.',
+    ]);
+    expect(await channel.say('papa', 'Atlantis')).toEqual([
+      "I don't know that city yet. Please write the name of a big city nearby, in English or Chinese.",
+      expect.stringContaining('Which city'),
+    ]);
+    expect((await channel.say('papa', 'Milan'))[0]).toBe('Thanks! Milan – your time zone is Europe/Rome.');
+    expect(await channel.say('papa', '1')).toEqual(['Quiet hours set: 22:00–07:00.', expect.stringContaining('May photos')]);
+    expect(await channel.tap('papa', 'yes')).toEqual([
+      'Thank you. Photos will be shared with your family members only.',
+      'All set! Send /help at any time to see what I can do.',
+    ]);
+
+    const person = await t.database.prisma.person.findFirstOrThrow({ where: { identities: { some: { externalId: 'papa' } } }, include: { memberships: true, consents: true } });
+    expect(person).toMatchObject({ locale: 'en', timeZone: 'Europe/Rome', city: 'Milan', quietStartMinute: 22 * 60, quietEndMinute: 7 * 60 });
+    expect(person.memberships).toEqual([expect.objectContaining({ familyId: family.familyId, role: 'parent' })]);
+    expect(person.consents).toEqual([expect.objectContaining({ kind: 'photo_sharing', granted: true, familyId: family.familyId })]);
+    expect(await t.database.prisma.flowSession.count({ where: { personId: person.id } })).toBe(0);
+  });
+
+  it('lets a grandmother do it all in Chinese, typing a full-width code with spaces', async () => {
+    const { channel } = t;
+    const typed = family.codes.caregiver.replace(/(\d{3})/g, '$1 ').replace(/\d/g, (d) => String.fromCharCode(0xff10 + Number(d)));
+    expect(await channel.say('nainai', '你好', 'zh-hans')).toEqual(['抱歉，我没看懂。发送 /help 查看我能做什么。']);
+    expect(await channel.say('nainai', '加入', 'zh-hans')).toEqual([expect.stringContaining('您好！我是亲情桥'), expect.stringContaining('邀请码')]);
+    expect(await channel.say('nainai', typed, 'zh-hans')).toEqual(['欢迎您以照顾者的身份加入“Wang family”家庭！', '您想用哪种语言？']);
+    await channel.say('nainai', '1', 'zh-hans');
+    expect(await channel.say('nainai', '河池', 'zh-hans')).toEqual(['谢谢！Hechi——您的时区是 Asia/Shanghai。', '什么时间段不要给您发消息？']);
+    // The father, already in the family, hears about the newcomer (an event turned into a flow through BullMQ).
+    await expect.poll(() => t.channel.textsTo('papa').at(-1), { timeout: 10_000 }).toBe('nainai has joined your family as caregiver.');
+  });
+
+  it('pauses a question for /help and asks it again afterwards', async () => {
+    const { channel } = t;
+    await channel.say('teacher', `/start ${family.codes.teacher}`);
+    const answer = await channel.say('teacher', '/help');
+    expect(answer[0]).toContain('/family – see your family');
+    expect(answer[1]).toBe('Which language should I use?');
+    expect(await channel.say('teacher', '/frobnicate')).toEqual([
+      "I don't know the command /frobnicate. Send /help to see what I can do.",
+      'Which language should I use?',
+    ]);
+    expect(await channel.tap('teacher', 'en')).toEqual([expect.stringContaining('Which city')]);
+  });
+
+  it('re-asks on answers that do not fit and gives up kindly after three', async () => {
+    const { channel } = t;
+    const other = await t.seedFamily('Li family');
+    await channel.say('uncle', `/start ${other.codes.parent}`);
+    expect(await channel.tap('uncle', 'forged-button')).toEqual(['Please tap one of the buttons, or send its number.', 'Which language should I use?']);
+    expect(await channel.say('uncle', '7')).toEqual(['Please tap one of the buttons, or send its number.', 'Which language should I use?']);
+    expect(await channel.say('uncle', 'x'.repeat(100_000))).toEqual(["Let's leave this for now. Send /help whenever you want to try again."]);
+    expect(await channel.say('uncle', 'hello?')).toEqual(["Sorry, I didn't understand that. Send /help to see what I can do."]);
+  });
+
+  it('stops everything on /stop until the person sends /start', async () => {
+    const { channel } = t;
+    expect(await channel.say('papa', '/stop')).toEqual(['You will not receive any more messages. Send /start whenever you want to come back.']);
+    expect(await channel.say('papa', '/family')).toEqual(['Messages are switched off. Send /start to switch them on again.']);
+    // Proactive messages (events) are not delivered while opted out.
+    const before = channel.textsTo('papa').length;
+    const other = await t.seedFamily('Zhao family');
+    await t.app.services.events.publish({ name: 'family.member_joined', personIds: [(await personId('papa'))], vars: { joiner_name: 'X', joiner_role: 'parent' } });
+    await channel.say('someone', `/start ${other.codes.parent}`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(channel.textsTo('papa').length).toBe(before);
+    expect(await channel.say('papa', '/start')).toEqual(['Welcome back! Messages are switched on again. Send /help to see what I can do.']);
+    expect((await channel.say('papa', '/family'))[0]).toContain('Family "Wang family"');
+  });
+
+  async function personId(externalId: string): Promise<string> {
+    const identity = await t.database.prisma.channelIdentity.findFirstOrThrow({ where: { externalId } });
+    return identity.personId;
+  }
+});

@@ -1,0 +1,57 @@
+import type { ChannelAdapter, InboundHandler } from '../../src/channels/channel-adapter.js';
+import type { InboundContent, OutboundMessage } from '../../src/messaging/messages.js';
+
+export interface Delivered {
+  readonly chatId: string;
+  readonly message: OutboundMessage;
+}
+
+/**
+ * An in-process channel for engine tests: what a person "types" goes through the real engine, and what the
+ * bot sends is recorded per chat. The Telegram and console adapters have their own end-to-end tests.
+ */
+export class MemoryChannel implements ChannelAdapter {
+  readonly name: string;
+  readonly delivered: Delivered[] = [];
+  private onMessage: InboundHandler | undefined;
+
+  constructor(name = 'memory') {
+    this.name = name;
+  }
+
+  async start(onMessage: InboundHandler): Promise<void> {
+    this.onMessage = onMessage;
+  }
+
+  async stop(): Promise<void> {
+    this.onMessage = undefined;
+  }
+
+  async send(chatId: string, message: OutboundMessage): Promise<void> {
+    this.delivered.push({ chatId, message });
+  }
+
+  /** Sends as `person` and returns the texts the bot answered with to that person. */
+  async say(person: string, text: string, languageCode = 'en'): Promise<string[]> {
+    return this.deliver(person, { kind: 'text', text }, languageCode);
+  }
+
+  async tap(person: string, choiceId: string): Promise<string[]> {
+    return this.deliver(person, { kind: 'choice', choiceId });
+  }
+
+  async deliver(person: string, content: InboundContent, languageCode = 'en'): Promise<string[]> {
+    if (!this.onMessage) throw new Error(`channel ${this.name} is not started`);
+    const before = this.delivered.length;
+    await this.onMessage({ channel: this.name, externalId: person, chatId: person, displayName: person, languageCode, content });
+    return this.delivered.slice(before).filter((d) => d.chatId === person).map((d) => d.message.text ?? '');
+  }
+
+  textsTo(person: string): string[] {
+    return this.delivered.filter((d) => d.chatId === person).map((d) => d.message.text ?? '');
+  }
+
+  lastTo(person: string): OutboundMessage | undefined {
+    return this.delivered.filter((d) => d.chatId === person).at(-1)?.message;
+  }
+}

@@ -1,0 +1,70 @@
+import { createKinbridge, type Kinbridge, type KinbridgeOptions } from '../../src/app.js';
+import type { ChannelAdapter } from '../../src/channels/channel-adapter.js';
+import { createLogger } from '../../src/core/logger.js';
+import type { IssuedInvite } from '../../src/features/families/invites.js';
+import { MemoryChannel } from './memory-channel.js';
+import { createTestDatabase, type TestDatabase } from './test-database.js';
+import { testRedisUrl, uniquePrefix } from './test-redis.js';
+
+export interface TestApp {
+  readonly app: Kinbridge;
+  readonly channel: MemoryChannel;
+  readonly database: TestDatabase;
+  readonly redisPrefix: string;
+  /** A cohort with a coordinator person and one family, with fresh invite codes per role. */
+  seedFamily(name?: string): Promise<SeededFamily>;
+  /** Stops the bot, keeping the database (to start another instance on it). */
+  stopApp(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface SeededFamily {
+  readonly familyId: string;
+  readonly cohortId: string;
+  readonly coordinatorId: string;
+  readonly codes: Record<'parent' | 'caregiver' | 'teacher', string>;
+}
+
+type Overrides = Partial<Omit<KinbridgeOptions, 'databaseUrl' | 'redisUrl'>> & { database?: TestDatabase; redisPrefix?: string };
+
+/** The real bot on a fresh database and its own Redis namespace, talking through a MemoryChannel unless told otherwise. */
+export async function startTestApp(overrides: Overrides = {}): Promise<TestApp> {
+  const database = overrides.database ?? (await createTestDatabase());
+  const channel = new MemoryChannel();
+  const redisPrefix = overrides.redisPrefix ?? uniquePrefix('app');
+  const channels: readonly ChannelAdapter[] = overrides.channels ?? [channel];
+  const app = await createKinbridge({
+    logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
+    ...overrides,
+    channels,
+    databaseUrl: database.url,
+    redisUrl: testRedisUrl(),
+    redisPrefix,
+  });
+  await app.start();
+  let counter = 0;
+  return {
+    app,
+    channel,
+    database,
+    redisPrefix,
+    async seedFamily(name = 'Wang family') {
+      counter += 1;
+      const coordinator = await database.prisma.person.create({ data: { displayName: `Coordinator ${counter}`, locale: 'en' } });
+      const cohort = await database.prisma.cohort.create({ data: { name: `${name} cohort ${counter} ${redisPrefix}` } });
+      await database.prisma.cohortCoordinator.create({ data: { cohortId: cohort.id, personId: coordinator.id } });
+      const { familyId, invites } = await app.services.families.create(coordinator.id, {
+        name,
+        cohortId: cohort.id,
+        children: [{ name: 'Xiaoming', birthDate: '2021-05-03' }],
+      });
+      const code = (role: string): string => invites.find((invite: IssuedInvite) => invite.role === role)!.code;
+      return { familyId, cohortId: cohort.id, coordinatorId: coordinator.id, codes: { parent: code('parent'), caregiver: code('caregiver'), teacher: code('teacher') } };
+    },
+    stopApp: () => app.stop(),
+    async close() {
+      await app.stop().catch(() => undefined);
+      await database.drop();
+    },
+  };
+}
