@@ -63,6 +63,11 @@ describe('TelegramChannel over long polling', () => {
     expect(telegram.calls('deleteWebhook')).toHaveLength(1); // polling start clears any webhook
   });
 
+  it('builds deep links with the bot username learnt at start', () => {
+    expect(channel.deepLink('INV-42_x')).toBe('https://t.me/kinbridge_test_bot?start=INV-42_x');
+    expect(() => channel.deepLink('has space')).toThrow(RangeError);
+  });
+
   it('keeps a /start deep link as text with its payload', async () => {
     telegram.userSays(bob, '/start INV-42');
     await vi.waitFor(() => expect(received).toHaveLength(1));

@@ -182,6 +182,16 @@ export class TelegramChannel implements ChannelAdapter {
     }
   }
 
+  /**
+   * A t.me link that opens the bot and sends it "/start <payload>"; undefined until `start` has learnt the
+   * bot's username. Telegram allows 1-64 characters of A-Z, a-z, 0-9, _ and - as payload.
+   */
+  deepLink(payload: string): string | undefined {
+    if (!/^[A-Za-z0-9_-]{1,64}$/.test(payload)) throw new RangeError(`Not a valid Telegram start payload: "${payload}"`);
+    if (!this.bot.isInited()) return undefined;
+    return `https://t.me/${this.bot.botInfo.username}?start=${payload}`;
+  }
+
   /** Where the own webhook server listens (useful with port 0), if it runs. */
   webhookAddress(): AddressInfo | undefined {
     const address = this.webhookServer?.address();
