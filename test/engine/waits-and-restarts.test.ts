@@ -1,0 +1,103 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createFlowWorkspace, type FlowWorkspace } from '../support/flow-workspace.js';
+import { MemoryChannel } from '../support/memory-channel.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+
+const CHECK_IN = `
+id: check-in
+triggers:
+  - command: checkin
+steps:
+  - id: ask_mood
+    ask:
+      text: test:ask_mood
+      type: choice
+      choices:
+        - { id: good, text: test:good }
+        - { id: bad, text: test:bad }
+      into: mood
+      timeout: { after: 1s, goto: no_answer }
+  - id: thanks
+    end: { text: test:thanks }
+  - id: no_answer
+    send: { text: test:no_answer }
+  - id: pause
+    wait: { for: 2s }
+  - id: after_pause
+    end: { text: test:after_pause }
+`;
+
+const texts = { ask_mood: 'How was today?', good: 'Good', bad: 'Hard', thanks: 'Thanks, {{mood}} noted.', no_answer: 'No answer, fine.', after_pause: 'Back after a pause.' };
+
+describe('waits, timeouts and restarts', () => {
+  let workspace: FlowWorkspace;
+  let first: TestApp;
+
+  beforeAll(async () => {
+    workspace = createFlowWorkspace({ 'check-in.yaml': CHECK_IN }, { en: texts, 'zh-CN': texts });
+    first = await startTestApp({ flowsDir: workspace.flowsDir, localesDir: workspace.localesDir });
+  });
+  afterAll(() => first.close());
+
+  /** A second bot process on the same PostgreSQL and Redis, as after a crash and restart. */
+  async function restart(previous: TestApp): Promise<TestApp> {
+    await previous.stopApp();
+    const channel = new MemoryChannel();
+    const next = await startTestApp({
+      database: previous.database,
+      redisPrefix: previous.redisPrefix,
+      flowsDir: workspace.flowsDir,
+      localesDir: workspace.localesDir,
+      channels: [channel],
+    });
+    return { ...next, channel };
+  }
+
+  it('follows the timeout branch when nobody answers, then waits and resumes by itself', async () => {
+    expect(await first.channel.say('mama', '/checkin')).toEqual(['How was today?']);
+    await expect.poll(() => first.channel.textsTo('mama'), { timeout: 10_000 }).toEqual(['How was today?', 'No answer, fine.', 'Back after a pause.']);
+  });
+
+  it('ignores a timeout once the question was answered', async () => {
+    await first.channel.say('baba', '/checkin');
+    expect(await first.channel.tap('baba', 'good')).toEqual(['Thanks, good noted.']);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(first.channel.textsTo('baba')).toEqual(['How was today?', 'Thanks, good noted.']);
+  });
+
+  it('continues a conversation after the bot restarts mid-flow', async () => {
+    await first.channel.say('yeye', '/checkin');
+    const second = await restart(first);
+    expect(await second.channel.tap('yeye', 'bad')).toEqual(['Thanks, bad noted.']);
+    first = second;
+  });
+
+  it('fires a wait that came due while the bot was down, once', async () => {
+    await first.channel.say('gege', '/checkin');
+    await expect.poll(() => first.channel.textsTo('gege').at(-1), { timeout: 10_000 }).toBe('No answer, fine.');
+    await first.stopApp(); // down while the 2 s pause runs out
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    const second = await restart(first);
+    await expect.poll(() => second.channel.textsTo('gege'), { timeout: 10_000 }).toEqual(['Back after a pause.']);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(second.channel.textsTo('gege')).toEqual(['Back after a pause.']);
+    first = second;
+  });
+
+  it('continues at the same step when the flow file changed, and ends kindly when the step is gone', async () => {
+    await first.channel.say('jiejie', '/checkin');
+    await first.channel.say('didi', '/checkin');
+    workspace.writeFlow('check-in.yaml', CHECK_IN.replace('test:thanks', 'test:after_pause'));
+    let current = await restart(first);
+    expect(await current.channel.tap('jiejie', 'good')).toEqual(['Back after a pause.']);
+
+    workspace.writeFlow('check-in.yaml', CHECK_IN.replace('- id: ask_mood', '- id: ask_feeling'));
+    current = await restart(current);
+    expect(await current.channel.tap('didi', 'good')).toEqual([
+      'This conversation was updated in the meantime. Please start again – send /help to see how.',
+      "Sorry, I didn't understand that. Send /help to see what I can do.",
+    ]);
+    expect(await current.channel.say('didi', '/checkin')).toEqual(['How was today?']);
+    first = current;
+  });
+});
