@@ -1,0 +1,139 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FamilyService, NotCoordinatorError } from '../../src/features/families/families.js';
+import { generateInviteCode, hashInviteCode, INVITE_CODE_DIGITS, normaliseInviteCode } from '../../src/features/families/invite-code.js';
+import { startTestApp, type SeededFamily, type TestApp } from '../support/test-app.js';
+import { TestClock } from '../support/test-clock.js';
+
+const WRONG = "That code doesn't work. Please check the digits and send it again.";
+const ASK_CODE = 'Please send the invite code you received from your kindergarten or coordinator (15 digits).';
+
+describe('invite codes', () => {
+  it('carry at least 40 bits of entropy, in digits only', () => {
+    expect(INVITE_CODE_DIGITS * Math.log2(10)).toBeGreaterThanOrEqual(40);
+    const codes = new Set(Array.from({ length: 20_000 }, generateInviteCode));
+    expect(codes.size).toBe(20_000);
+    for (const code of [...codes].slice(0, 100)) expect(code).toMatch(/^\d{15}$/);
+  });
+
+  it('accept what people actually type and nothing else', () => {
+    expect(normaliseInviteCode('123 456-789 012 345')).toBe('123456789012345');
+    expect(normaliseInviteCode('１２３４５６７８９０１２３４５')).toBe('123456789012345');
+    expect(normaliseInviteCode('12345678901234')).toBeUndefined();
+    expect(normaliseInviteCode("123456789012345' OR 1=1")).toBeUndefined();
+  });
+});
+
+describe('joining a family: attacks on invite codes', () => {
+  const clock = new TestClock(new Date());
+  let t: TestApp;
+  let family: SeededFamily;
+
+  beforeAll(async () => {
+    t = await startTestApp({ clock, guessLimits: { failures: 5, windowSeconds: 2 } });
+    family = await t.seedFamily();
+  });
+  afterAll(() => t.close());
+
+  it('stores only a hash of each code', async () => {
+    const rows = await t.database.prisma.invite.findMany({ where: { familyId: family.familyId } });
+    expect(rows.map((row) => row.codeHash).sort()).toEqual(Object.values(family.codes).map(hashInviteCode).sort());
+    expect(JSON.stringify(rows)).not.toContain(family.codes.parent);
+  });
+
+  it('refuses a wrong code and asks again', async () => {
+    expect(await t.channel.say('stranger', '/start 000000000000000')).toEqual([WRONG, ASK_CODE]);
+    expect(await t.channel.say('stranger', 'let me in')).toEqual([WRONG, ASK_CODE]);
+    const person = await t.database.prisma.person.findFirstOrThrow({ where: { identities: { some: { externalId: 'stranger' } } }, include: { memberships: true } });
+    expect(person.memberships).toEqual([]);
+  });
+
+  it('rate-limits guessing per person, even when the right code finally comes', async () => {
+    for (let i = 0; i < 5; i++) await t.channel.say('guesser', `/start ${String(100_000_000_000_000 + i)}`);
+    expect(await t.channel.say('guesser', `/start ${family.codes.parent}`)).toEqual([
+      'Too many wrong codes. Please wait 1 minutes, then send /start again.',
+    ]);
+    expect(await t.database.prisma.familyMember.count({ where: { familyId: family.familyId, role: 'parent' } })).toBe(0);
+    // Once the window has passed the real code works, and it was not spent by the refused attempt.
+    await new Promise((resolve) => setTimeout(resolve, 2_200));
+    expect((await t.channel.say('guesser', `/start ${family.codes.parent}`))[0]).toBe('Welcome to the family "Wang family" as parent!');
+  });
+
+  it('lets a code be used once only', async () => {
+    expect((await t.channel.say('first', `/start ${family.codes.teacher}`))[0]).toContain('as teacher');
+    expect(await t.channel.say('second', `/start ${family.codes.teacher}`)).toEqual([
+      'That code has already been used. Each code works once – please ask your coordinator for your own code.',
+      ASK_CODE,
+    ]);
+  });
+
+  it('lets exactly one of two people racing for the same code in', async () => {
+    const other = await t.seedFamily('Race family');
+    const results = await Promise.all(['racer-a', 'racer-b', 'racer-c'].map((who) => t.channel.say(who, `/start ${other.codes.caregiver}`)));
+    expect(results.filter((texts) => texts[0]?.includes('Welcome to the family'))).toHaveLength(1);
+    expect(await t.database.prisma.familyMember.count({ where: { familyId: other.familyId, role: 'caregiver' } })).toBe(1);
+  });
+
+  it('refuses a code after it expired (72 hours by default)', async () => {
+    const other = await t.seedFamily('Late family');
+    clock.advance(72 * 3_600_000 + 1_000);
+    expect(await t.channel.say('late', `/start ${other.codes.parent}`)).toEqual([
+      'That code has expired. Please ask your coordinator for a new one, then send it here.',
+      ASK_CODE,
+    ]);
+  });
+});
+
+describe('family boundaries', () => {
+  let t: TestApp;
+  let familyA: SeededFamily;
+  let familyB: SeededFamily;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    familyA = await t.seedFamily('Chen family');
+    familyB = await t.seedFamily('Huang family');
+    await t.channel.say('a-parent', `/start ${familyA.codes.parent}`);
+    await t.channel.say('a-parent', '/stop');
+    await t.channel.say('a-parent', '/start');
+    await t.channel.say('b-parent', `/start ${familyB.codes.parent}`);
+  });
+  afterAll(() => t.close());
+
+  it('shows a member their own family', async () => {
+    const [summary] = await t.channel.say('a-parent', '/family');
+    expect(summary).toContain('Chen family');
+    expect(summary).toContain('Xiaoming');
+    expect(summary).not.toContain('Huang family');
+  });
+
+  it('answers a member of family A asking for family B exactly as for a family that does not exist', async () => {
+    const forB = await t.channel.say('a-parent', `/family ${familyB.familyId}`);
+    const forNothing = await t.channel.say('a-parent', '/family 00000000-0000-4000-8000-000000000000');
+    expect(forB).toEqual(["I can't find that family among yours. Send /start with an invite code to join your family."]);
+    expect(forNothing).toEqual(forB);
+    expect(t.channel.textsTo('a-parent').join('\n')).not.toContain('Huang');
+  });
+
+  it('never lets someone outside a cohort register families in it', async () => {
+    expect(await t.channel.say('a-parent', '/newfamily')).toEqual([
+      'Only coordinators can register families. If you are one, ask for a coordinator invite code.',
+    ]);
+    const families = new FamilyService(t.database.prisma, t.app.services.invites);
+    await expect(
+      families.create(familyA.coordinatorId, { name: 'Intruder', cohortId: familyB.cohortId, children: [] }),
+    ).rejects.toBeInstanceOf(NotCoordinatorError);
+    expect(await families.summariesFor(familyA.coordinatorId, familyB.familyId)).toEqual([]);
+  });
+
+  it('rejects a forged button naming another cohort', async () => {
+    const coordinator = await t.database.prisma.person.findUniqueOrThrow({ where: { id: familyA.coordinatorId } });
+    await t.database.prisma.channelIdentity.create({ data: { channel: 'memory', externalId: 'coord-a', personId: coordinator.id } });
+    const second = await t.database.prisma.cohort.create({ data: { name: `Second cohort ${t.redisPrefix}` } });
+    await t.database.prisma.cohortCoordinator.create({ data: { cohortId: second.id, personId: coordinator.id } });
+    expect(await t.channel.say('coord-a', '/newfamily')).toEqual(['Which group is this family in?']);
+    expect(await t.channel.tap('coord-a', familyB.cohortId)).toEqual([
+      'Please tap one of the buttons, or send its number.',
+      'Which group is this family in?',
+    ]);
+  });
+});
