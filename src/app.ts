@@ -92,6 +92,7 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
     services,
     db,
     async start() {
+      await queue.syncSchedules(catalog.schedules());
       queue.start((job) => engine.handleJob(job));
       for (const channel of options.channels) await channel.start((message) => engine.handleInbound(message));
       logger.info({ channels: options.channels.map((c) => c.name), flows: catalog.flows.length }, 'Kinbridge is running');

@@ -43,7 +43,16 @@ export class ConversationEngine {
 
   async handleJob(job: EngineJob): Promise<void> {
     if (job.kind === 'timer') await this.proactive(job.personId, (turn) => this.deps.runner.timerFired(turn, job.token).then(() => undefined));
-    else await this.startEventFlows(job.event);
+    else if (job.kind === 'event') await this.startEventFlows(job.event);
+    else await this.startScheduledFlow(job.flowId, job.roles);
+  }
+
+  private async startScheduledFlow(flowId: string, roles: readonly string[]): Promise<void> {
+    const flow = this.deps.catalog.get(flowId);
+    if (!flow) return;
+    for await (const personId of this.deps.people.reachableWithRoles(roles)) {
+      await this.proactive(personId, (turn) => this.deps.runner.start(turn, flow, {}, 'interrupt'));
+    }
   }
 
   private async startEventFlows(event: DomainEvent): Promise<void> {

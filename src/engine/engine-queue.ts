@@ -4,7 +4,17 @@ import type { DomainEvent, EventPublisher } from '../core/events.js';
 /** Everything the engine schedules for later: a wait or question timing out, an event to turn into flows. */
 export type EngineJob =
   | { readonly kind: 'timer'; readonly personId: string; readonly token: string }
-  | { readonly kind: 'event'; readonly event: DomainEvent };
+  | { readonly kind: 'event'; readonly event: DomainEvent }
+  | { readonly kind: 'schedule'; readonly flowId: string; readonly roles: readonly string[] };
+
+/** A flow's schedule trigger, registered with BullMQ as one job scheduler. */
+export interface FlowSchedule {
+  readonly id: string;
+  readonly cron: string;
+  readonly tz: string;
+  readonly flowId: string;
+  readonly roles: readonly string[];
+}
 
 export interface TimerScheduler {
   scheduleTimer(personId: string, token: string, dueAt: Date): Promise<void>;
@@ -19,6 +29,7 @@ export interface EngineQueueOptions {
 }
 
 const QUEUE_NAME = 'kinbridge-engine';
+const SCHEDULE_PREFIX = 'flow-schedule:';
 
 /**
  * One BullMQ queue for the engine's own deferred work. Timer job ids are the session's wait token,
@@ -49,6 +60,18 @@ export class EngineQueue implements TimerScheduler, EventPublisher {
   async publish(event: DomainEvent): Promise<void> {
     const job: EngineJob = { kind: 'event', event };
     await this.queue.add('event', job);
+  }
+
+  /** Makes BullMQ's job schedulers match the flows' schedule triggers: new ones added, changed ones updated, removed ones dropped. */
+  async syncSchedules(schedules: readonly FlowSchedule[]): Promise<void> {
+    const wanted = new Set(schedules.map((schedule) => `${SCHEDULE_PREFIX}${schedule.id}`));
+    for (const existing of await this.queue.getJobSchedulers()) {
+      if (existing.key.startsWith(SCHEDULE_PREFIX) && !wanted.has(existing.key)) await this.queue.removeJobScheduler(existing.key);
+    }
+    for (const schedule of schedules) {
+      const job: EngineJob = { kind: 'schedule', flowId: schedule.flowId, roles: schedule.roles };
+      await this.queue.upsertJobScheduler(`${SCHEDULE_PREFIX}${schedule.id}`, { pattern: schedule.cron, tz: schedule.tz }, { name: 'schedule', data: job });
+    }
   }
 
   /** Starts processing; a handler that throws is retried with backoff by BullMQ. */

@@ -1,3 +1,4 @@
+import type { FlowSchedule } from './engine-queue.js';
 import type { Flow, Trigger } from './flow-definition.js';
 import type { Translator } from './translator.js';
 
@@ -39,6 +40,14 @@ export class FlowCatalog {
 
   flowsForEvent(event: string): readonly Flow[] {
     return this.byEvent.get(event) ?? [];
+  }
+
+  schedules(): FlowSchedule[] {
+    return this.flows.flatMap((flow) =>
+      flow.triggers.flatMap((trigger, index) =>
+        'schedule' in trigger ? [{ id: `${flow.id}:${index}`, flowId: flow.id, ...trigger.schedule }] : [],
+      ),
+    );
   }
 
   private index(flow: Flow, trigger: Trigger, translator: Translator): void {

@@ -1,3 +1,5 @@
+import { CronExpressionParser } from 'cron-parser';
+import { IANAZone } from 'luxon';
 import { z } from 'zod';
 
 /**
@@ -97,7 +99,24 @@ export const triggerSchema = z.union([
   }),
   z.strictObject({ keyword: textKey, mode: z.enum(['replace', 'interrupt']).default('replace') }),
   z.strictObject({ event: z.string().regex(/^[a-z]+\.[a-z_]+$/, 'events look like "family.member_joined"') }),
+  z.strictObject({
+    /** Starts the flow for everyone holding one of `roles`, on a cron pattern read in zone `tz`. */
+    schedule: z.strictObject({
+      cron: z.string().refine(isCronPattern, 'not a cron pattern (e.g. "0 9 * * 1" for Mondays at 09:00)'),
+      tz: z.string().refine((zone) => IANAZone.isValidZone(zone), 'not an IANA time zone (e.g. "Asia/Shanghai")').default('UTC'),
+      roles: z.array(z.enum(['parent', 'caregiver', 'teacher', 'coordinator'])).min(1),
+    }),
+  }),
 ]);
+
+function isCronPattern(pattern: string): boolean {
+  try {
+    CronExpressionParser.parse(pattern);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export const flowSchema = z.strictObject({
   id: z.string().regex(/^[a-z][a-z0-9-]*$/, 'flow ids are lower-kebab-case'),

@@ -1,5 +1,6 @@
 import type { PersonView } from '../../core/flow-action.js';
 import type { Address, InboundMessage } from '../../messaging/messages.js';
+import type { Role } from '../../storage/generated/enums.js';
 import type { Database } from '../../storage/prisma.js';
 
 const PERSON_VIEW = { id: true, displayName: true, locale: true, timeZone: true, optedOutAt: true } as const;
@@ -39,6 +40,22 @@ export class PersonDirectory {
   async addressOf(personId: string): Promise<Address | null> {
     const identity = await this.db.channelIdentity.findFirst({ where: { personId }, orderBy: { lastSeenAt: 'desc' } });
     return identity ? { channel: identity.channel, chatId: identity.externalId } : null;
+  }
+
+  /** Everyone holding one of `roles` in some family and not opted out, in pages so a large cohort never sits in memory. */
+  async *reachableWithRoles(roles: readonly string[], pageSize = 500): AsyncGenerator<string> {
+    let after: string | undefined;
+    for (;;) {
+      const page = await this.db.person.findMany({
+        where: { optedOutAt: null, memberships: { some: { role: { in: roles as Role[] } } }, ...(after ? { id: { gt: after } } : {}) },
+        select: { id: true },
+        orderBy: { id: 'asc' },
+        take: pageSize,
+      });
+      for (const { id } of page) yield id;
+      if (page.length < pageSize) return;
+      after = page.at(-1)!.id;
+    }
   }
 
   private async createFromFirstContact(
