@@ -4,6 +4,8 @@ import { z } from 'zod';
 const configSchema = z.object({
   DATABASE_URL: z.string().url().optional(),
   REDIS_URL: z.string().url().optional(),
+  /** Namespaces every Redis key, so several deployments can share one Redis. */
+  KINBRIDGE_REDIS_PREFIX: z.string().regex(/^[\w-]+$/).default('kinbridge'),
   /** Where embedded PostgreSQL keeps its data when DATABASE_URL is unset. */
   KINBRIDGE_DATA_DIR: z.string().default('.kinbridge'),
   TELEGRAM_BOT_TOKEN: z.string().min(1).optional(),

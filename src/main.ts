@@ -35,6 +35,7 @@ async function main(): Promise<void> {
   const app = await createKinbridge({
     databaseUrl: services.databaseUrl,
     redisUrl: services.redisUrl,
+    redisPrefix: config.KINBRIDGE_REDIS_PREFIX,
     channels,
     logger,
     inviteTtlHours: config.INVITE_TTL_HOURS,
