@@ -81,7 +81,8 @@ export class FlowRunner {
 
   /** Follows a wait's or a question's timeout; a token that no longer matches is a stale timer and does nothing. */
   async timerFired(turn: Turn, token: string): Promise<boolean> {
-    if (!turn.state || turn.state.waitToken !== token) return false;
+    if (!turn.state) return false;
+    if (turn.state.waitToken !== token) return this.timerFiredUnderneath(turn.state, token);
     const located = this.locate(turn);
     if (!located) return true;
     const { flow, step } = located;
@@ -89,6 +90,22 @@ export class FlowRunner {
     else if ('wait' in step) this.moveTo(turn, nextOf(flow, step));
     else return false;
     await this.advance(turn);
+    return true;
+  }
+
+  /**
+   * A timer of a flow paused underneath (say a wait, while /help runs) moves that flow on in place,
+   * so it resumes past the wait instead of waiting for a timer that already fired.
+   */
+  private timerFiredUnderneath(state: SessionState, token: string): boolean {
+    const index = state.stack.findIndex((frame) => frame.waitToken === token);
+    const frame = state.stack[index];
+    const flow = frame && this.catalog.get(frame.flowId);
+    const step = flow && flow.steps[flow.stepIndex.get(frame.stepId) ?? -1];
+    if (!frame || !flow || !step) return false;
+    const next = 'ask' in step ? step.ask.timeout?.goto : 'wait' in step ? nextOf(flow, step) : undefined;
+    if (next === undefined) state.stack.splice(index, 1);
+    else Object.assign(frame, { stepId: next, waitToken: null, retries: 0 });
     return true;
   }
 

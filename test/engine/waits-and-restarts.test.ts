@@ -65,6 +65,14 @@ describe('waits, timeouts and restarts', () => {
     expect(first.channel.textsTo('baba')).toEqual(['How was today?', 'Thanks, good noted.']);
   });
 
+  it('lets a wait run out while another flow interrupts it, and resumes past the wait', async () => {
+    await first.channel.say('ayi', '/checkin');
+    await expect.poll(() => first.channel.textsTo('ayi').at(-1), { timeout: 10_000 }).toBe('No answer, fine.');
+    expect(await first.channel.say('ayi', '/language')).toEqual(['Which language should I use?']);
+    await new Promise((resolve) => setTimeout(resolve, 2_500)); // the 2 s pause ends during the question
+    expect(await first.channel.tap('ayi', 'en')).toEqual(['OK, I will speak English.', 'Back after a pause.']);
+  });
+
   it('continues a conversation after the bot restarts mid-flow', async () => {
     await first.channel.say('yeye', '/checkin');
     const second = await restart(first);

@@ -50,7 +50,7 @@ describe('joining a family: attacks on invite codes', () => {
   it('rate-limits guessing per person, even when the right code finally comes', async () => {
     for (let i = 0; i < 5; i++) await t.channel.say('guesser', `/start ${String(100_000_000_000_000 + i)}`);
     expect(await t.channel.say('guesser', `/start ${family.codes.parent}`)).toEqual([
-      'Too many wrong codes. Please wait 1 minutes, then send /start again.',
+      'Too many wrong codes. Please send /start again in 1 min.',
     ]);
     expect(await t.database.prisma.familyMember.count({ where: { familyId: family.familyId, role: 'parent' } })).toBe(0);
     // Once the window has passed the real code works, and it was not spent by the refused attempt.
