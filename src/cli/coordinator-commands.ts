@@ -1,0 +1,219 @@
+import { DateTime } from 'luxon';
+import { systemClock, type Clock } from '../core/clock.js';
+import { FAMILY_INVITE_ROLES, FamilyService, NotCoordinatorError, type NewChild } from '../features/families/families.js';
+import type { InviteGuessGuard } from '../features/families/invite-guess-guard.js';
+import { InviteService, type IssuedInvite } from '../features/families/invites.js';
+import type { Database } from '../storage/prisma.js';
+import type { Role } from '../storage/generated/enums.js';
+
+/**
+ * What `npm run cli` does, without the command line: each method validates its input, works on the
+ * database and returns data. The entry file (kinbridge.ts) parses arguments and prints.
+ */
+
+/** A mistake in what the user asked for (unknown cohort, bad date, ...): one line to show them, exit code 2. */
+export class CommandError extends Error {
+  override readonly name = 'CommandError';
+}
+
+/**
+ * The person families are created under when no `--coordinator` is given. Fixed id so every run finds the same
+ * row; it has no channel identity, so the bot can never message it or be talked to as it.
+ */
+export const CLI_PERSON_ID = '00000000-0000-4000-8000-000000000c11';
+export const CLI_PERSON_NAME = 'Kinbridge CLI';
+
+/** Same limit as the bot's questions for family and child names (flows/new-family.yaml). */
+const MAX_NAME_LENGTH = 80;
+
+/**
+ * The CLI only issues invites, and issuing never consults the guess guard. Redeeming must be rate-limited
+ * (RedisInviteGuessGuard); this guard makes sure nobody redeems through the CLI's InviteService unlimited.
+ */
+export const issueOnlyGuessGuard: InviteGuessGuard = {
+  async check() {
+    throw new Error('This InviteService only issues invites; redeeming needs a RedisInviteGuessGuard');
+  },
+  async recordFailure() {
+    throw new Error('This InviteService only issues invites; redeeming needs a RedisInviteGuessGuard');
+  },
+};
+
+export interface CohortRef {
+  readonly id: string;
+  readonly name: string;
+}
+
+export interface NewFamilyInput {
+  readonly cohort: string;
+  readonly name: string;
+  readonly children: readonly NewChild[];
+  /** A person who coordinates the cohort; when absent, the "Kinbridge CLI" person (made to coordinate it). */
+  readonly coordinatorId?: string | undefined;
+}
+
+export interface CreatedFamily {
+  readonly familyId: string;
+  readonly familyName: string;
+  readonly cohort: CohortRef;
+  readonly coordinator: { readonly id: string; readonly displayName: string };
+  readonly children: readonly NewChild[];
+  /** One per role in FAMILY_INVITE_ROLES, in that order. */
+  readonly invites: readonly IssuedInvite[];
+}
+
+export interface CommandOptions {
+  /** Hours until an invite expires; the bot's INVITE_TTL_HOURS. */
+  readonly inviteTtlHours: number;
+  readonly clock?: Clock;
+}
+
+export class CoordinatorCommands {
+  private readonly clock: Clock;
+  private readonly invites: InviteService;
+  private readonly families: FamilyService;
+
+  constructor(
+    private readonly db: Database,
+    options: CommandOptions,
+  ) {
+    this.clock = options.clock ?? systemClock;
+    this.invites = new InviteService(db, this.clock, issueOnlyGuessGuard, options.inviteTtlHours);
+    this.families = new FamilyService(db, this.invites);
+  }
+
+  async createCohort(rawName: string): Promise<CohortRef> {
+    const name = requireName(rawName, 'cohort name');
+    // Names are what staff type to find a cohort: "Spring 2025" next to "spring 2025" would only confuse.
+    const existing = await this.db.cohort.findFirst({ where: { name: { equals: name, mode: 'insensitive' } } });
+    if (existing) throw new CommandError(`A cohort named "${existing.name}" already exists`);
+    try {
+      const cohort = await this.db.cohort.create({ data: { name } });
+      return { id: cohort.id, name: cohort.name };
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new CommandError(`A cohort named "${name}" already exists`);
+      throw error;
+    }
+  }
+
+  /** A single-use invite that makes whoever redeems it a coordinator of the cohort. */
+  async inviteCoordinator(cohortName: string): Promise<{ cohort: CohortRef; invite: IssuedInvite }> {
+    const cohort = await this.findCohort(cohortName);
+    const invite = await this.invites.issue({ role: 'coordinator', cohortId: cohort.id });
+    return { cohort, invite };
+  }
+
+  async createFamily(input: NewFamilyInput): Promise<CreatedFamily> {
+    const family = validateNewFamily(input, this.clock.now());
+    const cohort = await this.findCohort(family.cohort);
+    const coordinator = family.coordinatorId
+      ? await this.requireCoordinator(family.coordinatorId, cohort)
+      : await this.cliCoordinatorOf(cohort);
+    try {
+      const { familyId, invites } = await this.families.create(coordinator.id, { name: family.name, cohortId: cohort.id, children: family.children });
+      return { familyId, familyName: family.name, cohort, coordinator, children: family.children, invites };
+    } catch (error) {
+      // Checked above; only a coordinator removed in between gets here.
+      if (error instanceof NotCoordinatorError) throw new CommandError(`${coordinator.displayName} (${coordinator.id}) does not coordinate cohort "${cohort.name}"`);
+      throw error;
+    }
+  }
+
+  /** A fresh invite for one role of an existing family, e.g. after the first one expired. */
+  async inviteToFamily(familyId: string, rawRole: string): Promise<{ family: { id: string; name: string }; invite: IssuedInvite }> {
+    const role = parseFamilyRole(rawRole);
+    const family = isUuid(familyId) ? await this.db.family.findUnique({ where: { id: familyId }, select: { id: true, name: true } }) : null;
+    if (!family) throw new CommandError(`No family with id "${familyId}"`);
+    const invite = await this.invites.issue({ role, familyId: family.id });
+    return { family, invite };
+  }
+
+  private async findCohort(rawName: string): Promise<CohortRef> {
+    const name = rawName.trim();
+    const cohort = name ? await this.db.cohort.findUnique({ where: { name } }) : null;
+    if (cohort) return { id: cohort.id, name: cohort.name };
+    const known = await this.db.cohort.findMany({ select: { name: true }, orderBy: { name: 'asc' }, take: 11 });
+    const list = known.length === 0 ? 'there are no cohorts yet (create one with: cohort create <name>)' : `known cohorts: ${known.slice(0, 10).map((c) => `"${c.name}"`).join(', ')}${known.length > 10 ? ', ...' : ''}`;
+    throw new CommandError(`Unknown cohort "${rawName}"; ${list}`);
+  }
+
+  private async requireCoordinator(personId: string, cohort: CohortRef): Promise<{ id: string; displayName: string }> {
+    const person = isUuid(personId) ? await this.db.person.findUnique({ where: { id: personId }, select: { id: true, displayName: true } }) : null;
+    if (!person) throw new CommandError(`No person with id "${personId}"`);
+    const coordinates = await this.db.cohortCoordinator.findUnique({ where: { cohortId_personId: { cohortId: cohort.id, personId } } });
+    if (!coordinates) throw new CommandError(`${person.displayName} (${person.id}) does not coordinate cohort "${cohort.name}"`);
+    return person;
+  }
+
+  /** The "Kinbridge CLI" person, created on first use and made a coordinator of the cohort. */
+  private async cliCoordinatorOf(cohort: CohortRef): Promise<{ id: string; displayName: string }> {
+    const person = await this.db.person.upsert({
+      where: { id: CLI_PERSON_ID },
+      create: { id: CLI_PERSON_ID, displayName: CLI_PERSON_NAME },
+      update: {},
+      select: { id: true, displayName: true },
+    });
+    await this.db.cohortCoordinator.upsert({
+      where: { cohortId_personId: { cohortId: cohort.id, personId: person.id } },
+      create: { cohortId: cohort.id, personId: person.id },
+      update: {},
+    });
+    return person;
+  }
+}
+
+/** Checks names and birth dates without touching the database, so the CLI can refuse before connecting. */
+export function validateNewFamily(input: NewFamilyInput, now: Date): NewFamilyInput {
+  if (input.children.length === 0) throw new CommandError('A family needs at least one child: --child <name> --birth YYYY-MM-DD');
+  return {
+    cohort: input.cohort,
+    name: requireName(input.name, 'family name'),
+    coordinatorId: input.coordinatorId,
+    children: input.children.map((child) => {
+      const name = requireName(child.name, 'child name');
+      return {
+        name,
+        birthDate: parseBirthDate(child.birthDate, name, now),
+        kindergarten: optionalName(child.kindergarten, 'kindergarten'),
+        className: optionalName(child.className, 'class'),
+      };
+    }),
+  };
+}
+
+/** YYYY-MM-DD, a real calendar day, not in the future anywhere on Earth, and not before 1900 (a mistyped year). */
+export function parseBirthDate(text: string, childName: string, now: Date): string {
+  const problem = (why: string) => new CommandError(`Birth date "${text}" of ${childName} ${why}`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) throw problem('is not in the form YYYY-MM-DD');
+  const date = DateTime.fromISO(text, { zone: 'utc' });
+  if (!date.isValid) throw problem('is not a calendar date');
+  // UTC+14 is where a new day starts first.
+  if (text > DateTime.fromJSDate(now).setZone('UTC+14').toISODate()!) throw problem('is in the future');
+  if (date.year < 1900) throw problem('is before 1900');
+  return text;
+}
+
+export function parseFamilyRole(text: string): Role {
+  const role = FAMILY_INVITE_ROLES.find((candidate) => candidate === text);
+  if (!role) throw new CommandError(`Unknown role "${text}"; a family invite is for one of: ${FAMILY_INVITE_ROLES.join(', ')}`);
+  return role;
+}
+
+function requireName(text: string, what: string): string {
+  const name = text.trim();
+  if (!name) throw new CommandError(`The ${what} is empty`);
+  if (name.length > MAX_NAME_LENGTH) throw new CommandError(`The ${what} is longer than ${MAX_NAME_LENGTH} characters`);
+  return name;
+}
+
+function optionalName(text: string | null | undefined, what: string): string | null {
+  return text === undefined || text === null || text.trim() === '' ? null : requireName(text, what);
+}
+
+function isUuid(text: string): boolean {
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(text);
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'P2002';
+}

@@ -1,0 +1,330 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { DateTime } from 'luxon';
+import pg from 'pg';
+import { ConfigError, loadConfig, type Config } from '../config.js';
+import { systemClock } from '../core/clock.js';
+import type { NewChild } from '../features/families/families.js';
+import { formatInviteCode } from '../features/families/invite-code.js';
+import type { IssuedInvite } from '../features/families/invites.js';
+import { startLocalPostgres } from '../infra/local-postgres.js';
+import { describeUrl, embeddedPostgresDir } from '../infra/local-services.js';
+import { projectRoot } from '../paths.js';
+import { applyMigrations } from '../storage/migrate.js';
+import { createPrismaClient } from '../storage/prisma.js';
+import { CLI_PERSON_ID, CLI_PERSON_NAME, CommandError, CoordinatorCommands, parseFamilyRole, validateNewFamily } from './coordinator-commands.js';
+
+/**
+ * `npm run cli -- <command>`: the coordinators' tool for cohorts, coordinator invites, families and family
+ * invites. Parses arguments, connects, prints; the work itself is in coordinator-commands.ts.
+ */
+
+const USAGE = `Kinbridge coordinators' tool.  Run as:  npm run cli -- <command> [options]
+
+Commands:
+  cohort create <name>
+      Create a cohort (the families one coordinating team looks after). Names are unique.
+
+  coordinator invite --cohort <name>
+      Issue a single-use invite that makes whoever redeems it a coordinator of the cohort.
+
+  family create --cohort <name> --name <family name>
+                --child <name> --birth YYYY-MM-DD [--class <class>] [--kindergarten <name>]
+                [--child <name> --birth YYYY-MM-DD ...]      (repeat the group for each child)
+                [--coordinator <person id>]
+      Create a family and issue one single-use invite per role: parent, caregiver, teacher.
+      --birth, --class and --kindergarten belong to the --child before them.
+      The family is created by --coordinator, a person who already coordinates the cohort and
+      becomes the family's coordinator member. Without --coordinator it is created by the
+      system person "${CLI_PERSON_NAME}" (id ${CLI_PERSON_ID}),
+      which is made a coordinator of the cohort for this and shows as the family's coordinator.
+      It has no chat account: nobody can talk as it, and it never receives messages.
+
+  invite --family <family id> --role parent|caregiver|teacher
+      Issue a fresh single-use invite for an existing family (e.g. after one expired).
+
+  help
+      Show this text.
+
+Whoever gets an invite sends  /start <code>  to the Kinbridge bot (or types the code when the
+bot asks for it). Invites expire after INVITE_TTL_HOURS (72 by default) and work once.
+
+Database: DATABASE_URL when set; otherwise the embedded PostgreSQL in KINBRIDGE_DATA_DIR
+(.kinbridge under the project) that \`npm start\` uses, also while the bot is running.
+Redis is not needed: the tool issues invites but never redeems them.
+
+Exit codes: 0 done, 1 unknown command or failure, 2 invalid input (unknown cohort, bad date, ...).`;
+
+type Parsed =
+  | { readonly kind: 'help' }
+  | { readonly kind: 'unknown'; readonly command: string }
+  | { readonly kind: 'run'; readonly run: (commands: CoordinatorCommands, config: Config) => Promise<string> };
+
+const HELP_OPTION = { help: { type: 'boolean', short: 'h' } } as const;
+
+/** Turns the arguments into something to run; throws CommandError for malformed ones, before anything connects. */
+function parseCommandLine(argv: readonly string[]): Parsed {
+  const [first, second, ...rest] = argv;
+  if (first === undefined || first === 'help' || first === '--help' || first === '-h') return { kind: 'help' };
+  const command = `${first} ${second ?? ''}`.trim();
+
+  if (command === 'cohort create') {
+    const { values, positionals } = parse(rest, {}, true);
+    if (values.help) return { kind: 'help' };
+    if (positionals.length !== 1) throw new CommandError('Usage: cohort create <name>  (quote a name with spaces: "Spring 2025")');
+    const name = positionals[0]!;
+    return {
+      kind: 'run',
+      run: async (commands) => {
+        const cohort = await commands.createCohort(name);
+        return `Cohort "${cohort.name}" created (id ${cohort.id}).\nNext: npm run cli -- coordinator invite --cohort ${shellQuote(cohort.name)}`;
+      },
+    };
+  }
+
+  if (command === 'coordinator invite') {
+    const { values } = parse(rest, { cohort: { type: 'string' } });
+    if (values.help) return { kind: 'help' };
+    const cohortName = required(values.cohort, '--cohort <name>');
+    return {
+      kind: 'run',
+      run: async (commands, config) => {
+        const { cohort, invite } = await commands.inviteCoordinator(cohortName);
+        return [
+          `Coordinator invite for cohort "${cohort.name}":`,
+          '',
+          `  ${formatInviteCode(invite.code)}`,
+          '',
+          `Works once; expires ${formatExpiry(invite.expiresAt, config)}.`,
+          `The new coordinator sends this to the Kinbridge bot:  /start ${formatInviteCode(invite.code)}`,
+        ].join('\n');
+      },
+    };
+  }
+
+  if (command === 'family create') {
+    const options = {
+      cohort: { type: 'string' },
+      name: { type: 'string' },
+      coordinator: { type: 'string' },
+      child: { type: 'string', multiple: true },
+      birth: { type: 'string', multiple: true },
+      class: { type: 'string', multiple: true },
+      kindergarten: { type: 'string', multiple: true },
+    } as const;
+    const { values, tokens } = parse(rest, options);
+    if (values.help) return { kind: 'help' };
+    const input = {
+      cohort: required(values.cohort, '--cohort <name>'),
+      name: required(values.name, '--name <family name>'),
+      coordinatorId: values.coordinator,
+      children: childrenFrom(tokens),
+    };
+    // Bad dates and names are reported before any database is started.
+    validateNewFamily(input, systemClock.now());
+    return {
+      kind: 'run',
+      run: async (commands, config) => {
+        const created = await commands.createFamily(input);
+        const children = created.children.map((child) => `${child.name} (born ${child.birthDate}${child.className ? `, class ${child.className}` : ''}${child.kindergarten ? `, ${child.kindergarten}` : ''})`);
+        return [
+          `Family "${created.familyName}" created in cohort "${created.cohort.name}" (family id ${created.familyId}).`,
+          `Children: ${children.join('; ')}`,
+          `Coordinator: ${created.coordinator.displayName} (${created.coordinator.id})`,
+          '',
+          ...inviteLines(created.invites),
+          '',
+          `Each invite works once; they expire ${formatExpiry(created.invites[0]!.expiresAt, config)}.`,
+          'Give each person the code for their role; they send  /start <code>  to the Kinbridge bot.',
+          `A new code later: npm run cli -- invite --family ${created.familyId} --role <role>`,
+        ].join('\n');
+      },
+    };
+  }
+
+  if (first === 'invite') {
+    const { values } = parse(argv.slice(1), { family: { type: 'string' }, role: { type: 'string' } });
+    if (values.help) return { kind: 'help' };
+    const familyId = required(values.family, '--family <family id>');
+    const role = parseFamilyRole(required(values.role, '--role parent|caregiver|teacher'));
+    return {
+      kind: 'run',
+      run: async (commands, config) => {
+        const { family, invite } = await commands.inviteToFamily(familyId, role);
+        return [
+          `New ${invite.role} invite for family "${family.name}":`,
+          '',
+          `  ${formatInviteCode(invite.code)}`,
+          '',
+          `Works once; expires ${formatExpiry(invite.expiresAt, config)}.`,
+          `They send this to the Kinbridge bot:  /start ${formatInviteCode(invite.code)}`,
+        ].join('\n');
+      },
+    };
+  }
+
+  return { kind: 'unknown', command: first };
+}
+
+type OptionSpec = Record<string, { type: 'string' | 'boolean'; multiple?: boolean; short?: string }>;
+
+function parse<T extends OptionSpec>(args: readonly string[], options: T, allowPositionals = false) {
+  try {
+    return parseArgs({ args: [...args], options: { ...options, ...HELP_OPTION }, allowPositionals, strict: true, tokens: true });
+  } catch (error) {
+    // node:util's messages are clear ("Unknown option '--foo'"); only the stack trace has to go.
+    if ((error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) throw new CommandError((error as Error).message);
+    throw error;
+  }
+}
+
+function required(value: string | undefined, what: string): string {
+  if (value === undefined) throw new CommandError(`Missing ${what}`);
+  return value;
+}
+
+type Token = ReturnType<typeof parseArgs>['tokens'] extends (infer T)[] | undefined ? T : never;
+
+/** --child starts a child; the --birth, --class and --kindergarten after it belong to it. */
+function childrenFrom(tokens: readonly Token[] | undefined): NewChild[] {
+  const children: { name: string; birthDate?: string; className?: string; kindergarten?: string }[] = [];
+  const fields = { birth: 'birthDate', class: 'className', kindergarten: 'kindergarten' } as const;
+  for (const token of tokens ?? []) {
+    if (token.kind !== 'option' || token.value === undefined) continue;
+    if (token.name === 'child') {
+      children.push({ name: token.value });
+    } else if (token.name === 'birth' || token.name === 'class' || token.name === 'kindergarten') {
+      const child = children.at(-1);
+      if (!child) throw new CommandError(`--${token.name} must come after the --child it belongs to`);
+      const field = fields[token.name];
+      if (child[field] !== undefined) throw new CommandError(`--${token.name} given twice for child "${child.name}"`);
+      child[field] = token.value;
+    }
+  }
+  if (children.length === 0) throw new CommandError('Missing --child <name> --birth YYYY-MM-DD (at least one child)');
+  return children.map((child) => {
+    if (child.birthDate === undefined) throw new CommandError(`Missing --birth YYYY-MM-DD for child "${child.name}"`);
+    return { name: child.name, birthDate: child.birthDate, className: child.className ?? null, kindergarten: child.kindergarten ?? null };
+  });
+}
+
+function inviteLines(invites: readonly IssuedInvite[]): string[] {
+  const width = Math.max(...invites.map((invite) => invite.role.length));
+  return invites.map((invite) => `  ${invite.role.padEnd(width)}  ${formatInviteCode(invite.code)}`);
+}
+
+/** In the bot's default time zone, where the coordinators are: "2025-01-04 18:00 Asia/Shanghai (UTC+08:00), in 72 hours". */
+function formatExpiry(instant: Date, config: Config): string {
+  let local = DateTime.fromJSDate(instant).setZone(config.DEFAULT_TIME_ZONE);
+  if (!local.isValid) local = DateTime.fromJSDate(instant).toUTC();
+  const hours = Math.round((instant.getTime() - Date.now()) / 3_600_000);
+  return `${local.toFormat('yyyy-MM-dd HH:mm')} ${local.zoneName} (UTC${local.toFormat('ZZ')}), in ${hours} hours`;
+}
+
+function shellQuote(text: string): string {
+  return /^[\w.-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
+interface DatabaseConnection {
+  readonly url: string;
+  readonly description: string;
+  stop(): Promise<void>;
+}
+
+/** DATABASE_URL, else the bot's embedded PostgreSQL: the server it is running, or one started here on its data. */
+async function connectDatabase(config: Config): Promise<DatabaseConnection> {
+  if (config.DATABASE_URL) return { url: config.DATABASE_URL, description: `${describeUrl(config.DATABASE_URL)} (DATABASE_URL)`, stop: async () => {} };
+  const clusterDir = embeddedPostgresDir(path.resolve(projectRoot, config.KINBRIDGE_DATA_DIR));
+  const running = await runningEmbeddedPostgres(clusterDir);
+  if (running) return { url: running, description: `embedded PostgreSQL in ${clusterDir}, served by the running bot`, stop: async () => {} };
+  const local = await startLocalPostgres({ dataDir: clusterDir });
+  return { url: local.url, description: `embedded PostgreSQL in ${clusterDir}`, stop: () => local.stop() };
+}
+
+/**
+ * While `npm start` runs, its embedded server holds the cluster (a second server on it refuses to start). The
+ * server's postmaster.pid names its port, and local-postgres.ts keeps the password beside it, so we join it.
+ */
+async function runningEmbeddedPostgres(clusterDir: string): Promise<string | undefined> {
+  const pidFile = await readFile(path.join(clusterDir, 'postmaster.pid'), 'utf8').catch(() => undefined);
+  if (!pidFile) return undefined;
+  const lines = pidFile.split('\n');
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  if (!Number.isInteger(pid) || pid <= 0 || !Number.isInteger(port) || port <= 0) return undefined;
+  try {
+    process.kill(pid, 0);
+  } catch (error) {
+    // ESRCH: a stale file from a killed server, which PostgreSQL cleans up when started. EPERM: alive, not ours.
+    if ((error as NodeJS.ErrnoException).code === 'ESRCH') return undefined;
+  }
+  const password = (await readFile(path.join(clusterDir, 'kinbridge-password'), 'utf8')).trim();
+  const url = `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/kinbridge`;
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
+  try {
+    await client.connect();
+    return url;
+  } catch (error) {
+    throw new Error(`PostgreSQL (pid ${pid}) is running on ${clusterDir} but does not answer on port ${port}: ${(error as Error).message}`);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  let parsed: Parsed;
+  let config: Config;
+  try {
+    parsed = parseCommandLine(argv);
+    if (parsed.kind === 'help') {
+      console.log(USAGE);
+      return 0;
+    }
+    if (parsed.kind === 'unknown') {
+      console.error(`Unknown command "${argv.join(' ')}".\n\n${USAGE}`);
+      return 1;
+    }
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof CommandError) {
+      console.error(`${error.message}  (npm run cli -- help)`);
+      return 2;
+    }
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      return 2;
+    }
+    throw error;
+  }
+
+  const connection = await connectDatabase(config);
+  try {
+    const { applied } = await applyMigrations({ databaseUrl: connection.url });
+    if (applied.length > 0) console.error(`Applied migrations: ${applied.join(', ')}`);
+    const db = createPrismaClient(connection.url);
+    try {
+      const output = await parsed.run(new CoordinatorCommands(db, { inviteTtlHours: config.INVITE_TTL_HOURS }), config);
+      console.log(`${output}\n\nDatabase: ${connection.description}`);
+      return 0;
+    } catch (error) {
+      if (!(error instanceof CommandError)) throw error;
+      console.error(error.message);
+      return 2;
+    } finally {
+      await db.$disconnect();
+    }
+  } finally {
+    await connection.stop();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error(error instanceof Error ? `${error.name}: ${error.message}` : error);
+    process.exitCode = 1;
+  },
+);
