@@ -59,7 +59,7 @@ export interface ApplyMigrationsOptions {
   migrationsDir?: string;
 }
 
-interface MigrationFile {
+export interface MigrationFile {
   name: string;
   sql: string;
   checksum: string;
@@ -98,6 +98,8 @@ export async function applyMigrations({
 }: ApplyMigrationsOptions): Promise<{ applied: string[] }> {
   const migrations = await readMigrations(migrationsDir);
   const client = new pg.Client({ connectionString: databaseUrl });
+  // A lost connection also rejects the query in flight; without a listener it would crash the process.
+  client.on('error', () => undefined);
   await client.connect();
   try {
     // Session-level lock: held across the per-migration transactions, released by unlock or disconnect.
