@@ -77,6 +77,12 @@ export function migrationChecksum(sql: string): string {
   return createHash('sha256').update(sql, 'utf8').digest('hex');
 }
 
+/** Like Prisma, tolerates a checkout that only changed line endings (git autocrlf on Windows). */
+function matchesChecksum(sql: string, checksum: string): boolean {
+  const lf = sql.replaceAll('\r\n', '\n');
+  return [sql, lf, lf.replaceAll('\n', '\r\n')].some((variant) => migrationChecksum(variant) === checksum);
+}
+
 /** Migration directories in the order Prisma applies them: by name, which starts with a timestamp. */
 export async function readMigrations(migrationsDir: string = DEFAULT_MIGRATIONS_DIR): Promise<MigrationFile[]> {
   const entries = await readdir(migrationsDir, { withFileTypes: true });
@@ -141,7 +147,7 @@ function pendingMigrations(migrations: MigrationFile[], rows: MigrationRow[]): M
   const appliedChecksums = new Map(live.map((row) => [row.migration_name, row.checksum]));
   for (const migration of migrations) {
     const appliedChecksum = appliedChecksums.get(migration.name);
-    if (appliedChecksum !== undefined && appliedChecksum !== migration.checksum) {
+    if (appliedChecksum !== undefined && !matchesChecksum(migration.sql, appliedChecksum)) {
       throw new MigrationChecksumMismatchError(
         migration.name,
         `Migration ${migration.name} was modified after it was applied (checksum ${appliedChecksum} in the database, ` +

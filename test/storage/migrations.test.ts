@@ -167,6 +167,17 @@ describe('migrations on a fresh database', () => {
     expect(await applyMigrations({ databaseUrl: db.url })).toEqual({ applied: [] });
   });
 
+  it('accepts a checkout that only changed line endings, as Prisma does', async () => {
+    const dir = await copyOfMigrations();
+    try {
+      const file = path.join(dir, '20261123000000_init', 'migration.sql');
+      await writeFile(file, (await readFile(file, 'utf8')).replaceAll('\n', '\r\n'));
+      expect(await applyMigrations({ databaseUrl: db.url, migrationsDir: dir })).toEqual({ applied: [] });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('refuses, naming the migration, when an applied migration file was edited', async () => {
     const dir = await copyOfMigrations();
     try {
