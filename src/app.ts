@@ -20,6 +20,8 @@ import { RedisInviteGuessGuard, type GuessLimits } from './features/families/inv
 import { InviteService } from './features/families/invites.js';
 import { PersonDirectory } from './features/people/person-directory.js';
 import { defaultFlowsDir, defaultLocalesDir } from './paths.js';
+import type { SendLimits } from './messaging/chat-window-limiter.js';
+import { Outbox } from './messaging/outbox.js';
 import { createPrismaClient, type Database } from './storage/prisma.js';
 
 export interface KinbridgeOptions {
@@ -37,6 +39,8 @@ export interface KinbridgeOptions {
   readonly defaultLocale?: string;
   readonly defaultTimeZone?: string;
   readonly inviteLink?: (code: string) => string | undefined;
+  /** Replaces a channel's own sending limits (tests lift Telegram's per-chat limit). */
+  readonly sendLimits?: Readonly<Record<string, SendLimits>>;
 }
 
 /** The whole bot wired together: channels → engine → features → storage. */
@@ -44,6 +48,7 @@ export interface Kinbridge {
   readonly engine: ConversationEngine;
   readonly services: FeatureServices;
   readonly db: Database;
+  readonly outbox: Outbox;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -58,11 +63,21 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
   const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
   const queue = new EngineQueue({ connection: { url: options.redisUrl, maxRetriesPerRequest: null }, prefix });
   const translator = Translator.load(options.localesDir ?? defaultLocalesDir);
+  const outbox = new Outbox({
+    db,
+    redis,
+    connection: { url: options.redisUrl, maxRetriesPerRequest: null },
+    prefix,
+    messenger: new ChannelRouter(options.channels),
+    limits: Object.fromEntries(options.channels.map((channel) => [channel.name, options.sendLimits?.[channel.name] ?? channel.limits ?? {}])),
+    logger,
+  });
   const invites = new InviteService(db, clock, new RedisInviteGuessGuard(redis, `${prefix}:`, options.guessLimits), options.inviteTtlHours ?? 72);
   const services: FeatureServices = {
     db,
     clock,
     events: queue,
+    outbox,
     invites,
     families: new FamilyService(db, invites),
     consents: new ConsentService(db, clock),
@@ -82,7 +97,7 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
     sessions: new SessionStore(db),
     people,
     timers: queue,
-    messenger: new ChannelRouter(options.channels),
+    outbox,
     translator,
     logger,
   });
@@ -91,7 +106,9 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
     engine,
     services,
     db,
+    outbox,
     async start() {
+      outbox.start(options.channels.map((channel) => channel.name));
       await queue.syncSchedules(catalog.schedules());
       queue.start((job) => engine.handleJob(job));
       for (const channel of options.channels) await channel.start((message) => engine.handleInbound(message));
@@ -100,6 +117,7 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
     async stop() {
       for (const channel of options.channels) await channel.stop();
       await queue.close();
+      await outbox.close();
       redis.disconnect();
       await db.$disconnect();
     },

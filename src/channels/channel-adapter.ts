@@ -1,3 +1,4 @@
+import type { SendLimits } from '../messaging/chat-window-limiter.js';
 import type { InboundMessage, OutboundMessage } from '../messaging/messages.js';
 
 /** Called once per normalised inbound message; resolves when the message is safely handled. */
@@ -9,7 +10,10 @@ export type InboundHandler = (message: InboundMessage) => Promise<void>;
  */
 export interface ChannelAdapter {
   readonly name: string;
+  /** The platform's sending limits, enforced by the outbox across all workers; none means unlimited. */
+  readonly limits?: SendLimits;
   start(onMessage: InboundHandler): Promise<void>;
   stop(): Promise<void>;
   send(chatId: string, message: OutboundMessage): Promise<void>;
 }
+

@@ -3,7 +3,7 @@ import type { DomainEvent } from '../core/events.js';
 import type { PersonView } from '../core/flow-action.js';
 import type { PersonDirectory } from '../features/people/person-directory.js';
 import type { Address, InboundMessage, OutboundMessage } from '../messaging/messages.js';
-import type { Messenger } from '../messaging/messenger.js';
+import type { OutboxWriter } from '../messaging/outbox.js';
 import type { EngineJob, TimerScheduler } from './engine-queue.js';
 import type { FlowCatalog, TriggerMatch } from './flow-catalog.js';
 import type { FlowRunner, Turn } from './flow-runner.js';
@@ -17,7 +17,7 @@ export interface EngineDependencies {
   readonly sessions: SessionStore;
   readonly people: PersonDirectory;
   readonly timers: TimerScheduler;
-  readonly messenger: Messenger;
+  readonly outbox: OutboxWriter;
   readonly translator: Translator;
   readonly logger: Logger;
 }
@@ -27,8 +27,8 @@ const RETURN_COMMAND = 'start';
 
 /**
  * Turns inbound messages, timers and events into flow steps for one person at a time.
- * Each turn: load the person and session → run steps → save the session → schedule timers → deliver.
- * Saving before delivering means a crash can at worst repeat nothing and lose no state.
+ * Each turn: load the person and session → run steps → save the session → schedule timers → write the replies
+ * to the outbox. Saving before writing means a crash loses no state; the outbox then sends each reply once.
  */
 export class ConversationEngine {
   private readonly serializer = new KeyedSerializer();
@@ -119,11 +119,7 @@ export class ConversationEngine {
     if (!replyTo && person.optedOutAt) return;
     const address = replyTo ?? (await this.deps.people.addressOf(person.id));
     if (!address) return;
-    try {
-      await this.deps.messenger.deliver(address, messages);
-    } catch (error) {
-      this.deps.logger.warn({ err: error, personId: person.id, channel: address.channel }, 'delivery failed');
-    }
+    await this.deps.outbox.enqueue({ address, personId: person.id, messages });
   }
 
   private say(person: PersonView, key: string, vars: Record<string, unknown> = {}): OutboundMessage {

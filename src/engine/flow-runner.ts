@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Clock } from '../core/clock.js';
 import type { PersonView } from '../core/flow-action.js';
@@ -33,8 +32,6 @@ const MAX_RETRIES = 3;
 
 /** Executes flow steps for one person: the interpreter of the flow language. */
 export class FlowRunner {
-  private readonly mediaCache = new Map<string, Uint8Array>();
-
   constructor(
     private readonly catalog: FlowCatalog,
     private readonly actions: ActionRegistry,
@@ -242,12 +239,7 @@ export class FlowRunner {
 
   private media(flow: Flow, relative: string): MediaSource {
     const file = path.resolve(path.dirname(flow.file), relative);
-    let data = this.mediaCache.get(file);
-    if (!data) {
-      data = readFileSync(file);
-      this.mediaCache.set(file, data);
-    }
-    return { kind: 'bytes', data, fileName: path.basename(file), mimeType: mimeTypeOf(file) };
+    return { kind: 'file', path: file, fileName: path.basename(file), mimeType: mimeTypeOf(file) };
   }
 
   private say(turn: Turn, key: string): OutboundMessage {

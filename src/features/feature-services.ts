@@ -1,5 +1,6 @@
 import type { Clock } from '../core/clock.js';
 import type { EventPublisher } from '../core/events.js';
+import type { OutboxWriter } from '../messaging/outbox.js';
 import type { Database } from '../storage/prisma.js';
 import type { ConsentService } from './consent/consents.js';
 import type { FamilyService } from './families/families.js';
@@ -10,6 +11,8 @@ export interface FeatureServices {
   readonly db: Database;
   readonly clock: Clock;
   readonly events: EventPublisher;
+  /** For messages a feature sends itself (relays, broadcasts) rather than through a flow. */
+  readonly outbox: OutboxWriter;
   readonly invites: InviteService;
   readonly families: FamilyService;
   readonly consents: ConsentService;

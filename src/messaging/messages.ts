@@ -37,9 +37,10 @@ export interface Choice {
   readonly label: string;
 }
 
-/** Media to send: bytes we hold, or a file the platform already has. */
+/** Media to send: bytes we hold, a file on our disk (flow assets, the media store), or a file the platform already has. */
 export type MediaSource =
   | { readonly kind: 'bytes'; readonly data: Uint8Array; readonly fileName: string; readonly mimeType: string }
+  | { readonly kind: 'file'; readonly path: string; readonly fileName: string; readonly mimeType: string }
   | { readonly kind: 'platform'; readonly fileId: string };
 
 export interface OutboundMessage {

@@ -15,6 +15,9 @@ export class MemoryChannel implements ChannelAdapter {
   readonly delivered: Delivered[] = [];
   private onMessage: InboundHandler | undefined;
 
+  /** Waits until everything written to the outbox for a chat has been sent; set by the test app. */
+  settle: (chatId: string) => Promise<void> = async () => undefined;
+
   constructor(name = 'memory') {
     this.name = name;
   }
@@ -44,6 +47,7 @@ export class MemoryChannel implements ChannelAdapter {
     if (!this.onMessage) throw new Error(`channel ${this.name} is not started`);
     const before = this.delivered.length;
     await this.onMessage({ channel: this.name, externalId: person, chatId: person, displayName: person, languageCode, content });
+    await this.settle(person);
     return this.delivered.slice(before).filter((d) => d.chatId === person).map((d) => d.message.text ?? '');
   }
 

@@ -41,6 +41,9 @@ export async function startTestApp(overrides: Overrides = {}): Promise<TestApp> 
     redisUrl: testRedisUrl(),
     redisPrefix,
   });
+  for (const memory of [channel, ...channels].filter((c): c is MemoryChannel => c instanceof MemoryChannel)) {
+    memory.settle = (chatId) => waitUntil(async () => (await app.outbox.queuedCount({ channel: memory.name, chatId })) === 0);
+  }
   await app.start();
   let counter = 0;
   return {
@@ -67,4 +70,12 @@ export async function startTestApp(overrides: Overrides = {}): Promise<TestApp> 
       await database.drop();
     },
   };
+}
+
+async function waitUntil(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`Condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
 }

@@ -4,6 +4,7 @@ import { autoRetry } from '@grammyjs/auto-retry';
 import { apiThrottler, type APIThrottlerOptions } from '@grammyjs/transformer-throttler';
 import { Bot, GrammyError, HttpError, InputFile, webhookCallback } from 'grammy';
 import type { MediaSource, OutboundMessage } from '../../messaging/messages.js';
+import { ChannelSendError, type SendDisposition } from '../../messaging/send-error.js';
 import type { ChannelAdapter, InboundHandler } from '../channel-adapter.js';
 import { TELEGRAM_CHANNEL, toInbound } from './to-inbound.js';
 import { planSends, type TelegramSend } from './to-telegram.js';
@@ -44,16 +45,23 @@ export interface TelegramChannelOptions {
 }
 
 /** Telegram refused or failed a send; `recipientUnreachable` means retrying will not help (blocked bot, gone chat). */
-export class TelegramSendError extends Error {
+export class TelegramSendError extends ChannelSendError {
   override readonly name = 'TelegramSendError';
   constructor(
     message: string,
     readonly errorCode: number | undefined,
     readonly recipientUnreachable: boolean,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; retryAfterSeconds?: number },
   ) {
-    super(message, options);
+    super(message, dispositionOf(errorCode, recipientUnreachable), options?.retryAfterSeconds ? options.retryAfterSeconds * 1000 : undefined, options);
   }
+}
+
+/** 429 and 5xx (and no answer at all) pass; other 4xx mean this message will never be accepted. */
+function dispositionOf(errorCode: number | undefined, recipientUnreachable: boolean): SendDisposition {
+  if (recipientUnreachable) return 'recipient_unreachable';
+  if (errorCode === undefined || errorCode === 429 || errorCode >= 500) return 'retry_later';
+  return 'invalid_message';
 }
 
 const consoleLogger: ChannelLogger = {
@@ -70,6 +78,8 @@ type WebhookRequestHandler = (req: IncomingMessage, res: ServerResponse) => Prom
 
 export class TelegramChannel implements ChannelAdapter {
   readonly name = TELEGRAM_CHANNEL;
+  /** About 30 messages a second per bot, and about one a second per chat with short bursts allowed. */
+  readonly limits = { perSecond: 30, perChat: { max: 3, windowMs: 3_000 } };
   private readonly bot: Bot;
   private readonly logger: ChannelLogger;
   private onMessage: InboundHandler | undefined;
@@ -280,14 +290,18 @@ export class TelegramChannel implements ChannelAdapter {
 }
 
 function toInputFile(media: MediaSource): InputFile | string {
-  return media.kind === 'platform' ? media.fileId : new InputFile(media.data, media.fileName);
+  if (media.kind === 'platform') return media.fileId;
+  return media.kind === 'file' ? new InputFile(media.path, media.fileName) : new InputFile(media.data, media.fileName);
 }
 
 function toSendError(err: unknown, what: string): Error {
   if (err instanceof GrammyError) {
     // 403: the person blocked the bot or deleted their account; 400 "chat not found": no such chat for this bot.
     const unreachable = err.error_code === 403 || /chat not found/i.test(err.description);
-    return new TelegramSendError(`${what} failed: ${err.description}`, err.error_code, unreachable, { cause: err });
+    return new TelegramSendError(`${what} failed: ${err.description}`, err.error_code, unreachable, {
+      cause: err,
+      retryAfterSeconds: err.parameters.retry_after,
+    });
   }
   if (err instanceof HttpError) {
     return new TelegramSendError(`${what} failed: ${err.message}`, undefined, false, { cause: err });

@@ -1,5 +1,6 @@
 import type { InlineKeyboardMarkup } from 'grammy/types';
 import type { Choice, MediaSource, OutboundMessage } from '../../messaging/messages.js';
+import { ChannelSendError } from '../../messaging/send-error.js';
 
 /** Bot API limits (https://core.telegram.org/bots/api#sendmessage, #sendphoto, #inlinekeyboardbutton). */
 export const MAX_TEXT_LENGTH = 4096;
@@ -7,8 +8,11 @@ export const MAX_CAPTION_LENGTH = 1024;
 export const MAX_CALLBACK_DATA_BYTES = 64;
 
 /** The caller built a message Telegram cannot carry; sending it again will fail the same way. */
-export class InvalidOutboundMessageError extends Error {
+export class InvalidOutboundMessageError extends ChannelSendError {
   override readonly name: string = 'InvalidOutboundMessageError';
+  constructor(message: string) {
+    super(message, 'invalid_message');
+  }
 }
 
 /** A choice id too long to be a button's callback_data (Telegram allows at most 64 bytes). */

@@ -22,10 +22,14 @@ export class PersonDirectory {
 
   async resolveSender(message: InboundMessage): Promise<PersonView> {
     const key = { channel_externalId: { channel: message.channel, externalId: message.externalId } };
-    const known = await this.db.channelIdentity.findUnique({ where: key, select: { id: true, lastSeenAt: true, person: { select: PERSON_VIEW } } });
+    const known = await this.db.channelIdentity.findUnique({
+      where: key,
+      select: { id: true, lastSeenAt: true, blockedAt: true, person: { select: PERSON_VIEW } },
+    });
     if (known) {
-      if (Date.now() - known.lastSeenAt.getTime() > LAST_SEEN_RESOLUTION_MS) {
-        await this.db.channelIdentity.update({ where: { id: known.id }, data: { lastSeenAt: new Date() } });
+      // Writing to the bot again undoes an earlier block.
+      if (known.blockedAt || Date.now() - known.lastSeenAt.getTime() > LAST_SEEN_RESOLUTION_MS) {
+        await this.db.channelIdentity.update({ where: { id: known.id }, data: { lastSeenAt: new Date(), blockedAt: null } });
       }
       return known.person;
     }
@@ -36,9 +40,9 @@ export class PersonDirectory {
     return this.db.person.findUnique({ where: { id: personId }, select: PERSON_VIEW });
   }
 
-  /** The app a person used most recently is where proactive messages go. */
+  /** The app a person used most recently, and has not blocked the bot on, is where proactive messages go. */
   async addressOf(personId: string): Promise<Address | null> {
-    const identity = await this.db.channelIdentity.findFirst({ where: { personId }, orderBy: { lastSeenAt: 'desc' } });
+    const identity = await this.db.channelIdentity.findFirst({ where: { personId, blockedAt: null }, orderBy: { lastSeenAt: 'desc' } });
     return identity ? { channel: identity.channel, chatId: identity.externalId } : null;
   }
 

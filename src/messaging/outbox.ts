@@ -1,0 +1,209 @@
+import { DelayedError, Queue, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { Database } from '../storage/prisma.js';
+import { ChatWindowLimiter, type SendLimits } from './chat-window-limiter.js';
+import type { Address, OutboundMessage } from './messages.js';
+import type { Messenger } from './messenger.js';
+import { fromPayload, toPayload } from './outbound-payload.js';
+import { ChannelSendError } from './send-error.js';
+
+export interface OutboxItem {
+  readonly address: Address;
+  readonly personId?: string;
+  readonly messages: readonly OutboundMessage[];
+  /** Written once however often the producer retries; message i gets `${dedupeKey}:${i}`. */
+  readonly dedupeKey?: string;
+  readonly broadcastId?: string;
+}
+
+/** What producers (the engine, features) see: write messages, and they will be sent. */
+export interface OutboxWriter {
+  enqueue(item: OutboxItem): Promise<void>;
+}
+
+export interface OutboxOptions {
+  readonly db: Database;
+  readonly redis: Redis;
+  readonly connection: ConnectionOptions;
+  readonly prefix: string;
+  readonly messenger: Messenger;
+  /** Per channel: how fast it may send. A channel without an entry is not limited. */
+  readonly limits: Readonly<Record<string, SendLimits>>;
+  readonly logger: Logger;
+  /** How often rows whose job was lost (a Redis restart) are handed to BullMQ again. */
+  readonly sweepIntervalMs?: number;
+}
+
+const MAX_ATTEMPTS = 10;
+/** A message waits this long before the next check when an older message to the same chat is still unsent. */
+const ORDER_RECHECK_MS = 100;
+/** Recording "sent" must not be given up while the database restarts: the message is out already. */
+const RECORD_SENT_RETRY_MS = 60_000;
+
+/**
+ * Every outgoing message is a row first, then a BullMQ job whose id is that row's id: a retried job finds the row
+ * already sent and does nothing, and a job lost with Redis is re-created from the row by the sweep.
+ * One queue per channel carries that channel's global rate; a Redis window per chat carries the per-chat rate.
+ */
+export class Outbox implements OutboxWriter {
+  private readonly queues = new Map<string, Queue>();
+  private readonly workers: Worker[] = [];
+  private readonly chatLimiter: ChatWindowLimiter;
+  private sweepTimer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly options: OutboxOptions) {
+    this.chatLimiter = new ChatWindowLimiter(options.redis, `${options.prefix}:chat-window`);
+  }
+
+  async enqueue(item: OutboxItem): Promise<void> {
+    if (item.messages.length === 0) return;
+    const rows = await this.options.db.outboxMessage.createManyAndReturn({
+      data: item.messages.map((message, index) => ({
+        channel: item.address.channel,
+        chatId: item.address.chatId,
+        personId: item.personId ?? null,
+        payload: toPayload(message),
+        dedupeKey: item.dedupeKey ? `${item.dedupeKey}:${index}` : null,
+        broadcastId: item.broadcastId ?? null,
+      })),
+      skipDuplicates: true,
+      select: { id: true, channel: true },
+    });
+    await this.schedule(rows);
+  }
+
+  /** Messages written but not yet sent (nor given up), e.g. to show a broadcast's progress or wait for a chat to settle. */
+  async queuedCount(where: { channel?: string; chatId?: string; broadcastId?: string } = {}): Promise<number> {
+    return this.options.db.outboxMessage.count({ where: { ...where, status: 'queued' } });
+  }
+
+  /** Starts one worker per channel, and the sweep that recovers rows whose jobs were lost. */
+  start(channels: readonly string[]): void {
+    for (const channel of channels) {
+      const limits = this.options.limits[channel];
+      const worker = new Worker(queueName(channel), (job: Job<{ id: string }>, token?: string) => this.process(job, token), {
+        connection: this.options.connection,
+        prefix: this.options.prefix,
+        concurrency: 32,
+        ...(limits?.perSecond ? { limiter: { max: limits.perSecond, duration: 1000 } } : {}),
+      });
+      worker.on('failed', (job, error) => void this.onFinalFailure(job, error));
+      worker.on('error', (error) => this.options.logger.warn({ err: error, channel }, 'outbox worker error'));
+      this.workers.push(worker);
+    }
+    const interval = this.options.sweepIntervalMs ?? 5_000;
+    this.sweepTimer = setInterval(() => void this.sweep(interval).catch((error: unknown) => this.options.logger.warn({ err: error }, 'outbox sweep failed')), interval);
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.sweepTimer);
+    await Promise.all(this.workers.map((worker) => worker.close()));
+    await Promise.all([...this.queues.values()].map((queue) => queue.close()));
+  }
+
+  /** Hands queued rows that have no job (lost with Redis, or the enqueue crashed) back to BullMQ. */
+  async sweep(olderThanMs: number): Promise<number> {
+    const rows = await this.options.db.outboxMessage.findMany({
+      where: { status: 'queued', createdAt: { lt: new Date(Date.now() - olderThanMs) } },
+      select: { id: true, channel: true },
+      orderBy: { seq: 'asc' },
+      take: 5_000,
+    });
+    await this.schedule(rows);
+    return rows.length;
+  }
+
+  private async schedule(rows: readonly { id: string; channel: string }[]): Promise<void> {
+    for (const channel of new Set(rows.map((row) => row.channel))) {
+      const channelRows = rows.filter((row) => row.channel === channel);
+      // A job id that exists already (waiting, delayed) is skipped by BullMQ: scheduling twice is harmless.
+      await this.queue(channel).addBulk(channelRows.map((row) => ({ name: 'send', data: { id: row.id }, opts: { jobId: row.id } })));
+    }
+  }
+
+  private async process(job: Job<{ id: string }>, token: string | undefined): Promise<void> {
+    const { db } = this.options;
+    const row = await db.outboxMessage.findUnique({ where: { id: job.data.id } });
+    if (!row || row.status !== 'queued') return;
+    const now = Date.now();
+    if (row.notBefore.getTime() > now) return this.postpone(job, token, row.notBefore.getTime());
+    const earlier = await db.outboxMessage.count({
+      where: { channel: row.channel, chatId: row.chatId, status: 'queued', seq: { lt: row.seq } },
+    });
+    if (earlier > 0) return this.postpone(job, token, now + ORDER_RECHECK_MS);
+    const limits = this.options.limits[row.channel]?.perChat;
+    const waitMs = limits ? await this.chatLimiter.take(`${row.channel}:${row.chatId}`, limits) : 0;
+    if (waitMs > 0) return this.postpone(job, token, now + waitMs);
+
+    try {
+      await this.options.messenger.deliver({ channel: row.channel, chatId: row.chatId }, [fromPayload(row.payload)]);
+    } catch (error) {
+      return this.onSendError(job, token, row.id, row.channel, row.chatId, error);
+    }
+    await this.recordSent(row.id);
+  }
+
+  private async onSendError(job: Job, token: string | undefined, id: string, channel: string, chatId: string, error: unknown): Promise<void> {
+    const { db } = this.options;
+    const disposition = error instanceof ChannelSendError ? error.disposition : 'retry_later';
+    const lastError = error instanceof Error ? error.message.slice(0, 500) : String(error);
+    if (disposition === 'recipient_unreachable') {
+      await db.outboxMessage.update({ where: { id }, data: { status: 'blocked', lastError, attempts: { increment: 1 } } });
+      await db.channelIdentity.updateMany({ where: { channel, externalId: chatId }, data: { blockedAt: new Date() } });
+      return;
+    }
+    if (disposition === 'invalid_message') {
+      await db.outboxMessage.update({ where: { id }, data: { status: 'failed', lastError, attempts: { increment: 1 } } });
+      return;
+    }
+    const retryAfterMs = error instanceof ChannelSendError ? error.retryAfterMs : undefined;
+    await db.outboxMessage.update({
+      where: { id },
+      data: { lastError, attempts: { increment: 1 }, ...(retryAfterMs ? { notBefore: new Date(Date.now() + retryAfterMs) } : {}) },
+    });
+    if (retryAfterMs) return this.postpone(job, token, Date.now() + retryAfterMs);
+    throw error; // BullMQ retries with exponential backoff
+  }
+
+  private async onFinalFailure(job: Job<{ id: string }> | undefined, error: Error): Promise<void> {
+    if (!job || job.attemptsMade < MAX_ATTEMPTS) return;
+    this.options.logger.error({ err: error, outboxId: job.data.id }, 'message given up after retries');
+    await this.options.db.outboxMessage.updateMany({ where: { id: job.data.id, status: 'queued' }, data: { status: 'failed' } });
+  }
+
+  private async recordSent(id: string): Promise<void> {
+    const deadline = Date.now() + RECORD_SENT_RETRY_MS;
+    for (let delay = 100; ; delay = Math.min(delay * 2, 5_000)) {
+      try {
+        await this.options.db.outboxMessage.update({ where: { id }, data: { status: 'sent', sentAt: new Date(), attempts: { increment: 1 } } });
+        return;
+      } catch (error) {
+        if (Date.now() > deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+  }
+
+  private async postpone(job: Job, token: string | undefined, until: number): Promise<void> {
+    await job.moveToDelayed(until, token);
+    throw new DelayedError();
+  }
+
+  private queue(channel: string): Queue {
+    let queue = this.queues.get(channel);
+    if (!queue) {
+      queue = new Queue(queueName(channel), {
+        connection: this.options.connection,
+        prefix: this.options.prefix,
+        defaultJobOptions: { attempts: MAX_ATTEMPTS, backoff: { type: 'exponential', delay: 1_000 }, removeOnComplete: true, removeOnFail: true },
+      });
+      this.queues.set(channel, queue);
+    }
+    return queue;
+  }
+}
+
+function queueName(channel: string): string {
+  return `outbox-${channel}`;
+}

@@ -1,0 +1,18 @@
+/**
+ * How a failed send should be treated, said by the adapter that knows its platform:
+ * `retry_later` (rate limit, outage; `retryAfterMs` when the platform named a time), `recipient_unreachable`
+ * (blocked the bot, account gone: retrying cannot help), `invalid_message` (this message can never be sent).
+ */
+export type SendDisposition = 'retry_later' | 'recipient_unreachable' | 'invalid_message';
+
+export class ChannelSendError extends Error {
+  override readonly name: string = 'ChannelSendError';
+  constructor(
+    message: string,
+    readonly disposition: SendDisposition,
+    readonly retryAfterMs?: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
