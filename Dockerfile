@@ -8,9 +8,8 @@ COPY package.json package-lock.json prisma.config.ts ./
 COPY prisma ./prisma
 RUN npm ci
 COPY . .
-# The prisma CLI, vitest and typescript are build/test tools. The app itself runs through tsx, so dev
-# packages can only be dropped once tsx is a production dependency.
-RUN if node -e "process.exit(require('./package.json').dependencies?.tsx ? 0 : 1)"; then npm prune --omit=dev; fi
+# The prisma CLI, vitest and typescript are build/test tools; the app runs through tsx, a production dependency.
+RUN npm prune --omit=dev
 
 # ---- runtime ----
 FROM node:20-bookworm-slim
@@ -19,5 +18,5 @@ WORKDIR /app
 # Owned by root and run as `node`: the app cannot rewrite its own code.
 COPY --from=build /app /app
 USER node
-# Migrations first, so a bot never runs against an older schema; then the bot, as PID 1 (it handles SIGTERM).
-CMD ["sh", "-c", "npm run --silent db:migrate && exec node --import tsx src/main.ts"]
+# The bot applies pending migrations before it starts, so it never runs against an older schema; as PID 1 it handles SIGTERM.
+CMD ["node", "--import", "tsx", "src/main.ts"]
