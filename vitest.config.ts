@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     environment: 'node',
+    reporters: ['default', './test/support/closing-line-reporter.ts'],
     include: ['test/**/*.test.ts'],
     // Starts PostgreSQL/Redis (or uses DATABASE_URL/REDIS_URL) once and builds a migrated template database.
     globalSetup: ['test/support/global-setup.ts'],
