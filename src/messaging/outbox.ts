@@ -33,6 +33,8 @@ export interface OutboxOptions {
   readonly logger: Logger;
   /** How often rows whose job was lost (a Redis restart) are handed to BullMQ again. */
   readonly sweepIntervalMs?: number;
+  /** How long a worker may hold a message it is sending before the sweep presumes it dead (default 5 minutes). */
+  readonly claimLeaseMs?: number;
 }
 
 const MAX_ATTEMPTS = 10;
@@ -40,6 +42,8 @@ const MAX_ATTEMPTS = 10;
 const ORDER_RECHECK_MS = 100;
 /** Recording "sent" must not be given up while the database restarts: the message is out already. */
 const RECORD_SENT_RETRY_MS = 60_000;
+/** A send takes seconds at most (grammY's own 429 retries included); a claim older than this lost its worker. */
+const DEFAULT_CLAIM_LEASE_MS = 5 * 60_000;
 
 /**
  * Every outgoing message is a row first, then a BullMQ job whose id is that row's id: a retried job finds the row
@@ -74,8 +78,8 @@ export class Outbox implements OutboxWriter {
   }
 
   /** Messages written but not yet sent (nor given up), e.g. to show a broadcast's progress or wait for a chat to settle. */
-  async queuedCount(where: { channel?: string; chatId?: string; broadcastId?: string } = {}): Promise<number> {
-    return this.options.db.outboxMessage.count({ where: { ...where, status: 'queued' } });
+  async unsentCount(where: { channel?: string; chatId?: string; broadcastId?: string } = {}): Promise<number> {
+    return this.options.db.outboxMessage.count({ where: { ...where, status: { in: ['queued', 'sending'] } } });
   }
 
   /** Starts one worker per channel, and the sweep that recovers rows whose jobs were lost. */
@@ -102,9 +106,19 @@ export class Outbox implements OutboxWriter {
     await Promise.all([...this.queues.values()].map((queue) => queue.close()));
   }
 
-  /** Hands queued rows that have no job (lost with Redis, or the enqueue crashed) back to BullMQ. */
+  /**
+   * Recovery, run every few seconds by every process: queued rows whose job was lost (a Redis restart, a crash
+   * between writing and scheduling) get a job again, and rows claimed by a worker that died mid-send are queued again.
+   */
   async sweep(olderThanMs: number): Promise<number> {
-    const rows = await this.options.db.outboxMessage.findMany({
+    const { db } = this.options;
+    const stale = new Date(Date.now() - (this.options.claimLeaseMs ?? DEFAULT_CLAIM_LEASE_MS));
+    // The dead worker may have handed the message to the platform already: at least once beats never.
+    await db.outboxMessage.updateMany({
+      where: { status: 'sending', claimedAt: { lt: stale } },
+      data: { status: 'queued', claimedAt: null, resentAfterCrash: true },
+    });
+    const rows = await db.outboxMessage.findMany({
       where: { status: 'queued', createdAt: { lt: new Date(Date.now() - olderThanMs) } },
       select: { id: true, channel: true },
       orderBy: { seq: 'asc' },
@@ -125,16 +139,21 @@ export class Outbox implements OutboxWriter {
   private async process(job: Job<{ id: string }>, token: string | undefined): Promise<void> {
     const { db } = this.options;
     const row = await db.outboxMessage.findUnique({ where: { id: job.data.id } });
+    // Anything but queued is done, or in the hands of another worker (whose lease the sweep watches).
     if (!row || row.status !== 'queued') return;
     const now = Date.now();
     if (row.notBefore.getTime() > now) return this.postpone(job, token, row.notBefore.getTime());
     const earlier = await db.outboxMessage.count({
-      where: { channel: row.channel, chatId: row.chatId, status: 'queued', seq: { lt: row.seq } },
+      where: { channel: row.channel, chatId: row.chatId, status: { in: ['queued', 'sending'] }, seq: { lt: row.seq } },
     });
     if (earlier > 0) return this.postpone(job, token, now + ORDER_RECHECK_MS);
     const limits = this.options.limits[row.channel]?.perChat;
     const waitMs = limits ? await this.chatLimiter.take(`${row.channel}:${row.chatId}`, limits) : 0;
     if (waitMs > 0) return this.postpone(job, token, now + waitMs);
+    // The claim is the exactly-once guard: of two workers holding the same row (a job re-created by the sweep
+    // while the first still runs), only one moves it from queued to sending.
+    const claim = await db.outboxMessage.updateMany({ where: { id: row.id, status: 'queued' }, data: { status: 'sending', claimedAt: new Date() } });
+    if (claim.count === 0) return;
 
     try {
       await this.options.messenger.deliver({ channel: row.channel, chatId: row.chatId }, [fromPayload(row.payload)]);
@@ -142,6 +161,19 @@ export class Outbox implements OutboxWriter {
       return this.onSendError(job, token, row.id, row.channel, row.chatId, error);
     }
     await this.recordSent(row.id);
+    await this.wakeNextInChat(row.channel, row.chatId, row.seq);
+  }
+
+  /** The chat's next message is likely postponed behind this one: let it go now instead of at its next check. */
+  private async wakeNextInChat(channel: string, chatId: string, seq: bigint): Promise<void> {
+    const next = await this.options.db.outboxMessage.findFirst({
+      where: { channel, chatId, status: 'queued', seq: { gt: seq } },
+      orderBy: { seq: 'asc' },
+      select: { id: true, notBefore: true },
+    });
+    if (!next || next.notBefore.getTime() > Date.now()) return;
+    const job = await this.queue(channel).getJob(next.id);
+    if (job && (await job.isDelayed())) await job.promote().catch(() => undefined); // it may have just started
   }
 
   private async onSendError(job: Job, token: string | undefined, id: string, channel: string, chatId: string, error: unknown): Promise<void> {
@@ -160,7 +192,13 @@ export class Outbox implements OutboxWriter {
     const retryAfterMs = error instanceof ChannelSendError ? error.retryAfterMs : undefined;
     await db.outboxMessage.update({
       where: { id },
-      data: { lastError, attempts: { increment: 1 }, ...(retryAfterMs ? { notBefore: new Date(Date.now() + retryAfterMs) } : {}) },
+      data: {
+        status: 'queued',
+        claimedAt: null,
+        lastError,
+        attempts: { increment: 1 },
+        ...(retryAfterMs ? { notBefore: new Date(Date.now() + retryAfterMs) } : {}),
+      },
     });
     if (retryAfterMs) return this.postpone(job, token, Date.now() + retryAfterMs);
     throw error; // BullMQ retries with exponential backoff
@@ -169,7 +207,7 @@ export class Outbox implements OutboxWriter {
   private async onFinalFailure(job: Job<{ id: string }> | undefined, error: Error): Promise<void> {
     if (!job || job.attemptsMade < MAX_ATTEMPTS) return;
     this.options.logger.error({ err: error, outboxId: job.data.id }, 'message given up after retries');
-    await this.options.db.outboxMessage.updateMany({ where: { id: job.data.id, status: 'queued' }, data: { status: 'failed' } });
+    await this.options.db.outboxMessage.updateMany({ where: { id: job.data.id, status: { in: ['queued', 'sending'] } }, data: { status: 'failed' } });
   }
 
   private async recordSent(id: string): Promise<void> {

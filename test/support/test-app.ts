@@ -42,7 +42,7 @@ export async function startTestApp(overrides: Overrides = {}): Promise<TestApp> 
     redisPrefix,
   });
   for (const memory of [channel, ...channels].filter((c): c is MemoryChannel => c instanceof MemoryChannel)) {
-    memory.settle = (chatId) => waitUntil(async () => (await app.outbox.queuedCount({ channel: memory.name, chatId })) === 0);
+    memory.settle = (chatId) => waitUntil(async () => (await app.outbox.unsentCount({ channel: memory.name, chatId })) === 0);
   }
   await app.start();
   let counter = 0;

@@ -1,5 +1,5 @@
 -- CreateEnum
-CREATE TYPE "OutboxStatus" AS ENUM ('queued', 'sent', 'failed', 'blocked');
+CREATE TYPE "OutboxStatus" AS ENUM ('queued', 'sending', 'sent', 'failed', 'blocked');
 
 -- AlterTable
 ALTER TABLE "ChannelIdentity" ADD COLUMN     "blockedAt" TIMESTAMP(3);
@@ -16,6 +16,8 @@ CREATE TABLE "OutboxMessage" (
     "attempts" INTEGER NOT NULL DEFAULT 0,
     "lastError" TEXT,
     "notBefore" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "claimedAt" TIMESTAMP(3),
+    "resentAfterCrash" BOOLEAN NOT NULL DEFAULT false,
     "dedupeKey" TEXT,
     "broadcastId" UUID,
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
