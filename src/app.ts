@@ -12,6 +12,7 @@ import { loadFlowDirectory } from './engine/flow-loader.js';
 import { FlowRunner } from './engine/flow-runner.js';
 import { SessionStore } from './engine/session-store.js';
 import { Translator } from './engine/translator.js';
+import { createCallServices } from './features/calls/call-services.js';
 import { ConsentService } from './features/consent/consents.js';
 import { featureActions } from './features/feature-actions.js';
 import type { FeatureServices } from './features/feature-services.js';
@@ -22,6 +23,8 @@ import { PersonDirectory } from './features/people/person-directory.js';
 import { defaultFlowsDir, defaultLocalesDir } from './paths.js';
 import type { SendLimits } from './messaging/chat-window-limiter.js';
 import { Outbox } from './messaging/outbox.js';
+import { ReminderQueue } from './scheduling/reminder-queue.js';
+import { ReminderStore } from './scheduling/reminder-store.js';
 import { createPrismaClient, type Database } from './storage/prisma.js';
 
 export interface KinbridgeOptions {
@@ -41,6 +44,10 @@ export interface KinbridgeOptions {
   readonly inviteLink?: (code: string) => string | undefined;
   /** Replaces a channel's own sending limits (tests lift Telegram's per-chat limit). */
   readonly sendLimits?: Readonly<Record<string, SendLimits>>;
+  /** How often reminders are swept (ms); 0 leaves sweeping to whoever calls `reminders.sweep()` (tests). */
+  readonly reminderSweepEveryMs?: number;
+  /** Weeks without a logged call before the parent gets a gentle word (one more: the coordinators are alerted). */
+  readonly callEscalationWeeks?: number;
 }
 
 /** The whole bot wired together: channels → engine → features → storage. */
@@ -49,6 +56,7 @@ export interface Kinbridge {
   readonly services: FeatureServices;
   readonly db: Database;
   readonly outbox: Outbox;
+  readonly reminders: ReminderQueue;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -72,6 +80,14 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
     limits: Object.fromEntries(options.channels.map((channel) => [channel.name, options.sendLimits?.[channel.name] ?? channel.limits ?? {}])),
     logger,
   });
+  const reminderStore = new ReminderStore(db, clock);
+  const reminders = new ReminderQueue({
+    connection: { url: options.redisUrl, maxRetriesPerRequest: null },
+    prefix,
+    store: reminderStore,
+    logger,
+    sweepEveryMs: options.reminderSweepEveryMs,
+  });
   const invites = new InviteService(db, clock, new RedisInviteGuessGuard(redis, `${prefix}:`, options.guessLimits), options.inviteTtlHours ?? 72);
   const services: FeatureServices = {
     db,
@@ -81,6 +97,8 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
     invites,
     families: new FamilyService(db, invites),
     consents: new ConsentService(db, clock),
+    reminders: reminderStore,
+    calls: createCallServices({ db, clock, reminders: reminderStore, events: queue }, { escalationWeeks: options.callEscalationWeeks }),
     supportedLocales: translator.locales,
     translate: (locale, key, vars) => translator.t(locale, key, vars),
     inviteLink: (code) => options.inviteLink?.(code),
@@ -107,16 +125,23 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
     services,
     db,
     outbox,
+    reminders,
     async start() {
       outbox.start(options.channels.map((channel) => channel.name));
       await queue.syncSchedules(catalog.schedules());
       queue.start((job) => engine.handleJob(job));
+      await reminders.start(async (reminder) => {
+        if (!(await engine.startFlow(reminder.personId, reminder.flowId, reminder.vars))) {
+          logger.warn({ flowId: reminder.flowId, subject: reminder.subject }, 'a reminder names a flow that no longer exists');
+        }
+      });
       for (const channel of options.channels) await channel.start((message) => engine.handleInbound(message));
       logger.info({ channels: options.channels.map((c) => c.name), flows: catalog.flows.length }, 'Kinbridge is running');
     },
     async stop() {
       for (const channel of options.channels) await channel.stop();
       await queue.close();
+      await reminders.close();
       await outbox.close();
       redis.disconnect();
       await db.$disconnect();

@@ -47,6 +47,19 @@ export class ConversationEngine {
     else await this.startScheduledFlow(job.flowId, job.roles);
   }
 
+  /**
+   * Starts a flow for one person on the bot's own initiative (a reminder came due); the flow they were in resumes
+   * afterwards. False when no such flow exists (it was removed from flows/). Opted-out people get nothing.
+   */
+  async startFlow(personId: string, flowId: string, vars: Record<string, unknown>): Promise<boolean> {
+    const flow = this.deps.catalog.get(flowId);
+    if (!flow) return false;
+    await this.proactive(personId, async (turn) => {
+      if (!turn.person.optedOutAt) await this.deps.runner.start(turn, flow, vars, 'interrupt');
+    });
+    return true;
+  }
+
   private async startScheduledFlow(flowId: string, roles: readonly string[]): Promise<void> {
     const flow = this.deps.catalog.get(flowId);
     if (!flow) return;

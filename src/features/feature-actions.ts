@@ -1,6 +1,7 @@
+import { callActions } from './calls/call-actions.js';
 import { consentActions } from './consent/consent-actions.js';
 import { familyActions } from './families/family-actions.js';
 import { peopleActions } from './people/people-actions.js';
 
 /** Every action flows may call. A new feature adds its list here. */
-export const featureActions = [...peopleActions, ...familyActions, ...consentActions];
+export const featureActions = [...peopleActions, ...familyActions, ...consentActions, ...callActions];

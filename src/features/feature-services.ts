@@ -1,7 +1,9 @@
 import type { Clock } from '../core/clock.js';
 import type { EventPublisher } from '../core/events.js';
+import type { ReminderScheduler } from '../core/reminders.js';
 import type { OutboxWriter } from '../messaging/outbox.js';
 import type { Database } from '../storage/prisma.js';
+import type { CallServices } from './calls/call-services.js';
 import type { ConsentService } from './consent/consents.js';
 import type { FamilyService } from './families/families.js';
 import type { InviteService } from './families/invites.js';
@@ -16,6 +18,9 @@ export interface FeatureServices {
   readonly invites: InviteService;
   readonly families: FamilyService;
   readonly consents: ConsentService;
+  /** Timed flows ("start flow F for person P at T"): nudges, summaries, reminders. */
+  readonly reminders: ReminderScheduler;
+  readonly calls: CallServices;
   readonly supportedLocales: readonly string[];
   /** Words for values an action formats itself (role names in a family summary). */
   translate(locale: string, key: string, vars?: Record<string, unknown>): string;

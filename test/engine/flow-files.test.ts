@@ -31,7 +31,21 @@ async function problemsOf(...files: string[]): Promise<string[]> {
 describe('shipped flows and locales', () => {
   it('load without a single problem', async () => {
     const flows = await loadFlowDirectory(defaultFlowsDir, context);
-    expect(flows.map((flow) => flow.id).sort()).toEqual(['help', 'language', 'member-joined', 'my-family', 'new-family', 'onboarding', 'stop']);
+    expect(flows.map((flow) => flow.id).sort()).toEqual([
+      'alerts',
+      'call-alert',
+      'call-log',
+      'call-nudge',
+      'call-plan',
+      'call-summary',
+      'help',
+      'language',
+      'member-joined',
+      'my-family',
+      'new-family',
+      'onboarding',
+      'stop',
+    ]);
   });
 
   it('ship zh-CN and en with exactly the same keys', () => {

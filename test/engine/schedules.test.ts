@@ -37,7 +37,9 @@ describe('schedule triggers', () => {
     // Onboarding was interrupted, not lost: the language question is still open for dad.
     expect(await t.channel.tap('dad', 'en')).toEqual([expect.stringContaining('Which city')]);
     expect(t.channel.textsTo('granny')).not.toContain('Time to call home?');
-    expect(t.channel.textsTo('mum')).not.toContain('Time to call home?');
+    // A tick may reach mum in the moment between joining and /stop; after /stop, none does.
+    const mum = t.channel.textsTo('mum');
+    expect(mum.slice(mum.indexOf('You will not receive any more messages. Send /start whenever you want to come back.'))).not.toContain('Time to call home?');
   });
 
   it('drop the job scheduler when the trigger leaves the flows', async () => {

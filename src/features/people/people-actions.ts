@@ -18,23 +18,25 @@ export const peopleActions = [
   defineAction<FeatureServices>({
     name: 'people.setCity',
     outcomes: ['ok', 'unknown'],
-    async run({ db }, { person, args }) {
+    async run({ db, reminders }, { person, args }) {
       const found = lookupCityTimeZone(String(args.city ?? ''));
       if (!found) return { outcome: 'unknown' };
       await db.person.update({ where: { id: person.id }, data: { city: found.city, timeZone: found.timeZone } });
+      await reminders.retimeFor(person.id);
       return { vars: { city: found.city, time_zone: found.timeZone }, person: { timeZone: found.timeZone } };
     },
   }),
   defineAction<FeatureServices>({
     name: 'people.setQuietHours',
     outcomes: ['ok', 'none', 'invalid'],
-    async run({ db }, { person, args }) {
+    async run({ db, reminders }, { person, args }) {
       const quiet = parseQuietHours(String(args.hours ?? ''));
       if (quiet === undefined) return { outcome: 'invalid' };
       await db.person.update({
         where: { id: person.id },
         data: { quietStartMinute: quiet?.startMinute ?? null, quietEndMinute: quiet?.endMinute ?? null },
       });
+      await reminders.retimeFor(person.id);
       return quiet ? { vars: { quiet_hours: formatQuietHours(quiet) } } : { outcome: 'none' };
     },
   }),

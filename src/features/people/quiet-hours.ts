@@ -1,7 +1,35 @@
+import { DateTime } from 'luxon';
+
 /** Quiet hours as minutes after local midnight; a window may run past midnight (22:00–07:00). */
 export interface QuietHours {
   readonly startMinute: number;
   readonly endMinute: number;
+}
+
+/** The quiet hours stored on a person (both columns null means none). */
+export function quietHoursFrom(startMinute: number | null, endMinute: number | null): QuietHours | null {
+  return startMinute === null || endMinute === null ? null : { startMinute, endMinute };
+}
+
+/** Whether a local minute after midnight falls inside the quiet window. */
+export function isQuietMinute(minute: number, quiet: QuietHours): boolean {
+  return quiet.startMinute < quiet.endMinute
+    ? minute >= quiet.startMinute && minute < quiet.endMinute
+    : minute >= quiet.startMinute || minute < quiet.endMinute;
+}
+
+/**
+ * `instant`, or the end of the quiet hours it falls in, read on the wall clock of `timeZone` (DST included):
+ * a message due at night is deferred to the morning, never dropped.
+ */
+export function deferPastQuietHours(instant: Date, timeZone: string, quiet: QuietHours | null): Date {
+  if (!quiet) return instant;
+  const local = DateTime.fromJSDate(instant, { zone: timeZone });
+  const minute = local.hour * 60 + local.minute;
+  if (!isQuietMinute(minute, quiet)) return instant;
+  const endsTomorrow = quiet.startMinute > quiet.endMinute && minute >= quiet.startMinute;
+  const day = endsTomorrow ? local.plus({ days: 1 }) : local;
+  return day.set({ hour: Math.floor(quiet.endMinute / 60), minute: quiet.endMinute % 60, second: 0, millisecond: 0 }).toJSDate();
 }
 
 /** Reads "22-7", "22:00-07:30", "22：00—7：00"; "none"/"无" means no quiet hours (null). */

@@ -1,0 +1,215 @@
+import { DateTime } from 'luxon';
+import { defineAction, type PersonView } from '../../core/flow-action.js';
+import type { FeatureServices } from '../feature-services.js';
+import type { PlanView, Proposal } from './call-plans.js';
+import { formatLocalDay, isoWeekOf, weekStartOf, weekStartOfIsoWeek } from './call-weeks.js';
+import { formatMinute, windowStart, type CallWindow } from './call-windows.js';
+import { conversationStarter } from './conversation-starters.js';
+
+/** "Remind me in 1 hour". */
+const SNOOZE_MINUTES = 60;
+/** A call logged this recently (by anyone) makes the nudge unnecessary. */
+const RECENT_CALL_MS = 12 * 3_600_000;
+const MAX_TARGET = 7;
+
+/** Call plans, nudges, the call log, weekly summaries and coordinators' alerts. */
+export const callActions = [
+  defineAction<FeatureServices>({
+    name: 'calls.offerPlan',
+    outcomes: ['offered', 'not_parent'],
+    async run({ events }, { person, args }) {
+      if (args.role !== 'parent') return { outcome: 'not_parent' };
+      await events.publish({ name: 'calls.plan_wanted', personIds: [person.id] });
+      return { outcome: 'offered' };
+    },
+  }),
+  defineAction<FeatureServices>({
+    name: 'calls.findChildren',
+    outcomes: ['one', 'several', 'none'],
+    async run({ calls }, { person }) {
+      const children = await calls.plans.childrenOf(person.id);
+      if (children.length === 0) return { outcome: 'none' };
+      if (children.length === 1) return { outcome: 'one', vars: { child_id: children[0]!.id, child_name: children[0]!.name } };
+      return { outcome: 'several', vars: { child_choices: children.map((child) => ({ id: child.id, label: child.name })) } };
+    },
+  }),
+  defineAction<FeatureServices>({
+    name: 'calls.propose',
+    outcomes: ['ok', 'no_overlap', 'not_allowed'],
+    async run({ calls, clock, translate }, { person, args }) {
+      const proposal = await calls.plans.propose(person.id, String(args.child_id ?? ''), target(args.target));
+      return describeProposal(proposal, person, clock.now(), translate);
+    },
+  }),
+  defineAction<FeatureServices>({
+    name: 'calls.savePlan',
+    outcomes: ['ok', 'no_overlap', 'not_allowed'],
+    async run({ calls, clock, translate }, { person, args }) {
+      const proposal = await calls.plans.save(person.id, String(args.child_id ?? ''), target(args.target));
+      return describeProposal(proposal, person, clock.now(), translate);
+    },
+  }),
+  defineAction<FeatureServices>({
+    name: 'calls.prepareNudge',
+    outcomes: ['ok', 'already_talked', 'skipped', 'gone'],
+    async run(services, { person, args }) {
+      const { calls, clock, translate } = services;
+      const plan = await calls.plans.planFor(person.id, String(args.plan_id ?? ''));
+      if (!plan || plan.parent.id !== person.id) return { outcome: 'gone' };
+      const now = clock.now();
+      const week = isoWeekOf(now, plan.parent.timeZone);
+      if (plan.skippedWeek === week) return { outcome: 'skipped' };
+      const summary = await calls.log.summarize(plan, week);
+      if (summary.weekCalls >= plan.targetPerWeek) return { outcome: 'already_talked' };
+      if (summary.lastCallAt && now.getTime() - summary.lastCallAt.getTime() < RECENT_CALL_MS) return { outcome: 'already_talked' };
+      const say = (key: string, vars?: Record<string, unknown>): string => translate(person.locale, key, vars);
+      const starter = await conversationStarter(calls.starters, { plan, locale: person.locale, now, lastCallAt: summary.lastCallAt, translate: say });
+      const window = upcomingWindow(plan, now);
+      return {
+        vars: {
+          child_name: plan.child.name,
+          window_text: window ? windowLine(window, plan, now, person.locale, say) : say('calls:window_now'),
+          starter,
+        },
+      };
+    },
+  }),
+  defineAction<FeatureServices>({
+    name: 'calls.logCall',
+    outcomes: ['ok', 'not_allowed'],
+    async run({ calls }, { person, args }) {
+      const plan = await calls.plans.planFor(person.id, String(args.plan_id ?? ''));
+      if (!plan) return { outcome: 'not_allowed' };
+      const { weekCalls } = await calls.log.log(plan, person.id);
+      return { vars: { week_calls: weekCalls, target: plan.targetPerWeek, child_name: plan.child.name, parent_name: plan.parent.displayName } };
+    },
+  }),
+  defineAction<FeatureServices>({
+    name: 'calls.snooze',
+    outcomes: ['ok', 'gone'],
+    async run({ calls }, { person, args }) {
+      const plan = await calls.plans.planFor(person.id, String(args.plan_id ?? ''));
+      if (!plan || plan.parent.id !== person.id) return { outcome: 'gone' };
+      const at = await calls.plans.snooze(plan, SNOOZE_MINUTES);
+      return { vars: { snooze_time: DateTime.fromJSDate(at, { zone: person.timeZone }).toFormat('HH:mm') } };
+    },
+  }),
+  defineAction<FeatureServices>({
+    name: 'calls.skipWeek',
+    outcomes: ['ok', 'gone'],
+    async run({ calls }, { person, args }) {
+      const plan = await calls.plans.planFor(person.id, String(args.plan_id ?? ''));
+      if (!plan || plan.parent.id !== person.id) return { outcome: 'gone' };
+      await calls.plans.skipWeek(plan);
+      return { vars: { child_name: plan.child.name } };
+    },
+  }),
+  defineAction<FeatureServices>({
+    name: 'calls.loggablePlans',
+    outcomes: ['one', 'several', 'none'],
+    async run({ calls }, { person }) {
+      const plans = await calls.plans.plansLoggableBy(person.id);
+      if (plans.length === 0) return { outcome: 'none' };
+      if (plans.length === 1) return { outcome: 'one', vars: { plan_id: plans[0]!.id } };
+      return { outcome: 'several', vars: { plan_choices: plans } };
+    },
+  }),
+  defineAction<FeatureServices>({
+    name: 'calls.weeklySummary',
+    outcomes: ['met', 'some', 'none', 'gentle', 'gone'],
+    async run({ calls, clock, translate }, { person, args }) {
+      const plan = await calls.plans.planFor(person.id, String(args.plan_id ?? ''));
+      if (!plan || plan.parent.id !== person.id) return { outcome: 'gone' };
+      const weekStart = weekStartOfIsoWeek(String(args.week ?? ''), plan.parent.timeZone) ?? weekStartOf(clock.now(), plan.parent.timeZone);
+      const week = isoWeekOf(weekStart.toJSDate(), plan.parent.timeZone);
+      const summary = await calls.log.summarize(plan, week);
+      const escalation = await calls.escalation.evaluate(plan, summary.weeksWithoutCall);
+      await calls.plans.scheduleWeek(plan.id, plan.parent.timeZone, plan.windows, weekStart.plus({ weeks: 1 }));
+      const vars = {
+        child_name: plan.child.name,
+        week_calls: summary.weekCalls,
+        target: summary.target,
+        streak: summary.streak,
+        weeks: summary.weeksWithoutCall,
+        last_call: summary.lastCallAt ? formatLocalDay(summary.lastCallAt, person.timeZone, person.locale) : translate(person.locale, 'calls:never'),
+      };
+      if (escalation === 'gentle') return { outcome: 'gentle', vars };
+      if (summary.weekCalls === 0) return { outcome: 'none', vars };
+      return { outcome: summary.weekCalls >= summary.target ? 'met' : 'some', vars };
+    },
+  }),
+  defineAction<FeatureServices>({
+    name: 'calls.listAlerts',
+    outcomes: ['ok', 'none', 'not_coordinator'],
+    async run({ calls, families, translate }, { person }) {
+      if ((await families.cohortsCoordinatedBy(person.id)).length === 0) return { outcome: 'not_coordinator' };
+      const alerts = await calls.escalation.openAlertsFor(person.id);
+      if (alerts.length === 0) return { outcome: 'none' };
+      const lines = alerts.map((alert) =>
+        translate(person.locale, 'calls:alert_line', {
+          family_name: alert.familyName,
+          parent_name: alert.parentName,
+          child_name: alert.childName,
+          weeks: alert.weeks,
+          since: DateTime.fromJSDate(alert.createdAt, { zone: person.timeZone }).toISODate(),
+        }),
+      );
+      return { vars: { alert_list: lines.join('\n') } };
+    },
+  }),
+];
+
+function target(value: unknown): number {
+  const number = Math.round(Number(value));
+  return Number.isFinite(number) ? Math.min(Math.max(number, 1), MAX_TARGET) : 1;
+}
+
+type Translate = FeatureServices['translate'];
+
+function describeProposal(proposal: Proposal | undefined, person: PersonView, now: Date, translate: Translate) {
+  if (!proposal) return { outcome: 'not_allowed' as const };
+  const say = (key: string, vars?: Record<string, unknown>): string => translate(person.locale, key, vars);
+  const vars = {
+    child_name: proposal.child.name,
+    home_name: proposal.home.displayName,
+    home_city: placeOf(proposal.home),
+    parent_city: placeOf(proposal.parent),
+  };
+  if (proposal.windows.length === 0) return { outcome: 'no_overlap' as const, vars };
+  return { outcome: 'ok' as const, vars: { ...vars, window_count: proposal.windows.length, window_list: proposal.windows.map((w) => `• ${windowLine(w, proposal, now, person.locale, say)}`).join('\n') } };
+}
+
+/** "Saturday 10:00–12:00 for you (Milan) · Saturday 17:00–19:00 at home (Hechi)", each on its own clock. */
+function windowLine(
+  window: CallWindow,
+  plan: Pick<PlanView, 'parent' | 'home'>,
+  now: Date,
+  locale: string,
+  say: (key: string, vars?: Record<string, unknown>) => string,
+): string {
+  const start = windowStart(window, weekStartOf(now, plan.parent.timeZone)).setLocale(locale);
+  const end = start.plus({ minutes: window.endMinute - window.startMinute });
+  const home = start.setZone(plan.home.timeZone);
+  const homeEnd = end.setZone(plan.home.timeZone);
+  return say('calls:window_line', {
+    parent_day: start.toFormat('cccc'),
+    parent_time: `${formatMinute(window.startMinute)}–${formatMinute(window.endMinute)}`,
+    parent_city: placeOf(plan.parent),
+    home_day: home.toFormat('cccc'),
+    home_time: `${home.toFormat('HH:mm')}–${homeEnd.toFormat('HH:mm')}`,
+    home_city: placeOf(plan.home),
+  });
+}
+
+/** The window the nudge is about: the first one opening in the coming two hours. */
+function upcomingWindow(plan: PlanView, now: Date): CallWindow | undefined {
+  const weekStart = weekStartOf(now, plan.parent.timeZone);
+  return plan.windows.find((window) => {
+    const opensIn = windowStart(window, weekStart).toMillis() - now.getTime();
+    return opensIn >= -30 * 60_000 && opensIn <= 2 * 3_600_000;
+  });
+}
+
+function placeOf(person: { city: string | null; timeZone: string }): string {
+  return person.city ?? person.timeZone.split('/').pop()!.replace(/_/g, ' ');
+}

@@ -1,0 +1,178 @@
+import type { DateTime } from 'luxon';
+import type { Clock } from '../../core/clock.js';
+import type { ReminderRequest, ReminderScheduler } from '../../core/reminders.js';
+import type { Database } from '../../storage/prisma.js';
+import { quietHoursFrom } from '../people/quiet-hours.js';
+import { isoWeekOf, weekStartOf } from './call-weeks.js';
+import { parseWindows, proposeWindows, windowStart, type CallEnd, type CallWindow } from './call-windows.js';
+
+/** The flows the call plan runs through the scheduler; content authors may reword them, not rename them. */
+export const NUDGE_FLOW = 'call-nudge';
+export const SUMMARY_FLOW = 'call-summary';
+/** Nudges come this long before a window opens. */
+const NUDGE_LEAD_MINUTES = 15;
+/** The weekly summary: Sunday evening on the parent's clock. */
+const SUMMARY_WEEKDAY = 7;
+const SUMMARY_HOUR = 20;
+
+export interface PlanPerson {
+  readonly id: string;
+  readonly displayName: string;
+  readonly timeZone: string;
+  readonly city: string | null;
+}
+
+/** Both ends of a planned call: the parent away, the child and the adult who is with them at home. */
+export interface CallParties {
+  readonly familyId: string;
+  readonly child: { readonly id: string; readonly name: string; readonly birthDate: Date };
+  readonly parent: PlanPerson & CallEnd;
+  readonly home: PlanPerson & CallEnd;
+}
+
+export interface Proposal extends CallParties {
+  readonly windows: readonly CallWindow[];
+}
+
+export interface PlanView extends CallParties {
+  readonly id: string;
+  readonly targetPerWeek: number;
+  readonly windows: readonly CallWindow[];
+  readonly skippedWeek: string | null;
+  readonly escalationLevel: number;
+  readonly createdAt: Date;
+}
+
+const PERSON_FIELDS = { id: true, displayName: true, timeZone: true, city: true, quietStartMinute: true, quietEndMinute: true } as const;
+
+/** Call plans: proposing windows that fit both ends, keeping them, and scheduling each week's nudges and summary. */
+export class CallPlanService {
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock,
+    private readonly reminders: ReminderScheduler,
+  ) {}
+
+  /** The children in families where `personId` is a parent: the only children they may plan calls with. */
+  async childrenOf(personId: string): Promise<{ id: string; name: string }[]> {
+    return this.db.child.findMany({
+      where: { family: { members: { some: { personId, role: 'parent' } } } },
+      select: { id: true, name: true },
+      orderBy: { birthDate: 'asc' },
+    });
+  }
+
+  async propose(parentId: string, childId: string, target: number): Promise<Proposal | undefined> {
+    const parties = await this.parties(parentId, childId);
+    if (!parties) return undefined;
+    return { ...parties, windows: proposeWindows(parties.parent, parties.home, weekStartOf(this.clock.now(), parties.parent.timeZone), target) };
+  }
+
+  /** Keeps the proposed windows as the plan and schedules this week; any earlier plan's reminders are cancelled. */
+  async save(parentId: string, childId: string, target: number): Promise<Proposal | undefined> {
+    const proposal = await this.propose(parentId, childId, target);
+    if (!proposal || proposal.windows.length === 0) return proposal;
+    const data = { familyId: proposal.familyId, targetPerWeek: target, windows: proposal.windows as object[], skippedWeek: null };
+    const plan = await this.db.callPlan.upsert({
+      where: { parentId_childId: { parentId, childId } },
+      create: { parentId, childId, ...data },
+      update: data,
+    });
+    await this.reminders.cancel(subjectOf(plan.id));
+    await this.scheduleWeek(plan.id, proposal.parent.timeZone, proposal.windows, weekStartOf(this.clock.now(), proposal.parent.timeZone));
+    return proposal;
+  }
+
+  /** A plan, only for someone allowed to see it: its parent, or a caregiver of the child's family. */
+  async planFor(personId: string, planId: string): Promise<PlanView | undefined> {
+    const plan = await this.db.callPlan.findFirst({
+      where: { id: planId, OR: [{ parentId: personId }, { family: { members: { some: { personId, role: 'caregiver' } } } }] },
+    });
+    if (!plan) return undefined;
+    const parties = await this.parties(plan.parentId, plan.childId);
+    if (!parties) return undefined;
+    const { id, targetPerWeek, skippedWeek, escalationLevel, createdAt } = plan;
+    return { ...parties, id, targetPerWeek, skippedWeek, escalationLevel, createdAt, windows: parseWindows(plan.windows) };
+  }
+
+  /** Plans someone may log a call for: as the parent, or as a caregiver in the family. */
+  async plansLoggableBy(personId: string): Promise<{ id: string; label: string }[]> {
+    const plans = await this.db.callPlan.findMany({
+      where: { OR: [{ parentId: personId }, { family: { members: { some: { personId, role: 'caregiver' } } } }] },
+      include: { parent: { select: { displayName: true } }, child: { select: { name: true } } },
+      orderBy: { createdAt: 'asc' },
+    });
+    return plans.map((plan) => ({ id: plan.id, label: `${plan.parent.displayName} ↔ ${plan.child.name}` }));
+  }
+
+  /** The nudges of the week starting `weekStart` that are still ahead, and the summary at its end. */
+  async scheduleWeek(planId: string, timeZone: string, windows: readonly CallWindow[], weekStart: DateTime): Promise<void> {
+    const now = this.clock.now();
+    const nudges = windows
+      .map((window) => windowStart(window, weekStart).minus({ minutes: NUDGE_LEAD_MINUTES }))
+      .filter((at) => at.toJSDate() > now);
+    const summaryAt = weekStart.startOf('day').plus({ days: SUMMARY_WEEKDAY - 1 }).set({ hour: SUMMARY_HOUR });
+    const week = isoWeekOf(weekStart.toJSDate(), timeZone);
+    const planRow = await this.db.callPlan.findUniqueOrThrow({ where: { id: planId }, select: { parentId: true } });
+    const request = (occurrence: string, flowId: string, at: DateTime, vars: ReminderRequest['vars']): ReminderRequest => ({
+      subject: subjectOf(planId),
+      occurrence,
+      personId: planRow.parentId,
+      flowId,
+      vars: { plan_id: planId, ...vars },
+      at: { localTime: localTimeOf(at) },
+    });
+    await this.reminders.schedule([
+      ...nudges.map((at) => request(`nudge:${localTimeOf(at)}`, NUDGE_FLOW, at, {})),
+      request(`summary:${week}`, SUMMARY_FLOW, summaryAt, { week }),
+    ]);
+  }
+
+  /** "Remind me in 1 hour": one more nudge, an hour from now (or after the parent's quiet hours). */
+  async snooze(plan: PlanView, minutes: number): Promise<Date> {
+    const at = new Date(this.clock.now().getTime() + minutes * 60_000);
+    await this.reminders.schedule([
+      { subject: subjectOf(plan.id), occurrence: `snooze:${at.toISOString()}`, personId: plan.parent.id, flowId: NUDGE_FLOW, vars: { plan_id: plan.id }, at: { instant: at } },
+    ]);
+    return at;
+  }
+
+  /** "Not this week": no more nudges until next week; the summary still comes. */
+  async skipWeek(plan: PlanView): Promise<void> {
+    const week = isoWeekOf(this.clock.now(), plan.parent.timeZone);
+    await this.db.callPlan.update({ where: { id: plan.id }, data: { skippedWeek: week } });
+  }
+
+  private async parties(parentId: string, childId: string): Promise<CallParties | undefined> {
+    const child = await this.db.child.findFirst({
+      where: { id: childId, family: { members: { some: { personId: parentId, role: 'parent' } } } },
+      include: { family: { include: { members: { include: { person: { select: PERSON_FIELDS } }, orderBy: { joinedAt: 'asc' } } } } },
+    });
+    if (!child) return undefined;
+    const members = child.family.members;
+    const parent = members.find((member) => member.personId === parentId)!.person;
+    // Home is where the caregiver is; before one joins, the coordinator (the kindergarten) is the best guess.
+    const home = (members.find((member) => member.role === 'caregiver') ?? members.find((member) => member.role === 'coordinator'))?.person ?? parent;
+    return { familyId: child.familyId, child: { id: child.id, name: child.name, birthDate: child.birthDate }, parent: end(parent), home: end(home) };
+  }
+}
+
+export function subjectOf(planId: string): string {
+  return `call-plan:${planId}`;
+}
+
+function end(person: {
+  id: string;
+  displayName: string;
+  timeZone: string;
+  city: string | null;
+  quietStartMinute: number | null;
+  quietEndMinute: number | null;
+}): PlanPerson & CallEnd {
+  const { id, displayName, timeZone, city } = person;
+  return { id, displayName, timeZone, city, quiet: quietHoursFrom(person.quietStartMinute, person.quietEndMinute) };
+}
+
+function localTimeOf(at: DateTime): string {
+  return at.toFormat("yyyy-MM-dd'T'HH:mm");
+}

@@ -1,0 +1,36 @@
+import type { Clock } from '../../core/clock.js';
+import type { EventPublisher } from '../../core/events.js';
+import type { ReminderScheduler } from '../../core/reminders.js';
+import type { Database } from '../../storage/prisma.js';
+import { CallEscalation } from './call-escalation.js';
+import { CallLogService } from './call-log.js';
+import { CallPlanService } from './call-plans.js';
+import { defaultStarterSources, type ConversationStarterSource } from './conversation-starters.js';
+
+/** Everything the calls feature's actions use. */
+export interface CallServices {
+  readonly plans: CallPlanService;
+  readonly log: CallLogService;
+  readonly escalation: CallEscalation;
+  readonly starters: readonly ConversationStarterSource[];
+}
+
+export interface CallSettings {
+  /** Weeks without a call before the parent gets a gentle word; one more week and the coordinators are alerted. */
+  readonly escalationWeeks?: number;
+  /** Sources of conversation starters; other features add theirs (play activity, last photo). */
+  readonly starters?: readonly ConversationStarterSource[];
+}
+
+export function createCallServices(
+  deps: { db: Database; clock: Clock; reminders: ReminderScheduler; events: EventPublisher },
+  settings: CallSettings = {},
+): CallServices {
+  const { db, clock, reminders, events } = deps;
+  return {
+    plans: new CallPlanService(db, clock, reminders),
+    log: new CallLogService(db, clock),
+    escalation: new CallEscalation(db, clock, events, settings.escalationWeeks ?? 2),
+    starters: settings.starters ?? defaultStarterSources,
+  };
+}

@@ -1,0 +1,98 @@
+import { Queue, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import type { Logger } from '../core/logger.js';
+import type { FiringReminder, ReminderStore } from './reminder-store.js';
+
+/** Runs a reminder that came due; `dueAt` is when it was meant to fire. */
+export type FireReminder = (reminder: FiringReminder & { readonly dueAt: Date }) => Promise<void>;
+
+type ReminderJob = { readonly kind: 'sweep' } | { readonly kind: 'fire'; readonly reminderId: string; readonly dueAt: string };
+
+export interface ReminderQueueOptions {
+  readonly connection: ConnectionOptions;
+  readonly prefix?: string;
+  readonly store: ReminderStore;
+  readonly logger: Logger;
+  /** How often the one BullMQ job scheduler sweeps the index; 0 starts no scheduler (tests sweep by hand). */
+  readonly sweepEveryMs?: number;
+  readonly batchSize?: number;
+  /** How long a claim holds; a sweeper that died releases its claims after this. */
+  readonly leaseMs?: number;
+  readonly concurrency?: number;
+}
+
+const QUEUE_NAME = 'kinbridge-reminders';
+const SWEEP_SCHEDULER = 'reminder-sweep';
+/** One sweep moves at most this many batches, so a backlog after an outage is shared between sweeps and workers. */
+const MAX_BATCHES_PER_SWEEP = 100;
+
+/**
+ * Turns the due-time index into work: one BullMQ job scheduler sweeps it every second, and each due reminder becomes
+ * a BullMQ job whose id is the reminder's, so a reminder handed over twice (a sweeper died mid-way) is one job —
+ * and a job that runs after the reminder fired finds `firedAt` set and does nothing.
+ */
+export class ReminderQueue {
+  private readonly queue: Queue<ReminderJob>;
+  private worker: Worker<ReminderJob> | undefined;
+  private readonly batchSize: number;
+  private readonly leaseMs: number;
+
+  constructor(private readonly options: ReminderQueueOptions) {
+    this.queue = new Queue<ReminderJob>(QUEUE_NAME, {
+      connection: options.connection,
+      prefix: options.prefix,
+      defaultJobOptions: { removeOnComplete: true, removeOnFail: 1000, attempts: 5, backoff: { type: 'exponential', delay: 1000 } },
+    });
+    this.batchSize = options.batchSize ?? 1000;
+    this.leaseMs = options.leaseMs ?? 60_000;
+  }
+
+  async start(fire: FireReminder): Promise<void> {
+    const every = this.options.sweepEveryMs ?? 1000;
+    if (every > 0) {
+      await this.queue.upsertJobScheduler(SWEEP_SCHEDULER, { every }, { name: 'sweep', data: { kind: 'sweep' }, opts: { attempts: 1 } });
+    }
+    this.worker = new Worker<ReminderJob>(QUEUE_NAME, (job) => this.process(job, fire), {
+      connection: this.options.connection,
+      prefix: this.options.prefix,
+      concurrency: this.options.concurrency ?? 16,
+    });
+    this.worker.on('error', (error) => this.options.logger.warn({ err: error }, 'reminder worker error'));
+  }
+
+  /** Hands every due reminder to the workers; returns how many. */
+  async sweep(): Promise<number> {
+    let handed = 0;
+    for (let batch = 0; batch < MAX_BATCHES_PER_SWEEP; batch++) {
+      const claimed = await this.options.store.claimDue(this.batchSize, this.leaseMs);
+      if (claimed.length === 0) break;
+      await this.queue.addBulk(
+        claimed.map((reminder) => ({
+          name: 'fire',
+          data: { kind: 'fire' as const, reminderId: reminder.id, dueAt: reminder.dueAt.toISOString() },
+          opts: { jobId: `reminder-${reminder.id}` },
+        })),
+      );
+      await this.options.store.handedOver(claimed.map((reminder) => reminder.id));
+      handed += claimed.length;
+      if (claimed.length < this.batchSize) break;
+    }
+    return handed;
+  }
+
+  async close(): Promise<void> {
+    await this.worker?.close();
+    await this.queue.close();
+  }
+
+  private async process(job: Job<ReminderJob>, fire: FireReminder): Promise<void> {
+    if (job.data.kind === 'sweep') {
+      await this.sweep();
+      return;
+    }
+    const { store } = this.options;
+    const reminder = await store.toFire(job.data.reminderId);
+    if (!reminder) return;
+    await fire({ ...reminder, dueAt: new Date(job.data.dueAt) });
+    await store.fired(reminder.id);
+  }
+}

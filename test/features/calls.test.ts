@@ -1,0 +1,169 @@
+import { DateTime } from 'luxon';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { proposeWindows } from '../../src/features/calls/call-windows.js';
+import { startTestApp, type SeededFamily, type TestApp } from '../support/test-app.js';
+import { reminderJobsDone } from '../support/reminder-jobs.js';
+import { TestClock } from '../support/test-clock.js';
+
+const night = (from: number, to: number) => ({ startMinute: from * 60, endMinute: to * 60 });
+
+describe('call windows that fit both ends', () => {
+  const hechi = { timeZone: 'Asia/Shanghai', quiet: night(21, 8) };
+
+  it('give a father in Milan weekend mornings, which are the late afternoon before bedtime in Hechi', () => {
+    const milan = { timeZone: 'Europe/Rome', quiet: night(22, 7) };
+    const winter = DateTime.fromISO('2026-11-23T00:00', { zone: 'Europe/Rome' });
+    expect(proposeWindows(milan, hechi, winter, 3)).toEqual([
+      { weekday: 6, startMinute: 9 * 60, endMinute: 13 * 60 },
+      { weekday: 7, startMinute: 9 * 60, endMinute: 13 * 60 },
+    ]);
+    // In summer Milan is only six hours behind: the window grows to 14:00 (20:00 in Hechi).
+    const summer = DateTime.fromISO('2026-06-01T00:00', { zone: 'Europe/Rome' });
+    expect(proposeWindows(milan, hechi, summer, 1)).toEqual([{ weekday: 7, startMinute: 9 * 60, endMinute: 14 * 60 }]);
+  });
+
+  it('honour the quiet hours of both ends, and spread a father in Shanghai over the week', () => {
+    const earlyNights = { timeZone: 'Asia/Shanghai', quiet: night(19, 8) };
+    const milan = { timeZone: 'Europe/Rome', quiet: null };
+    const week = DateTime.fromISO('2026-11-23T00:00', { zone: 'Europe/Rome' });
+    expect(proposeWindows(milan, earlyNights, week, 1)).toEqual([{ weekday: 7, startMinute: 9 * 60, endMinute: 12 * 60 }]);
+    const shanghai = { timeZone: 'Asia/Shanghai', quiet: null };
+    const windows = proposeWindows(shanghai, hechi, DateTime.fromISO('2026-11-23T00:00', { zone: 'Asia/Shanghai' }), 2);
+    expect(windows).toEqual([
+      { weekday: 2, startMinute: 18 * 60, endMinute: 20 * 60 },
+      { weekday: 6, startMinute: 9 * 60, endMinute: 20 * 60 },
+    ]);
+    // Bucharest in November is six hours behind: weekday evenings there are past bedtime in Hechi.
+    const bucharest = { timeZone: 'Europe/Bucharest', quiet: null };
+    expect(proposeWindows(bucharest, hechi, DateTime.fromISO('2026-11-23T00:00', { zone: 'Europe/Bucharest' }), 7).map((w) => w.weekday)).toEqual([6, 7]);
+  });
+});
+
+describe('calls: plan, nudges, log, summary and escalation', () => {
+  let clock: TestClock;
+  let t: TestApp;
+  let family: SeededFamily;
+  let planId: string;
+
+  beforeAll(async () => {
+    // Monday 23 November 2026, 11:00 in Milan, 18:00 in Hechi.
+    clock = new TestClock(new Date('2026-11-23T10:00:00Z'));
+    t = await startTestApp({ clock, reminderSweepEveryMs: 0, callEscalationWeeks: 2 });
+    family = await t.seedFamily();
+  });
+  afterAll(() => t.close());
+
+  const last = (person: string) => t.channel.lastTo(person)?.text ?? '';
+  const tap = (person: string, choiceId: string) => t.channel.tap(person, choiceId);
+  async function fireDue(at: string): Promise<void> {
+    clock.set(at);
+    await t.app.reminders.sweep();
+  }
+
+  async function onboard(name: string, code: string, locale: string, city: string, quiet: string, consent: string): Promise<void> {
+    await t.channel.say(name, `/start ${code}`);
+    await tap(name, locale);
+    await t.channel.say(name, city);
+    await tap(name, quiet);
+    await tap(name, consent);
+  }
+
+  it('offer a father who joins a plan, proposed in both local times and explained', async () => {
+    await onboard('nainai', family.codes.caregiver, 'zh-CN', '河池', '21-8', 'yes');
+    await onboard('wei', family.codes.parent, 'en', 'Milan', '22-7', 'no');
+    await expect.poll(() => last('wei'), { timeout: 10_000 }).toContain('How many calls a week');
+    const proposal = await tap('wei', '2');
+    expect(proposal).toEqual([
+      'These times suit both of you – you are free, Xiaoming is awake at home before bedtime, and nobody is woken up:\n\n' +
+        '• Saturday 09:00–13:00 for you (Milan) = Saturday 16:00–20:00 at home (Hechi)\n' +
+        '• Sunday 09:00–13:00 for you (Milan) = Sunday 16:00–20:00 at home (Hechi)\n\n' +
+        'Shall I remind you a little before each of them?',
+    ]);
+    expect(await tap('wei', 'yes')).toEqual([expect.stringContaining('I will remind you shortly before each time')]);
+    const plan = await t.database.prisma.callPlan.findFirstOrThrow({ where: { familyId: family.familyId } });
+    planId = plan.id;
+    expect(plan.targetPerWeek).toBe(2);
+    const pending = await t.database.prisma.scheduledReminder.findMany({ where: { subject: `call-plan:${planId}` }, orderBy: { dueAt: 'asc' } });
+    expect(pending.map((r) => [r.flowId, r.dueAt?.toISOString()])).toEqual([
+      ['call-nudge', '2026-11-28T07:45:00.000Z'],
+      ['call-nudge', '2026-11-29T07:45:00.000Z'],
+      ['call-summary', '2026-11-29T19:00:00.000Z'],
+    ]);
+  });
+
+  it('nudge before the window with a conversation starter, and log "We talked ✓"', async () => {
+    await fireDue('2026-11-28T07:45:00Z');
+    await expect.poll(() => last('wei'), { timeout: 10_000 }).toContain('Soon it is a good time to call Xiaoming');
+    const nudge = t.channel.lastTo('wei')!;
+    expect(nudge.text).toBe(
+      'Soon it is a good time to call Xiaoming: Saturday 09:00–13:00 for you (Milan) = Saturday 16:00–20:00 at home (Hechi)\n' +
+        'Xiaoming is 5 now – ask about their day, a friend, a favourite game.',
+    );
+    expect(nudge.choices?.map((c) => c.label)).toEqual(['We talked ✓', 'Remind me in 1 hour', 'Not this week']);
+    expect(await tap('wei', 'talked')).toEqual(['Wonderful! That is 1 of 2 calls with Xiaoming this week.']);
+  });
+
+  it('snooze for an hour, count a caregiver’s "we talked", and stay quiet once the week’s target is met', async () => {
+    await fireDue('2026-11-29T07:45:00Z');
+    await expect.poll(() => last('wei'), { timeout: 10_000 }).toContain('You last talked on Saturday, November 28.');
+    expect(await tap('wei', 'later')).toEqual(['Of course. I will remind you again at 09:45.']);
+    clock.set('2026-11-29T08:00:00Z');
+    expect(await t.channel.say('nainai', '/talked')).toEqual(['谢谢！已记录wei和Xiaoming的通话——这周共2次。']);
+    const before = t.channel.textsTo('wei').length;
+    await fireDue('2026-11-29T08:45:00Z');
+    await reminderJobsDone(t.redisPrefix);
+    await t.channel.say('wei', '/help');
+    expect(t.channel.textsTo('wei').slice(before)).toEqual([expect.stringContaining('Kinbridge keeps you close')]);
+  });
+
+  it('sum the week up on Sunday evening, celebrating the streak', async () => {
+    await fireDue('2026-11-29T19:00:00Z');
+    await expect.poll(() => last('wei'), { timeout: 10_000 }).toBe(
+      'Your week with Xiaoming: 2 of 2 calls 🎉 Weeks in a row with a call: 1. Last call: Sunday, November 29.',
+    );
+  });
+
+  it('after weeks without a call, speak gently to the father, then alert the coordinators, who alone can list it', async () => {
+    const cohortInvite = await t.app.services.invites.issue({ role: 'coordinator', cohortId: family.cohortId });
+    await t.channel.say('lan', `/start ${cohortInvite.code}`);
+    const other = await t.seedFamily('Li family');
+    const otherInvite = await t.app.services.invites.issue({ role: 'coordinator', cohortId: other.cohortId });
+    await t.channel.say('zhou', `/start ${otherInvite.code}`);
+
+    await fireDue('2026-12-06T19:00:00Z');
+    await expect.poll(() => t.channel.textsTo('wei'), { timeout: 10_000 }).toContainEqual(expect.stringContaining('No call with Xiaoming was logged this week.'));
+    await fireDue('2026-12-13T19:00:00Z');
+    await expect.poll(() => t.channel.textsTo('wei'), { timeout: 10_000 }).toContainEqual(
+      expect.stringContaining('It has been 2 weeks since you and Xiaoming last talked.'),
+    );
+    expect(t.channel.textsTo('lan').some((text) => text.includes('has not logged a call'))).toBe(false);
+    await fireDue('2026-12-20T19:00:00Z');
+    await expect.poll(() => t.channel.textsTo('lan'), { timeout: 10_000 }).toContainEqual(
+      'wei (family "Wang family") has not logged a call with Xiaoming for 3 weeks. A friendly word from you may help. Send /alerts to see all open alerts.',
+    );
+
+    expect(await t.channel.say('lan', '/alerts')).toEqual(['Open alerts:\n• Wang family: wei and Xiaoming – no call for 3 weeks (since 2026-12-21)']);
+    expect(await t.channel.say('zhou', '/alerts')).toEqual(['No open alerts. Every family in your cohorts is in touch.']);
+    expect((await t.channel.say('wei', '/alerts'))[0]).toBe('Alerts are for coordinators of a cohort.');
+    expect(t.channel.textsTo('zhou').some((text) => text.includes('has not logged a call'))).toBe(false);
+
+    // A call resolves the alert.
+    expect((await t.channel.say('wei', '/talked'))[0]).toBe('Thank you! The call of wei with Xiaoming is logged – 1 this week.');
+    expect(await t.channel.say('lan', '/alerts')).toEqual(['No open alerts. Every family in your cohorts is in touch.']);
+  });
+
+  it('keep plans within the family: outsiders and teachers can neither see nor log them', async () => {
+    const other = await t.seedFamily('Zhang family');
+    await t.channel.say('stranger', `/start ${other.codes.caregiver}`);
+    await t.channel.say('teacher', `/start ${family.codes.teacher}`);
+    const idOf = async (name: string) => (await t.database.prisma.person.findFirstOrThrow({ where: { identities: { some: { externalId: name } } } })).id;
+    for (const outsider of [await idOf('stranger'), await idOf('teacher')]) {
+      expect(await t.app.services.calls.plans.planFor(outsider, planId)).toBeUndefined();
+      expect(await t.app.services.calls.plans.plansLoggableBy(outsider)).toEqual([]);
+    }
+    const calls = await t.database.prisma.callLog.count({ where: { planId } });
+    expect((await t.channel.say('stranger', '/talked'))[0]).toBe('There is no call plan in your family yet. A parent can make one with /calls.');
+    expect(await t.channel.say('stranger', '/calls')).toEqual(['Call plans are for parents. Once you have joined your family as a parent, send /calls.']);
+    expect(await t.database.prisma.callLog.count({ where: { planId } })).toBe(calls);
+  });
+});

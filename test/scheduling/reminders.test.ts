@@ -1,0 +1,170 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ReminderStore } from '../../src/scheduling/reminder-store.js';
+import { deferPastQuietHours } from '../../src/features/people/quiet-hours.js';
+import { createFlowWorkspace, type FlowWorkspace } from '../support/flow-workspace.js';
+import { MemoryChannel } from '../support/memory-channel.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+import { TestClock } from '../support/test-clock.js';
+import { reminderJobsDone } from '../support/reminder-jobs.js';
+
+const PING = `
+id: ping
+steps:
+  - id: say
+    end: { text: test:ping }
+`;
+const MOVE = `
+id: move
+triggers:
+  - command: move
+steps:
+  - id: set_city
+    action: people.setCity
+    args: { city: "{{args}}" }
+  - id: done
+    end: { text: test:moved }
+`;
+const QUIET = `
+id: quiet
+triggers:
+  - command: quiet
+steps:
+  - id: set_quiet
+    action: people.setQuietHours
+    args: { hours: "{{args}}" }
+  - id: done
+    end: { text: test:moved }
+`;
+const texts = { ping: 'Ping {{label}}', moved: 'Saved.' };
+
+describe('quiet hours on the recipient’s own clock', () => {
+  const night = { startMinute: 22 * 60, endMinute: 7 * 60 };
+
+  it('defer a time inside them to their end, across midnight and DST, and leave others alone', () => {
+    // 23:30 in Rome on the night clocks spring forward: 07:00 the next morning is already UTC+2.
+    expect(deferPastQuietHours(new Date('2026-03-28T22:30:00Z'), 'Europe/Rome', night).toISOString()).toBe('2026-03-29T05:00:00.000Z');
+    // 01:00 in Bucharest on the night clocks fall back (UTC+3 → UTC+2): the same day's 07:00 is UTC+2.
+    expect(deferPastQuietHours(new Date('2026-10-24T22:00:00Z'), 'Europe/Bucharest', night).toISOString()).toBe('2026-10-25T05:00:00.000Z');
+    // Shanghai has no DST: 06:59 → 07:00, always UTC+8.
+    expect(deferPastQuietHours(new Date('2026-03-28T22:59:00Z'), 'Asia/Shanghai', night).toISOString()).toBe('2026-03-28T23:00:00.000Z');
+    expect(deferPastQuietHours(new Date('2026-03-28T12:00:00Z'), 'Asia/Shanghai', night).toISOString()).toBe('2026-03-28T12:00:00.000Z');
+    // A daytime window (13:00–14:00, a nap) does not cross midnight.
+    const nap = { startMinute: 13 * 60, endMinute: 14 * 60 };
+    expect(deferPastQuietHours(new Date('2026-06-01T05:30:00Z'), 'Asia/Shanghai', nap).toISOString()).toBe('2026-06-01T06:00:00.000Z');
+    expect(deferPastQuietHours(new Date('2026-06-01T05:30:00Z'), 'Asia/Shanghai', null).toISOString()).toBe('2026-06-01T05:30:00.000Z');
+  });
+});
+
+describe('the reminder scheduler', () => {
+  let workspace: FlowWorkspace;
+  let clock: TestClock;
+  let t: TestApp;
+
+  beforeAll(async () => {
+    workspace = createFlowWorkspace({ 'ping.yaml': PING, 'move.yaml': MOVE, 'quiet.yaml': QUIET }, { en: texts, 'zh-CN': texts });
+    clock = new TestClock(new Date('2026-03-27T12:00:00Z'));
+    t = await startTestApp({ flowsDir: workspace.flowsDir, localesDir: workspace.localesDir, clock, reminderSweepEveryMs: 0 });
+  });
+  afterAll(() => t.close());
+
+  async function person(name: string, timeZone: string, quiet?: [number, number]): Promise<string> {
+    await t.channel.say(name, '/help');
+    const found = await t.database.prisma.person.findFirstOrThrow({ where: { identities: { some: { externalId: name } } } });
+    await t.database.prisma.person.update({
+      where: { id: found.id },
+      data: { timeZone, quietStartMinute: quiet ? quiet[0] * 60 : null, quietEndMinute: quiet ? quiet[1] * 60 : null },
+    });
+    return found.id;
+  }
+
+  const pings = (channel: MemoryChannel, name: string) => channel.textsTo(name).filter((text) => text.startsWith('Ping'));
+  const ping = (personId: string, label: string, at: { instant: Date } | { localTime: string }) => ({
+    subject: `test:${label}`,
+    occurrence: label,
+    personId,
+    flowId: 'ping',
+    vars: { label },
+    at,
+  });
+  const dueAt = async (label: string) => (await t.database.prisma.scheduledReminder.findFirstOrThrow({ where: { subject: `test:${label}` } })).dueAt;
+
+  it('fire a reminder due inside quiet hours when they end, not before and not never', async () => {
+    const id = await person('rome', 'Europe/Rome', [22, 7]);
+    await t.app.services.reminders.schedule([ping(id, 'late', { localTime: '2026-03-28T23:30' })]);
+    // The night of the spring-forward switch: 07:00 on the 29th is 05:00 UTC.
+    expect((await dueAt('late'))!.toISOString()).toBe('2026-03-29T05:00:00.000Z');
+    clock.set('2026-03-28T22:31:00Z');
+    expect(await t.app.reminders.sweep()).toBe(0);
+    clock.set('2026-03-29T05:00:00Z');
+    expect(await t.app.reminders.sweep()).toBe(1);
+    await expect.poll(() => pings(t.channel, 'rome'), { timeout: 10_000 }).toEqual(['Ping late']);
+  });
+
+  it('schedule each (subject, occurrence) once, and cancel what is pending', async () => {
+    const id = await person('bucharest', 'Europe/Bucharest');
+    const request = ping(id, 'once', { instant: new Date('2026-03-29T06:00:00Z') });
+    expect(await t.app.services.reminders.schedule([request, request])).toBe(1);
+    expect(await t.app.services.reminders.schedule([request])).toBe(0);
+    await t.app.services.reminders.schedule([ping(id, 'cancelled', { instant: new Date('2026-03-29T06:00:00Z') })]);
+    expect(await t.app.services.reminders.cancel('test:cancelled')).toBe(1);
+    clock.set('2026-03-29T06:00:00Z');
+    expect(await t.app.reminders.sweep()).toBe(1);
+    await expect.poll(() => pings(t.channel, 'bucharest'), { timeout: 10_000 }).toEqual(['Ping once']);
+  });
+
+  it('re-time pending reminders when the person moves or changes quiet hours', async () => {
+    const id = await person('mover', 'Asia/Shanghai');
+    clock.set('2026-03-30T00:00:00Z');
+    await t.app.services.reminders.schedule([
+      ping(id, 'local', { localTime: '2026-04-01T19:00' }),
+      ping(id, 'instant', { instant: new Date('2026-04-01T21:30:00Z') }),
+    ]);
+    expect((await dueAt('local'))!.toISOString()).toBe('2026-04-01T11:00:00.000Z');
+    // Through the real action: Milan is UTC+2 in April, so 19:00 there is 17:00 UTC.
+    expect(await t.channel.say('mover', '/move Milan')).toEqual(['Saved.']);
+    expect((await dueAt('local'))!.toISOString()).toBe('2026-04-01T17:00:00.000Z');
+    expect((await dueAt('instant'))!.toISOString()).toBe('2026-04-01T21:30:00.000Z');
+    // 21:30 UTC is 23:30 in Milan: with quiet hours 22–7 it waits for 07:00 (05:00 UTC).
+    expect(await t.channel.say('mover', '/quiet 22-7')).toEqual(['Saved.']);
+    expect((await dueAt('instant'))!.toISOString()).toBe('2026-04-02T05:00:00.000Z');
+    expect((await dueAt('local'))!.toISOString()).toBe('2026-04-01T17:00:00.000Z');
+  });
+
+  it('fire once, late rather than never, when a sweeper dies holding due reminders and the bot restarts', async () => {
+    const id = await person('restart', 'Asia/Shanghai');
+    clock.set('2026-03-31T00:00:00Z');
+    await t.app.services.reminders.schedule([ping(id, 'crash', { instant: new Date('2026-03-31T00:00:00Z') })]);
+    // A sweeper claims the reminder and dies before handing it to a worker; then the bot stops.
+    const dyingSweeper = new ReminderStore(t.database.prisma, clock);
+    expect(await dyingSweeper.claimDue(10, 60_000)).toHaveLength(1);
+    await t.stopApp();
+
+    const channel = new MemoryChannel();
+    const restarted = await startTestApp({
+      database: t.database,
+      redisPrefix: t.redisPrefix,
+      flowsDir: workspace.flowsDir,
+      localesDir: workspace.localesDir,
+      clock,
+      reminderSweepEveryMs: 0,
+      channels: [channel],
+    });
+    try {
+      // The lease still holds: nobody else fires it yet.
+      expect(await restarted.app.reminders.sweep()).toBe(0);
+      clock.advance(61_000);
+      expect(await restarted.app.reminders.sweep()).toBe(1);
+      await expect.poll(() => pings(channel, 'restart'), { timeout: 10_000 }).toEqual(['Ping crash']);
+      await expect.poll(async () => (await t.database.prisma.scheduledReminder.findFirstOrThrow({ where: { subject: 'test:crash' } })).firedAt).not.toBeNull();
+
+      // Handed over again (its hand-over never committed, say): the worker finds it fired and sends nothing.
+      await t.database.prisma.scheduledReminder.updateMany({ where: { subject: 'test:crash' }, data: { dueAt: clock.now() } });
+      expect(await restarted.app.reminders.sweep()).toBe(1);
+      await reminderJobsDone(t.redisPrefix);
+      await channel.say('restart', '/help');
+      expect(pings(channel, 'restart')).toEqual(['Ping crash']);
+    } finally {
+      await restarted.stopApp();
+    }
+  });
+});
