@@ -12,6 +12,8 @@ import { loadFlowDirectory } from './engine/flow-loader.js';
 import { FlowRunner } from './engine/flow-runner.js';
 import { SessionStore } from './engine/session-store.js';
 import { Translator } from './engine/translator.js';
+import { BroadcastWorker } from './features/broadcasts/broadcast-worker.js';
+import { BroadcastService } from './features/broadcasts/broadcasts.js';
 import { createCallServices } from './features/calls/call-services.js';
 import { ConsentService } from './features/consent/consents.js';
 import { featureActions } from './features/feature-actions.js';
@@ -44,6 +46,10 @@ export interface KinbridgeOptions {
   readonly inviteLink?: (code: string) => string | undefined;
   /** Replaces a channel's own sending limits (tests lift Telegram's per-chat limit). */
   readonly sendLimits?: Readonly<Record<string, SendLimits>>;
+  /** Languages a broadcast falls back to, in order, when it has no text in a reader's own. */
+  readonly broadcastFallbackLocales?: readonly string[];
+  /** How often due and finishing broadcasts are checked (ms). */
+  readonly broadcastCheckEveryMs?: number;
   /** How often reminders are swept (ms); 0 leaves sweeping to whoever calls `reminders.sweep()` (tests). */
   readonly reminderSweepEveryMs?: number;
   /** Weeks without a logged call before the parent gets a gentle word (one more: the coordinators are alerted). */
@@ -88,6 +94,21 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
     logger,
     sweepEveryMs: options.reminderSweepEveryMs,
   });
+  const people = new PersonDirectory(db, {
+    timeZone: options.defaultTimeZone ?? 'Asia/Shanghai',
+    locale: (hint) => translator.supportedLocale(hint, defaultLocale),
+  });
+  const broadcasts = new BroadcastService(db, outbox, clock, options.broadcastFallbackLocales ?? ['zh-CN', 'en']);
+  const broadcastWorker = new BroadcastWorker({
+    connection: { url: options.redisUrl, maxRetriesPerRequest: null },
+    prefix,
+    broadcasts,
+    people,
+    outbox,
+    translate: (locale, key, vars) => translator.t(locale, key, vars),
+    logger,
+    checkEveryMs: options.broadcastCheckEveryMs,
+  });
   const invites = new InviteService(db, clock, new RedisInviteGuessGuard(redis, `${prefix}:`, options.guessLimits), options.inviteTtlHours ?? 72);
   const services: FeatureServices = {
     db,
@@ -99,16 +120,14 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
     consents: new ConsentService(db, clock),
     reminders: reminderStore,
     calls: createCallServices({ db, clock, reminders: reminderStore, events: queue }, { escalationWeeks: options.callEscalationWeeks }),
+    broadcasts,
+    broadcastRunner: broadcastWorker,
     supportedLocales: translator.locales,
     translate: (locale, key, vars) => translator.t(locale, key, vars),
     inviteLink: (code) => options.inviteLink?.(code),
   };
   const actions = new ActionRegistry(featureActions, services);
   const catalog = new FlowCatalog(await loadFlowDirectory(options.flowsDir ?? defaultFlowsDir, flowContext(translator, actions)), translator);
-  const people = new PersonDirectory(db, {
-    timeZone: options.defaultTimeZone ?? 'Asia/Shanghai',
-    locale: (hint) => translator.supportedLocale(hint, defaultLocale),
-  });
   const engine = new ConversationEngine({
     catalog,
     runner: new FlowRunner(catalog, actions, translator, clock),
@@ -135,6 +154,7 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
           logger.warn({ flowId: reminder.flowId, subject: reminder.subject }, 'a reminder names a flow that no longer exists');
         }
       });
+      broadcastWorker.start();
       for (const channel of options.channels) await channel.start((message) => engine.handleInbound(message));
       logger.info({ channels: options.channels.map((c) => c.name), flows: catalog.flows.length }, 'Kinbridge is running');
     },
@@ -142,6 +162,7 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
       for (const channel of options.channels) await channel.stop();
       await queue.close();
       await reminders.close();
+      await broadcastWorker.close();
       await outbox.close();
       redis.disconnect();
       await db.$disconnect();

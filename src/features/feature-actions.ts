@@ -1,7 +1,8 @@
+import { broadcastActions } from './broadcasts/broadcast-actions.js';
 import { callActions } from './calls/call-actions.js';
 import { consentActions } from './consent/consent-actions.js';
 import { familyActions } from './families/family-actions.js';
 import { peopleActions } from './people/people-actions.js';
 
 /** Every action flows may call. A new feature adds its list here. */
-export const featureActions = [...peopleActions, ...familyActions, ...consentActions, ...callActions];
+export const featureActions = [...peopleActions, ...familyActions, ...consentActions, ...callActions, ...broadcastActions];

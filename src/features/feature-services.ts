@@ -3,6 +3,8 @@ import type { EventPublisher } from '../core/events.js';
 import type { ReminderScheduler } from '../core/reminders.js';
 import type { OutboxWriter } from '../messaging/outbox.js';
 import type { Database } from '../storage/prisma.js';
+import type { BroadcastRunner } from './broadcasts/broadcast-worker.js';
+import type { BroadcastService } from './broadcasts/broadcasts.js';
 import type { CallServices } from './calls/call-services.js';
 import type { ConsentService } from './consent/consents.js';
 import type { FamilyService } from './families/families.js';
@@ -21,6 +23,8 @@ export interface FeatureServices {
   /** Timed flows ("start flow F for person P at T"): nudges, summaries, reminders. */
   readonly reminders: ReminderScheduler;
   readonly calls: CallServices;
+  readonly broadcasts: BroadcastService;
+  readonly broadcastRunner: BroadcastRunner;
   readonly supportedLocales: readonly string[];
   /** Words for values an action formats itself (role names in a family summary). */
   translate(locale: string, key: string, vars?: Record<string, unknown>): string;

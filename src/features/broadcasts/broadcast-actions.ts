@@ -1,0 +1,108 @@
+import { DateTime } from 'luxon';
+import { defineAction, type PersonView } from '../../core/flow-action.js';
+import type { MediaRef } from '../../messaging/messages.js';
+import type { Role } from '../../storage/generated/enums.js';
+import type { FeatureServices } from '../feature-services.js';
+import { NotCoordinatorError } from '../families/families.js';
+import type { BroadcastDraft } from './broadcasts.js';
+import { BroadcastNotFoundError } from './broadcasts.js';
+
+const AUDIENCES: Readonly<Record<string, Role[]>> = { everyone: [], parent: ['parent'], caregiver: ['caregiver'], teacher: ['teacher'] };
+/** How far ahead a broadcast may be scheduled; further is more likely a typo than a plan. */
+const MAX_SCHEDULE_DAYS = 60;
+
+/** Composing, previewing, sending and scheduling announcements from chat (flows/broadcast.yaml). */
+export const broadcastActions = [
+  defineAction<FeatureServices>({
+    name: 'broadcasts.prepare',
+    outcomes: ['ready', 'empty', 'denied'],
+    async run(services, { person, args }) {
+      const texts: Record<string, string> = { [person.locale]: String(args.text ?? '') };
+      if (typeof args.translation === 'string' && typeof args.translation_locale === 'string') texts[args.translation_locale] = args.translation;
+      const draft: BroadcastDraft = {
+        cohortIds: [String(args.cohort_id ?? '')],
+        roles: AUDIENCES[String(args.audience)] ?? [],
+        locales: args.language && args.language !== 'all' ? [String(args.language)] : [],
+        texts,
+        ...(await attachment(services, person, args)),
+      };
+      try {
+        const { id, recipients, byLocale } = await services.broadcasts.draft(person.id, draft);
+        const breakdown = Object.entries(byLocale)
+          .map(([locale, count]) => `${services.translate(person.locale, `common:language.${locale}`)} ${count}`)
+          .join(' · ');
+        return { outcome: recipients === 0 ? 'empty' : 'ready', vars: { broadcast_id: id, recipients, breakdown } };
+      } catch (error) {
+        if (error instanceof NotCoordinatorError) return { outcome: 'denied' };
+        throw error;
+      }
+    },
+  }),
+  defineAction<FeatureServices>({
+    name: 'broadcasts.sendNow',
+    outcomes: ['queued', 'denied'],
+    async run(services, { person, args }) {
+      return guarded(async () => {
+        const id = String(args.broadcast_id);
+        await services.broadcasts.sendNow(person.id, id);
+        await services.broadcastRunner.kick(id);
+        return { outcome: 'queued' };
+      });
+    },
+  }),
+  defineAction<FeatureServices>({
+    name: 'broadcasts.schedule',
+    outcomes: ['scheduled', 'invalid_time', 'denied'],
+    async run(services, { person, args }) {
+      const at = parseLocalDateTime(String(args.when ?? ''), person.timeZone);
+      const now = DateTime.fromJSDate(services.clock.now());
+      if (!at || at <= now || at > now.plus({ days: MAX_SCHEDULE_DAYS })) return { outcome: 'invalid_time' };
+      return guarded(async () => {
+        await services.broadcasts.schedule(person.id, String(args.broadcast_id), at.toJSDate());
+        return { outcome: 'scheduled', vars: { scheduled_for: at.setLocale(person.locale).toLocaleString(DateTime.DATETIME_MED) } };
+      });
+    },
+  }),
+  defineAction<FeatureServices>({
+    name: 'broadcasts.cancel',
+    outcomes: ['ok', 'denied'],
+    async run(services, { person, args }) {
+      return guarded(async () => {
+        await services.broadcasts.cancel(person.id, String(args.broadcast_id));
+        return {};
+      });
+    },
+  }),
+];
+
+/** A photo or voice note answered in this chat is a file of the platform the coordinator is on. */
+async function attachment(services: FeatureServices, person: PersonView, args: Readonly<Record<string, unknown>>): Promise<Pick<BroadcastDraft, 'media'>> {
+  const kind = isMediaRef(args.photo) ? 'photo' : isMediaRef(args.voice) ? 'voice' : undefined;
+  if (!kind) return {};
+  const identity = await services.db.channelIdentity.findFirst({ where: { personId: person.id }, orderBy: { lastSeenAt: 'desc' } });
+  const ref = args[kind] as MediaRef;
+  return { media: { kind, source: { kind: 'platform', fileId: ref.fileId }, ...(identity ? { channel: identity.channel } : {}) } };
+}
+
+async function guarded(run: () => Promise<{ outcome?: string; vars?: Record<string, unknown> }>) {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof NotCoordinatorError || error instanceof BroadcastNotFoundError) return { outcome: 'denied' };
+    throw error;
+  }
+}
+
+function isMediaRef(value: unknown): value is MediaRef {
+  return typeof value === 'object' && value !== null && typeof (value as MediaRef).fileId === 'string';
+}
+
+/** "2026-12-01 19:00", "2026/12/1 7:00", "12-01 19:00" (this year) on the coordinator's own clock. */
+export function parseLocalDateTime(text: string, timeZone: string): DateTime | undefined {
+  const cleaned = text.normalize('NFKC').trim().replace(/\s+/g, ' ');
+  for (const format of ['yyyy-M-d H:mm', 'yyyy/M/d H:mm', 'M-d H:mm', 'M/d H:mm']) {
+    const parsed = DateTime.fromFormat(cleaned, format, { zone: timeZone });
+    if (parsed.isValid) return parsed;
+  }
+  return undefined;
+}

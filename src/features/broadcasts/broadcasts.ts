@@ -1,0 +1,240 @@
+import type { Clock } from '../../core/clock.js';
+import type { MediaSource, OutboundMessage } from '../../messaging/messages.js';
+import type { OutboxItem, OutboxWriter } from '../../messaging/outbox.js';
+import { toPayload } from '../../messaging/outbound-payload.js';
+import type { Role } from '../../storage/generated/enums.js';
+import type { Database } from '../../storage/prisma.js';
+import { NotCoordinatorError } from '../families/families.js';
+import { deferPastQuietHours, quietHoursFrom } from '../people/quiet-hours.js';
+import { pickText } from './pick-text.js';
+
+export class BroadcastNotFoundError extends Error {
+  override readonly name = 'BroadcastNotFoundError';
+}
+
+export interface BroadcastDraft {
+  readonly cohortIds: readonly string[];
+  /** Empty: every role. */
+  readonly roles: readonly Role[];
+  /** Empty: every language. */
+  readonly locales: readonly string[];
+  readonly texts: Readonly<Record<string, string>>;
+  /** A platform file (sent only to people on that platform) or a file on our disk (sent to everyone). */
+  readonly media?: { readonly kind: 'photo' | 'voice'; readonly source: MediaSource; readonly channel?: string };
+}
+
+export interface BroadcastReport {
+  readonly status: string;
+  readonly recipients: number;
+  readonly delivered: number;
+  readonly failed: number;
+  readonly blocked: number;
+  readonly optedOut: number;
+  readonly pending: number;
+}
+
+/** Recipients are read and written in pages, so a cohort of 100,000 families never sits in memory at once. */
+const PAGE_SIZE = 1_000;
+
+/**
+ * Announcements from coordinators to the people of the cohorts they coordinate. Sending writes one outbox row per
+ * recipient (deduplicated per broadcast and person, so a fan-out interrupted and run again sends nobody twice),
+ * in the recipient's language and after their quiet hours.
+ */
+export class BroadcastService {
+  constructor(
+    private readonly db: Database,
+    private readonly outbox: OutboxWriter,
+    private readonly clock: Clock,
+    private readonly fallbackLocales: readonly string[],
+  ) {}
+
+  /** Saves a draft after checking the coordinator runs every cohort it names; answers how many it would reach. */
+  async draft(coordinatorId: string, draft: BroadcastDraft): Promise<{ id: string; recipients: number; byLocale: Record<string, number> }> {
+    await this.assertCoordinates(coordinatorId, draft.cohortIds);
+    const { id } = await this.db.broadcast.create({
+      data: {
+        coordinatorId,
+        cohortIds: [...draft.cohortIds],
+        roles: [...draft.roles],
+        locales: [...draft.locales],
+        texts: { ...draft.texts },
+        ...(draft.media ? { media: toPayload({ [draft.media.kind]: draft.media.source }), mediaChannel: draft.media.channel ?? null } : {}),
+      },
+    });
+    const byLocale: Record<string, number> = {};
+    for await (const page of this.audience(id)) for (const person of page) byLocale[person.locale] = (byLocale[person.locale] ?? 0) + 1;
+    return { id, recipients: Object.values(byLocale).reduce((a, b) => a + b, 0), byLocale };
+  }
+
+  async schedule(coordinatorId: string, id: string, at: Date): Promise<void> {
+    await this.owned(coordinatorId, id);
+    await this.db.broadcast.update({ where: { id }, data: { status: 'scheduled', scheduledAt: at } });
+  }
+
+  async cancel(coordinatorId: string, id: string): Promise<void> {
+    await this.owned(coordinatorId, id);
+    await this.db.broadcast.updateMany({ where: { id, status: { in: ['draft', 'scheduled'] } }, data: { status: 'cancelled' } });
+  }
+
+  /** Marks it sending; the fan-out itself runs in the broadcast worker (`fanOut`). */
+  async sendNow(coordinatorId: string, id: string): Promise<void> {
+    await this.owned(coordinatorId, id);
+    await this.db.broadcast.update({ where: { id }, data: { status: 'sending', scheduledAt: this.clock.now() } });
+  }
+
+  /** Broadcasts due to fan out now: sent now, or scheduled for a moment that has come. */
+  async due(): Promise<string[]> {
+    const rows = await this.db.broadcast.findMany({
+      where: { status: { in: ['sending', 'scheduled'] }, queuedAt: null, scheduledAt: { lte: this.clock.now() } },
+      select: { id: true },
+    });
+    return rows.map((row) => row.id);
+  }
+
+  /** Broadcasts fanned out and still sending, to check for completion; and those finished within the last minute, whose report may still be owed. */
+  async finishing(): Promise<string[]> {
+    const rows = await this.db.broadcast.findMany({
+      where: {
+        queuedAt: { not: null },
+        OR: [{ status: 'sending' }, { status: 'done', finishedAt: { gt: new Date(this.clock.now().getTime() - 60_000) } }],
+      },
+      select: { id: true },
+    });
+    return rows.map((row) => row.id);
+  }
+
+  /** Writes every recipient's copy to the outbox. Safe to run again after a crash: copies are deduplicated. */
+  async fanOut(id: string): Promise<void> {
+    const broadcast = await this.db.broadcast.findUniqueOrThrow({ where: { id } });
+    if (broadcast.queuedAt || broadcast.status === 'cancelled') return;
+    await this.db.broadcast.update({ where: { id }, data: { status: 'sending' } });
+    const texts = broadcast.texts as Record<string, string>;
+    const media = broadcast.media as Pick<OutboundMessage, 'photo' | 'voice'> | null;
+    const now = this.clock.now();
+    let recipients = 0;
+    for await (const page of this.audience(id)) {
+      const items = page.flatMap((person): OutboxItem[] => {
+        if (!person.address) return [];
+        const message: OutboundMessage = {
+          text: pickText(texts, person.locale, this.fallbackLocales),
+          ...(media && (!broadcast.mediaChannel || broadcast.mediaChannel === person.address.channel) ? media : {}),
+        };
+        return [{
+          address: person.address,
+          personId: person.id,
+          messages: [message],
+          dedupeKey: `broadcast:${id}:${person.id}`,
+          broadcastId: id,
+          ...deferral(now, person),
+        }];
+      });
+      await this.outbox.enqueueMany(items);
+      recipients += items.length;
+    }
+    const optedOut = await this.db.person.count({ where: { optedOutAt: { not: null }, ...membershipFilter(broadcast) } });
+    await this.db.broadcast.update({ where: { id }, data: { queuedAt: this.clock.now(), recipientCount: recipients, optedOutCount: optedOut } });
+  }
+
+  /** Delivery so far; a sending broadcast with nothing pending is marked done. */
+  async report(id: string): Promise<BroadcastReport> {
+    const broadcast = await this.db.broadcast.findUniqueOrThrow({ where: { id } });
+    const counts = await this.db.outboxMessage.groupBy({ by: ['status'], where: { broadcastId: id }, _count: true });
+    const count = (status: string): number => counts.find((c) => c.status === status)?._count ?? 0;
+    const pending = count('queued') + count('sending');
+    let status: string = broadcast.status;
+    if (status === 'sending' && broadcast.queuedAt && pending === 0) {
+      await this.db.broadcast.update({ where: { id }, data: { status: 'done', finishedAt: this.clock.now() } });
+      status = 'done';
+    }
+    return {
+      status,
+      recipients: broadcast.recipientCount,
+      delivered: count('sent'),
+      failed: count('failed'),
+      blocked: count('blocked'),
+      optedOut: broadcast.optedOutCount,
+      pending,
+    };
+  }
+
+  async coordinatorOf(id: string): Promise<string> {
+    const broadcast = await this.db.broadcast.findUnique({ where: { id }, select: { coordinatorId: true } });
+    if (!broadcast) throw new BroadcastNotFoundError(`No broadcast ${id}`);
+    return broadcast.coordinatorId;
+  }
+
+  /** Pages of reachable recipients: members of the cohorts' families in the roles and languages asked for, not opted out. */
+  private async *audience(id: string): AsyncGenerator<Recipient[]> {
+    const broadcast = await this.db.broadcast.findUniqueOrThrow({ where: { id } });
+    let after: string | undefined;
+    for (;;) {
+      const people = await this.db.person.findMany({
+        where: {
+          optedOutAt: null,
+          ...membershipFilter(broadcast),
+          ...(broadcast.locales.length > 0 ? { locale: { in: broadcast.locales } } : {}),
+          ...(after ? { id: { gt: after } } : {}),
+        },
+        select: {
+          id: true,
+          locale: true,
+          timeZone: true,
+          quietStartMinute: true,
+          quietEndMinute: true,
+          identities: { where: { blockedAt: null }, orderBy: { lastSeenAt: 'desc' }, take: 1, select: { channel: true, externalId: true } },
+        },
+        orderBy: { id: 'asc' },
+        take: PAGE_SIZE,
+      });
+      if (people.length === 0) return;
+      yield people.map((person) => ({
+        id: person.id,
+        locale: person.locale,
+        timeZone: person.timeZone,
+        quiet: quietHoursFrom(person.quietStartMinute, person.quietEndMinute),
+        address: person.identities[0] ? { channel: person.identities[0].channel, chatId: person.identities[0].externalId } : undefined,
+      }));
+      if (people.length < PAGE_SIZE) return;
+      after = people.at(-1)!.id;
+    }
+  }
+
+  private async owned(coordinatorId: string, id: string): Promise<void> {
+    const broadcast = await this.db.broadcast.findUnique({ where: { id } });
+    // Someone else's broadcast looks exactly like one that does not exist.
+    if (!broadcast || broadcast.coordinatorId !== coordinatorId) throw new BroadcastNotFoundError(`No broadcast ${id} of this coordinator`);
+    await this.assertCoordinates(coordinatorId, broadcast.cohortIds);
+  }
+
+  private async assertCoordinates(coordinatorId: string, cohortIds: readonly string[]): Promise<void> {
+    if (cohortIds.length === 0) throw new NotCoordinatorError('A broadcast needs at least one cohort');
+    const held = await this.db.cohortCoordinator.count({ where: { personId: coordinatorId, cohortId: { in: [...cohortIds] } } });
+    if (held !== new Set(cohortIds).size) throw new NotCoordinatorError(`Person ${coordinatorId} does not coordinate every cohort of this broadcast`);
+  }
+}
+
+interface Recipient {
+  readonly id: string;
+  readonly locale: string;
+  readonly timeZone: string;
+  readonly quiet: ReturnType<typeof quietHoursFrom>;
+  readonly address: { channel: string; chatId: string } | undefined;
+}
+
+/** The end of the recipient's quiet hours when the broadcast would land in them; nothing when it would not. */
+function deferral(now: Date, person: Recipient): { notBefore?: Date } {
+  const notBefore = deferPastQuietHours(now, person.timeZone, person.quiet);
+  return notBefore > now ? { notBefore } : {};
+}
+
+function membershipFilter(broadcast: { cohortIds: string[]; roles: Role[] }) {
+  return {
+    memberships: {
+      some: {
+        family: { cohortId: { in: broadcast.cohortIds } },
+        ...(broadcast.roles.length > 0 ? { role: { in: broadcast.roles } } : {}),
+      },
+    },
+  };
+}

@@ -1,0 +1,100 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BroadcastNotFoundError } from '../../src/features/broadcasts/broadcasts.js';
+import { NotCoordinatorError } from '../../src/features/families/families.js';
+import { startTestApp, type SeededFamily, type TestApp } from '../support/test-app.js';
+import { TestClock } from '../support/test-clock.js';
+
+/** A coordinator's announcement, composed in chat, through the real engine, outbox, PostgreSQL and Redis. */
+describe('broadcasts', () => {
+  const clock = new TestClock(new Date());
+  let t: TestApp;
+  let wang: SeededFamily;
+  let liCodes: Record<string, string>;
+  let elsewhere: SeededFamily;
+  let coordinator: string;
+
+  beforeAll(async () => {
+    t = await startTestApp({ clock, broadcastCheckEveryMs: 100 });
+    wang = await t.seedFamily('Wang family');
+    elsewhere = await t.seedFamily('Other cohort family');
+    // A second family in the same cohort as the Wangs, registered by the same coordinator.
+    const li = await t.app.services.families.create(wang.coordinatorId, { name: 'Li family', cohortId: wang.cohortId, children: [] });
+    liCodes = Object.fromEntries(li.invites.map((invite) => [invite.role, invite.code]));
+    await t.database.prisma.channelIdentity.create({ data: { channel: 'memory', externalId: 'coordinator', personId: wang.coordinatorId } });
+    coordinator = 'coordinator';
+    await join('wang-papa', wang.codes.parent, 'en');
+    await join('wang-nainai', wang.codes.caregiver, 'zh-CN');
+    await join('li-mama', liCodes.parent!, 'zh-CN');
+    await join('li-yeye', liCodes.caregiver!, 'zh-CN');
+    await t.channel.say('li-yeye', '/stop');
+    await join('far-papa', elsewhere.codes.parent, 'en');
+  });
+  afterAll(() => t.close());
+
+  async function join(who: string, code: string, language: string): Promise<void> {
+    await t.channel.say(who, `/start ${code}`);
+    await t.channel.tap(who, language);
+  }
+
+  it('is composed, previewed and sent in each reader’s language, to the coordinator’s cohort only', async () => {
+    const say = (text: string) => t.channel.say(coordinator, text);
+    expect(await say('/broadcast')).toEqual(['Who should receive it?']);
+    await t.channel.tap(coordinator, 'everyone');
+    await t.channel.tap(coordinator, 'all');
+    await say('The kindergarten is closed on Friday.');
+    await t.channel.tap(coordinator, 'yes');
+    await t.channel.tap(coordinator, 'zh-CN');
+    await say('周五幼儿园放假。');
+    const preview = await t.channel.tap(coordinator, 'none');
+    // Reachable: the coordinator, Wang papa (en), Wang nainai and Li mama (zh-CN); Li yeye opted out.
+    expect(preview).toEqual([
+      'Preview – it will reach 4 people (English 2 · 中文 2), each in their language where you wrote one, and never during their quiet hours:\n\nThe kindergarten is closed on Friday.',
+    ]);
+    // The coordinator is a member too: their own copy may already follow the confirmation.
+    expect((await t.channel.tap(coordinator, 'send_now'))[0]).toBe('Sending. I will tell you when everyone has it.');
+
+    await expect.poll(() => t.channel.textsTo('wang-papa').at(-1), { timeout: 10_000 }).toBe('The kindergarten is closed on Friday.');
+    await expect.poll(() => t.channel.textsTo('wang-nainai').at(-1), { timeout: 10_000 }).toBe('周五幼儿园放假。');
+    await expect.poll(() => t.channel.textsTo('li-mama').at(-1), { timeout: 10_000 }).toBe('周五幼儿园放假。');
+    await expect.poll(() => t.channel.textsTo(coordinator).at(-1), { timeout: 10_000 }).toBe(
+      'Your announcement has gone out: 4 delivered, 0 failed, 0 have blocked the bot, 1 have switched messages off.',
+    );
+    expect(t.channel.textsTo('li-yeye')).not.toContain('周五幼儿园放假。');
+    expect(t.channel.textsTo('far-papa')).not.toContain('The kindergarten is closed on Friday.');
+  });
+
+  it('waits for the end of a recipient’s quiet hours rather than waking them', async () => {
+    const nainai = await t.database.prisma.channelIdentity.findFirstOrThrow({ where: { externalId: 'wang-nainai' } });
+    const now = new Date();
+    const hour = now.getUTCHours(); // nainai lives in Asia/Shanghai: quiet from an hour ago to two hours from now
+    const local = (hour + 8) % 24;
+    await t.database.prisma.person.update({ where: { id: nainai.personId }, data: { quietStartMinute: ((local + 23) % 24) * 60, quietEndMinute: ((local + 2) % 24) * 60 } });
+    const { id } = await t.app.services.broadcasts.draft(wang.coordinatorId, { cohortIds: [wang.cohortId], roles: ['caregiver'], locales: [], texts: { en: 'Quiet please' } });
+    await t.app.services.broadcasts.sendNow(wang.coordinatorId, id);
+    await t.app.services.broadcasts.fanOut(id);
+    const [row] = await t.database.prisma.outboxMessage.findMany({ where: { broadcastId: id } });
+    expect(row!.personId).toBe(nainai.personId);
+    expect(row!.notBefore.getTime()).toBeGreaterThan(now.getTime() + 60 * 60_000);
+    expect(await t.app.services.broadcasts.report(id)).toMatchObject({ status: 'sending', recipients: 1, pending: 1, delivered: 0 });
+  });
+
+  it('goes out when its scheduled time comes, and not before', async () => {
+    const { id } = await t.app.services.broadcasts.draft(wang.coordinatorId, { cohortIds: [wang.cohortId], roles: ['parent'], locales: ['en'], texts: { en: 'Parents meeting tonight' } });
+    await t.app.services.broadcasts.schedule(wang.coordinatorId, id, new Date(clock.now().getTime() + 3_600_000));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(t.channel.textsTo('wang-papa')).not.toContain('Parents meeting tonight');
+    clock.advance(3_600_000 + 1_000);
+    await expect.poll(() => t.channel.textsTo('wang-papa').at(-1), { timeout: 10_000 }).toBe('Parents meeting tonight');
+    expect(t.channel.textsTo('li-mama')).not.toContain('Parents meeting tonight');
+  });
+
+  it('never lets a coordinator reach or touch a cohort they do not coordinate', async () => {
+    const { broadcasts } = t.app.services;
+    await expect(broadcasts.draft(elsewhere.coordinatorId, { cohortIds: [wang.cohortId], roles: [], locales: [], texts: { en: 'x' } })).rejects.toBeInstanceOf(NotCoordinatorError);
+    await expect(broadcasts.draft(wang.coordinatorId, { cohortIds: [wang.cohortId, elsewhere.cohortId], roles: [], locales: [], texts: { en: 'x' } })).rejects.toBeInstanceOf(NotCoordinatorError);
+    const { id } = await broadcasts.draft(wang.coordinatorId, { cohortIds: [wang.cohortId], roles: [], locales: [], texts: { en: 'mine' } });
+    await expect(broadcasts.sendNow(elsewhere.coordinatorId, id)).rejects.toBeInstanceOf(BroadcastNotFoundError);
+    await expect(broadcasts.cancel(elsewhere.coordinatorId, id)).rejects.toBeInstanceOf(BroadcastNotFoundError);
+    expect(await t.channel.say('wang-papa', '/broadcast')).toEqual(['Only coordinators can send announcements, and only to their own groups.']);
+  });
+});
