@@ -15,11 +15,15 @@ export interface OutboxItem {
   /** Written once however often the producer retries; message i gets `${dedupeKey}:${i}`. */
   readonly dedupeKey?: string;
   readonly broadcastId?: string;
+  /** Not before this instant, e.g. the end of the recipient's quiet hours. */
+  readonly notBefore?: Date;
 }
 
 /** What producers (the engine, features) see: write messages, and they will be sent. */
 export interface OutboxWriter {
   enqueue(item: OutboxItem): Promise<void>;
+  /** One round trip for many recipients: how a broadcast fans out. */
+  enqueueMany(items: readonly OutboxItem[]): Promise<void>;
 }
 
 export interface OutboxOptions {
@@ -61,19 +65,23 @@ export class Outbox implements OutboxWriter {
   }
 
   async enqueue(item: OutboxItem): Promise<void> {
-    if (item.messages.length === 0) return;
-    const rows = await this.options.db.outboxMessage.createManyAndReturn({
-      data: item.messages.map((message, index) => ({
+    await this.enqueueMany([item]);
+  }
+
+  async enqueueMany(items: readonly OutboxItem[]): Promise<void> {
+    const data = items.flatMap((item) =>
+      item.messages.map((message, index) => ({
         channel: item.address.channel,
         chatId: item.address.chatId,
         personId: item.personId ?? null,
         payload: toPayload(message),
         dedupeKey: item.dedupeKey ? `${item.dedupeKey}:${index}` : null,
         broadcastId: item.broadcastId ?? null,
+        ...(item.notBefore ? { notBefore: item.notBefore } : {}),
       })),
-      skipDuplicates: true,
-      select: { id: true, channel: true },
-    });
+    );
+    if (data.length === 0) return;
+    const rows = await this.options.db.outboxMessage.createManyAndReturn({ data, skipDuplicates: true, select: { id: true, channel: true, notBefore: true } });
     await this.schedule(rows);
   }
 
@@ -119,8 +127,9 @@ export class Outbox implements OutboxWriter {
       data: { status: 'queued', claimedAt: null, resentAfterCrash: true },
     });
     const rows = await db.outboxMessage.findMany({
-      where: { status: 'queued', createdAt: { lt: new Date(Date.now() - olderThanMs) } },
-      select: { id: true, channel: true },
+      // Due for a while and still queued: its job is gone. (Rows deferred to later have delayed jobs, or get here when due.)
+      where: { status: 'queued', notBefore: { lt: new Date(Date.now() - olderThanMs) } },
+      select: { id: true, channel: true, notBefore: true },
       orderBy: { seq: 'asc' },
       take: 5_000,
     });
@@ -128,11 +137,14 @@ export class Outbox implements OutboxWriter {
     return rows.length;
   }
 
-  private async schedule(rows: readonly { id: string; channel: string }[]): Promise<void> {
+  private async schedule(rows: readonly { id: string; channel: string; notBefore?: Date }[]): Promise<void> {
+    const now = Date.now();
     for (const channel of new Set(rows.map((row) => row.channel))) {
-      const channelRows = rows.filter((row) => row.channel === channel);
+      const jobs = rows
+        .filter((row) => row.channel === channel)
+        .map((row) => ({ name: 'send', data: { id: row.id }, opts: { jobId: row.id, delay: Math.max(0, (row.notBefore?.getTime() ?? now) - now) } }));
       // A job id that exists already (waiting, delayed) is skipped by BullMQ: scheduling twice is harmless.
-      await this.queue(channel).addBulk(channelRows.map((row) => ({ name: 'send', data: { id: row.id }, opts: { jobId: row.id } })));
+      await this.queue(channel).addBulk(jobs);
     }
   }
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -31,21 +31,10 @@ async function problemsOf(...files: string[]): Promise<string[]> {
 describe('shipped flows and locales', () => {
   it('load without a single problem', async () => {
     const flows = await loadFlowDirectory(defaultFlowsDir, context);
-    expect(flows.map((flow) => flow.id).sort()).toEqual([
-      'alerts',
-      'call-alert',
-      'call-log',
-      'call-nudge',
-      'call-plan',
-      'call-summary',
-      'help',
-      'language',
-      'member-joined',
-      'my-family',
-      'new-family',
-      'onboarding',
-      'stop',
-    ]);
+    // Every file of flows/ loads, and the onboarding the rest builds on is among them.
+    const files = readdirSync(defaultFlowsDir).filter((name) => /\.ya?ml$/.test(name));
+    expect(flows).toHaveLength(files.length);
+    expect(flows.map((flow) => flow.id)).toEqual(expect.arrayContaining(['onboarding', 'help', 'stop', 'language', 'my-family', 'new-family']));
   });
 
   it('ship zh-CN and en with exactly the same keys', () => {
