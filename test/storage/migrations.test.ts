@@ -43,13 +43,13 @@ const PG_TYPE_FOR: Record<string, string> = {
  * Optionality and native types (@db.*) per `Model.field`, read from prisma/schema.prisma: the runtime
  * data model leaves both out, and without them a DATE column could silently be a TIMESTAMP.
  */
-async function schemaFieldDetails(): Promise<Map<string, { optional: boolean; nativeType?: string }>> {
+async function schemaFieldDetails(): Promise<Map<string, { optional: boolean; list: boolean; nativeType?: string }>> {
   const schema = await readFile(path.join(DEFAULT_MIGRATIONS_DIR, '..', 'schema.prisma'), 'utf8');
-  const details = new Map<string, { optional: boolean; nativeType?: string }>();
+  const details = new Map<string, { optional: boolean; list: boolean; nativeType?: string }>();
   for (const [, model, body] of schema.matchAll(/^model (\w+) \{$([\s\S]*?)^\}/gm)) {
-    for (const [, field, optional, rest] of body!.matchAll(/^\s+(\w+)\s+\w+(\?)?(.*)$/gm)) {
+    for (const [, field, list, optional, rest] of body!.matchAll(/^\s+(\w+)\s+\w+(\[\])?(\?)?(.*)$/gm)) {
       const nativeType = /@db\.\w+/.exec(rest!)?.[0];
-      details.set(`${model}.${field}`, { optional: optional === '?', ...(nativeType ? { nativeType } : {}) });
+      details.set(`${model}.${field}`, { optional: optional === '?', list: list === '[]', ...(nativeType ? { nativeType } : {}) });
     }
   }
   return details;
@@ -121,9 +121,10 @@ describe('migrations on a fresh database', () => {
         expect(found, `column ${where}`).toBeDefined();
         const detail = details.get(`${model}.${field.name}`);
         expect(detail, `${model}.${field.name} in schema.prisma`).toBeDefined();
-        const expectedType = field.kind === 'enum' ? field.type : PG_TYPE_FOR[detail!.nativeType ?? field.type];
-        expect(found!.udt_name, `type of ${where}`).toBe(expectedType);
-        expect(found!.is_nullable, `nullability of ${where}`).toBe(detail!.optional ? 'YES' : 'NO');
+        const elementType = field.kind === 'enum' ? field.type : PG_TYPE_FOR[detail!.nativeType ?? field.type];
+        // PostgreSQL names an array type after its element with a leading underscore; Prisma leaves list columns nullable.
+        expect(found!.udt_name, `type of ${where}`).toBe(detail!.list ? `_${elementType}` : elementType);
+        expect(found!.is_nullable, `nullability of ${where}`).toBe(detail!.optional || detail!.list ? 'YES' : 'NO');
         // Prisma's DateTime is TIMESTAMP(3); anything else loses or invents precision.
         if (found!.udt_name === 'timestamp') expect(found!.datetime_precision, where).toBe(3);
       }
