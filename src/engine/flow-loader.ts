@@ -31,7 +31,7 @@ export interface FlowContext {
   actionOutcomes(name: string): readonly string[] | undefined;
 }
 
-type Path = readonly (string | number)[];
+export type Path = readonly (string | number)[];
 
 /** Parses and validates one file; returns the flow or the problems, never throws for bad content. */
 export function parseFlow(file: string, source: string, context: FlowContext): { flow?: Flow; problems: FlowProblem[] } {
@@ -145,7 +145,7 @@ function stepChecks(step: Step): Check[] {
 }
 
 /** The line of the deepest YAML node the path still reaches (a missing key points at its parent). */
-function lineOfPath(doc: Document, lineCounter: LineCounter, at: Path): number {
+export function lineOfPath(doc: Document, lineCounter: LineCounter, at: Path): number {
   let node: unknown = doc.contents;
   let offset = (doc.contents as { range?: [number] } | null)?.range?.[0] ?? 0;
   for (const key of at) {

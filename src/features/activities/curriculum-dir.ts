@@ -1,0 +1,4 @@
+import path from 'node:path';
+import { projectRoot } from '../../paths.js';
+
+export const defaultCurriculumDir = path.join(projectRoot, 'curriculum');
