@@ -91,6 +91,7 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
     connection: { url: options.redisUrl, maxRetriesPerRequest: null },
     prefix,
     store: reminderStore,
+    clock,
     logger,
     sweepEveryMs: options.reminderSweepEveryMs,
   });

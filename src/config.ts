@@ -17,6 +17,8 @@ const configSchema = z.object({
   DEFAULT_LOCALE: z.string().default('zh-CN'),
   DEFAULT_TIME_ZONE: z.string().default('Asia/Shanghai'),
   INVITE_TTL_HOURS: z.coerce.number().positive().default(72),
+  /** Weeks without a logged call before the parent gets a gentle word; one more week and the coordinators are alerted. */
+  CALL_ESCALATION_WEEKS: z.coerce.number().int().positive().default(2),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

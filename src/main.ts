@@ -39,6 +39,7 @@ async function main(): Promise<void> {
     channels,
     logger,
     inviteTtlHours: config.INVITE_TTL_HOURS,
+    callEscalationWeeks: config.CALL_ESCALATION_WEEKS,
     defaultLocale: config.DEFAULT_LOCALE,
     defaultTimeZone: config.DEFAULT_TIME_ZONE,
     inviteLink: (code) => (telegram ? telegram.deepLink(code) : undefined),

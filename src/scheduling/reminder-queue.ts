@@ -1,4 +1,5 @@
 import { Queue, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import type { FiringReminder, ReminderStore } from './reminder-store.js';
 
@@ -11,12 +12,18 @@ export interface ReminderQueueOptions {
   readonly connection: ConnectionOptions;
   readonly prefix?: string;
   readonly store: ReminderStore;
+  readonly clock: Clock;
   readonly logger: Logger;
   /** How often the one BullMQ job scheduler sweeps the index; 0 starts no scheduler (tests sweep by hand). */
   readonly sweepEveryMs?: number;
   readonly batchSize?: number;
   /** How long a claim holds; a sweeper that died releases its claims after this. */
   readonly leaseMs?: number;
+  /**
+   * Reminders due this soon are handed over early, as BullMQ delayed jobs: a burst (thousands due in one second) is
+   * already waiting in Redis when it comes due, instead of being claimed from PostgreSQL at that moment.
+   */
+  readonly lookaheadMs?: number;
   readonly concurrency?: number;
 }
 
@@ -35,6 +42,7 @@ export class ReminderQueue {
   private worker: Worker<ReminderJob> | undefined;
   private readonly batchSize: number;
   private readonly leaseMs: number;
+  private readonly lookaheadMs: number;
 
   constructor(private readonly options: ReminderQueueOptions) {
     this.queue = new Queue<ReminderJob>(QUEUE_NAME, {
@@ -44,6 +52,7 @@ export class ReminderQueue {
     });
     this.batchSize = options.batchSize ?? 1000;
     this.leaseMs = options.leaseMs ?? 60_000;
+    this.lookaheadMs = options.lookaheadMs ?? 15_000;
   }
 
   async start(fire: FireReminder): Promise<void> {
@@ -54,22 +63,24 @@ export class ReminderQueue {
     this.worker = new Worker<ReminderJob>(QUEUE_NAME, (job) => this.process(job, fire), {
       connection: this.options.connection,
       prefix: this.options.prefix,
-      concurrency: this.options.concurrency ?? 16,
+      // Firing is mostly waiting on PostgreSQL; reads and writes are batched across concurrent jobs.
+      concurrency: this.options.concurrency ?? 64,
     });
     this.worker.on('error', (error) => this.options.logger.warn({ err: error }, 'reminder worker error'));
   }
 
-  /** Hands every due reminder to the workers; returns how many. */
+  /** Hands every reminder due now or within the lookahead to the workers; returns how many. */
   async sweep(): Promise<number> {
     let handed = 0;
     for (let batch = 0; batch < MAX_BATCHES_PER_SWEEP; batch++) {
-      const claimed = await this.options.store.claimDue(this.batchSize, this.leaseMs);
+      const now = this.options.clock.now().getTime();
+      const claimed = await this.options.store.claimDue(this.batchSize, this.leaseMs, new Date(now + this.lookaheadMs));
       if (claimed.length === 0) break;
       await this.queue.addBulk(
         claimed.map((reminder) => ({
           name: 'fire',
           data: { kind: 'fire' as const, reminderId: reminder.id, dueAt: reminder.dueAt.toISOString() },
-          opts: { jobId: `reminder-${reminder.id}` },
+          opts: { jobId: `reminder-${reminder.id}`, delay: Math.max(0, reminder.dueAt.getTime() - now) },
         })),
       );
       await this.options.store.handedOver(claimed.map((reminder) => reminder.id));

@@ -1,3 +1,4 @@
+import DataLoader from 'dataloader';
 import { DateTime } from 'luxon';
 import type { Clock } from '../core/clock.js';
 import type { ReminderRequest, ReminderScheduler, ReminderTime } from '../core/reminders.js';
@@ -34,8 +35,8 @@ interface Recipient {
   readonly quietEndMinute: number | null;
 }
 
-/** PostgreSQL allows 65,535 bind parameters per statement; 2,000 rows of ten columns stay well inside. */
-const INSERT_CHUNK = 2_000;
+/** Rows per INSERT; each column travels as one array parameter, so this bounds statement size, not parameter count. */
+const INSERT_CHUNK = 5_000;
 
 /**
  * The due-time index in PostgreSQL. A reminder is pending while `dueAt` is set; a sweep claims due rows under a lease
@@ -44,10 +45,21 @@ const INSERT_CHUNK = 2_000;
  * a restart fires late rather than never. `firedAt`, written once the flow ran, makes a second hand-over do nothing.
  */
 export class ReminderStore implements ReminderScheduler {
+  /**
+   * Workers fire many reminders at once (a whole family cohort's nudges come due in the same second): their
+   * per-reminder reads and writes are gathered over a couple of milliseconds into one statement each.
+   */
+  private readonly unfired: DataLoader<string, FiringReminder | undefined>;
+  private readonly firedMarks: DataLoader<string, void>;
+
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    const batching = { cache: false, maxBatchSize: 1000, batchScheduleFn: (run: () => void) => setTimeout(run, 2) };
+    this.unfired = new DataLoader((ids) => this.loadUnfired(ids), batching);
+    this.firedMarks = new DataLoader((ids) => this.markFired(ids), batching);
+  }
 
   async schedule(requests: readonly ReminderRequest[]): Promise<number> {
     let created = 0;
@@ -58,20 +70,31 @@ export class ReminderStore implements ReminderScheduler {
         const recipient = recipients.get(request.personId);
         if (!recipient) throw new UnknownRecipientError(`No person ${request.personId} for reminder ${request.subject} ${request.occurrence}`);
         const requestedAt = resolveTime(request.at, recipient.timeZone);
-        return {
-          subject: request.subject,
-          occurrence: request.occurrence,
-          personId: request.personId,
-          flowId: request.flowId,
-          vars: { ...request.vars },
-          localTime: 'localTime' in request.at ? request.at.localTime : null,
-          requestedAt,
-          dueAt: dueAfterQuietHours(requestedAt, recipient),
-        };
+        return { request, requestedAt, dueAt: dueAfterQuietHours(requestedAt, recipient) };
       });
-      created += (await this.db.scheduledReminder.createMany({ data: rows, skipDuplicates: true })).count;
+      created += await this.insert(rows);
     }
     return created;
+  }
+
+  /**
+   * One INSERT per chunk with each column as an array (unnest): Prisma's createMany spends far longer building
+   * statements than PostgreSQL spends running them. Instants travel as UTC ISO strings, whatever the process's zone.
+   */
+  private insert(rows: readonly { request: ReminderRequest; requestedAt: Date; dueAt: Date }[]): Promise<number> {
+    const column = <T>(pick: (row: (typeof rows)[number]) => T): T[] => rows.map(pick);
+    return this.db.$executeRaw`
+      INSERT INTO "ScheduledReminder" ("id", "subject", "occurrence", "personId", "flowId", "vars", "localTime", "requestedAt", "dueAt")
+      SELECT gen_random_uuid(), subject, occurrence, person_id, flow_id, vars::jsonb, local_time,
+             requested_at::timestamptz AT TIME ZONE 'UTC', due_at::timestamptz AT TIME ZONE 'UTC'
+      FROM unnest(
+        ${column((r) => r.request.subject)}::text[], ${column((r) => r.request.occurrence)}::text[],
+        ${column((r) => r.request.personId)}::uuid[], ${column((r) => r.request.flowId)}::text[],
+        ${column((r) => JSON.stringify(r.request.vars ?? {}))}::text[],
+        ${column((r) => ('localTime' in r.request.at ? r.request.at.localTime : null))}::text[],
+        ${column((r) => r.requestedAt.toISOString())}::text[], ${column((r) => r.dueAt.toISOString())}::text[]
+      ) AS t(subject, occurrence, person_id, flow_id, vars, local_time, requested_at, due_at)
+      ON CONFLICT ("subject", "occurrence") DO NOTHING`;
   }
 
   async cancel(subject: string, occurrencePrefix = ''): Promise<number> {
@@ -99,15 +122,15 @@ export class ReminderStore implements ReminderScheduler {
     }
   }
 
-  /** Leases up to `limit` due reminders, oldest first, skipping rows another sweeper holds. */
-  async claimDue(limit: number, leaseMs: number): Promise<ClaimedReminder[]> {
+  /** Leases up to `limit` reminders due by `until`, oldest first, skipping rows another sweeper holds. */
+  async claimDue(limit: number, leaseMs: number, until: Date = this.clock.now()): Promise<ClaimedReminder[]> {
     const now = this.clock.now();
     const leaseUntil = new Date(now.getTime() + leaseMs);
     return this.db.$queryRaw<ClaimedReminder[]>`
       UPDATE "ScheduledReminder" SET "leaseUntil" = ${leaseUntil}
       WHERE "id" IN (
         SELECT "id" FROM "ScheduledReminder"
-        WHERE "dueAt" <= ${now} AND ("leaseUntil" IS NULL OR "leaseUntil" < ${now})
+        WHERE "dueAt" <= ${until} AND ("leaseUntil" IS NULL OR "leaseUntil" < ${now})
         ORDER BY "dueAt"
         LIMIT ${limit}
         FOR UPDATE SKIP LOCKED
@@ -117,26 +140,34 @@ export class ReminderStore implements ReminderScheduler {
 
   /** Workers have the claimed reminders now: they leave the due-time index. */
   async handedOver(ids: readonly string[]): Promise<void> {
-    await this.db.scheduledReminder.updateMany({ where: { id: { in: [...ids] } }, data: { dueAt: null, leaseUntil: null } });
+    await this.db.$executeRaw`UPDATE "ScheduledReminder" SET "dueAt" = NULL, "leaseUntil" = NULL WHERE "id" = ANY(${[...ids]}::uuid[])`;
   }
 
   /** The reminder to run, or undefined when it already ran or was cancelled. */
-  async toFire(id: string): Promise<FiringReminder | undefined> {
-    const row = await this.db.scheduledReminder.findUnique({ where: { id } });
-    if (!row || row.firedAt || row.cancelledAt) return undefined;
-    const { subject, occurrence, personId, flowId } = row;
-    return { id, subject, occurrence, personId, flowId, vars: row.vars as Record<string, unknown> };
+  toFire(id: string): Promise<FiringReminder | undefined> {
+    return this.unfired.load(id);
   }
 
-  async fired(id: string): Promise<void> {
-    await this.db.scheduledReminder.update({ where: { id }, data: { firedAt: this.clock.now() } });
+  fired(id: string): Promise<void> {
+    return this.firedMarks.load(id);
+  }
+
+  private async loadUnfired(ids: readonly string[]): Promise<(FiringReminder | undefined)[]> {
+    const rows = await this.db.$queryRaw<FiringReminder[]>`
+      SELECT "id", "subject", "occurrence", "personId", "flowId", "vars" FROM "ScheduledReminder"
+      WHERE "id" = ANY(${[...ids]}::uuid[]) AND "firedAt" IS NULL AND "cancelledAt" IS NULL`;
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    return ids.map((id) => byId.get(id));
+  }
+
+  private async markFired(ids: readonly string[]): Promise<void[]> {
+    await this.db.$executeRaw`UPDATE "ScheduledReminder" SET "firedAt" = ${this.clock.now()} WHERE "id" = ANY(${[...ids]}::uuid[])`;
+    return ids.map(() => undefined);
   }
 
   private async recipients(personIds: readonly string[]): Promise<Map<string, Recipient>> {
-    const people = await this.db.person.findMany({
-      where: { id: { in: [...new Set(personIds)] } },
-      select: { id: true, timeZone: true, quietStartMinute: true, quietEndMinute: true },
-    });
+    const people = await this.db.$queryRaw<(Recipient & { id: string })[]>`
+      SELECT "id", "timeZone", "quietStartMinute", "quietEndMinute" FROM "Person" WHERE "id" = ANY(${[...new Set(personIds)]}::uuid[])`;
     return new Map(people.map((person) => [person.id, person]));
   }
 }
