@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { Redis } from 'ioredis';
 import type { ChannelAdapter } from './channels/channel-adapter.js';
 import { ChannelRouter } from './channels/channel-router.js';
@@ -12,9 +13,14 @@ import { loadFlowDirectory } from './engine/flow-loader.js';
 import { FlowRunner } from './engine/flow-runner.js';
 import { SessionStore } from './engine/session-store.js';
 import { Translator } from './engine/translator.js';
+import { createActivityServices } from './features/activities/activity-services.js';
+import { defaultCurriculumDir } from './features/activities/curriculum-dir.js';
+import { loadCurriculum } from './features/activities/curriculum-loader.js';
+import { playStarter } from './features/activities/play-starter.js';
 import { BroadcastWorker } from './features/broadcasts/broadcast-worker.js';
 import { BroadcastService } from './features/broadcasts/broadcasts.js';
 import { createCallServices } from './features/calls/call-services.js';
+import { defaultStarterSources } from './features/calls/conversation-starters.js';
 import { ConsentService } from './features/consent/consents.js';
 import { featureActions } from './features/feature-actions.js';
 import type { FeatureServices } from './features/feature-services.js';
@@ -22,12 +28,13 @@ import { FamilyService } from './features/families/families.js';
 import { RedisInviteGuessGuard, type GuessLimits } from './features/families/invite-guess-guard.js';
 import { InviteService } from './features/families/invites.js';
 import { PersonDirectory } from './features/people/person-directory.js';
-import { defaultFlowsDir, defaultLocalesDir } from './paths.js';
+import { defaultFlowsDir, defaultLocalesDir, projectRoot } from './paths.js';
 import type { SendLimits } from './messaging/chat-window-limiter.js';
 import { Outbox } from './messaging/outbox.js';
 import { ReminderQueue } from './scheduling/reminder-queue.js';
 import { ReminderStore } from './scheduling/reminder-store.js';
 import { createPrismaClient, type Database } from './storage/prisma.js';
+import { createSynthesizer, type SpeechProvider } from './speech/create-synthesizer.js';
 
 export interface KinbridgeOptions {
   readonly databaseUrl: string;
@@ -54,6 +61,11 @@ export interface KinbridgeOptions {
   readonly reminderSweepEveryMs?: number;
   /** Weeks without a logged call before the parent gets a gentle word (one more: the coordinators are alerted). */
   readonly callEscalationWeeks?: number;
+  /** The play curriculum (default curriculum/). */
+  readonly curriculumDir?: string;
+  /** Who reads play reminders aloud (default espeak-ng), and where the audio is cached (default .kinbridge/speech). */
+  readonly speechProvider?: SpeechProvider;
+  readonly speechCacheDir?: string;
 }
 
 /** The whole bot wired together: channels → engine → features → storage. */
@@ -111,6 +123,15 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
     checkEveryMs: options.broadcastCheckEveryMs,
   });
   const invites = new InviteService(db, clock, new RedisInviteGuessGuard(redis, `${prefix}:`, options.guessLimits), options.inviteTtlHours ?? 72);
+  const activities = createActivityServices({
+    db,
+    clock,
+    reminders: reminderStore,
+    curriculum: loadCurriculum(options.curriculumDir ?? defaultCurriculumDir),
+    synthesizer: createSynthesizer({ provider: options.speechProvider, cacheDir: options.speechCacheDir ?? path.join(projectRoot, '.kinbridge', 'speech') }),
+    logger,
+    addressOf: (personId) => people.addressOf(personId),
+  });
   const services: FeatureServices = {
     db,
     clock,
@@ -120,7 +141,11 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
     families: new FamilyService(db, invites),
     consents: new ConsentService(db, clock),
     reminders: reminderStore,
-    calls: createCallServices({ db, clock, reminders: reminderStore, events: queue }, { escalationWeeks: options.callEscalationWeeks }),
+    calls: createCallServices(
+      { db, clock, reminders: reminderStore, events: queue },
+      { escalationWeeks: options.callEscalationWeeks, starters: [...defaultStarterSources, playStarter(activities.weeks, activities.curriculum)] },
+    ),
+    activities,
     broadcasts,
     broadcastRunner: broadcastWorker,
     supportedLocales: translator.locales,

@@ -22,6 +22,8 @@ const sendSchema = z.strictObject({
   /** Paths relative to the flows directory. */
   photo: z.string().optional(),
   voice: z.string().optional(),
+  /** A variable holding a voice file an action prepared (`{ path, fileName, mimeType }` or a platform `{ fileId }`). */
+  voice_from: varName.optional(),
 });
 
 export const answerTypes = ['text', 'choice', 'number', 'date', 'photo', 'voice'] as const;

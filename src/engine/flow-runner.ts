@@ -234,6 +234,7 @@ export class FlowRunner {
       ...(send.choices ? { choices: send.choices.map((c) => ({ id: c.id, label: this.text(turn, c.text) })) } : {}),
       ...(send.photo ? { photo: this.media(flow, send.photo) } : {}),
       ...(send.voice ? { voice: this.media(flow, send.voice) } : {}),
+      ...(send.voice_from ? asVoice(turn.state!.vars[send.voice_from]) : {}),
     };
   }
 
@@ -274,6 +275,16 @@ function holds(condition: Condition, vars: Readonly<Record<string, unknown>>): b
 function asChoices(value: unknown): Choice[] {
   if (!Array.isArray(value)) return [];
   return value.filter((item): item is Choice => typeof item?.id === 'string' && typeof item?.label === 'string');
+}
+
+/** A voice an action put in a variable; anything else (the action found none) sends no voice. */
+function asVoice(value: unknown): { voice?: MediaSource } {
+  const media = value as Partial<{ path: string; fileName: string; mimeType: string; fileId: string }> | null | undefined;
+  if (typeof media?.path === 'string' && typeof media.fileName === 'string' && typeof media.mimeType === 'string') {
+    return { voice: { kind: 'file', path: media.path, fileName: media.fileName, mimeType: media.mimeType } };
+  }
+  if (typeof media?.fileId === 'string') return { voice: { kind: 'platform', fileId: media.fileId } };
+  return {};
 }
 
 function mimeTypeOf(file: string): string {

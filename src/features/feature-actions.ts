@@ -1,3 +1,4 @@
+import { activityActions } from './activities/activity-actions.js';
 import { broadcastActions } from './broadcasts/broadcast-actions.js';
 import { callActions } from './calls/call-actions.js';
 import { consentActions } from './consent/consent-actions.js';
@@ -5,4 +6,4 @@ import { familyActions } from './families/family-actions.js';
 import { peopleActions } from './people/people-actions.js';
 
 /** Every action flows may call. A new feature adds its list here. */
-export const featureActions = [...peopleActions, ...familyActions, ...consentActions, ...callActions, ...broadcastActions];
+export const featureActions = [...peopleActions, ...familyActions, ...consentActions, ...callActions, ...broadcastActions, ...activityActions];

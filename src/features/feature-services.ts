@@ -3,6 +3,7 @@ import type { EventPublisher } from '../core/events.js';
 import type { ReminderScheduler } from '../core/reminders.js';
 import type { OutboxWriter } from '../messaging/outbox.js';
 import type { Database } from '../storage/prisma.js';
+import type { ActivityServices } from './activities/activity-services.js';
 import type { BroadcastRunner } from './broadcasts/broadcast-worker.js';
 import type { BroadcastService } from './broadcasts/broadcasts.js';
 import type { CallServices } from './calls/call-services.js';
@@ -23,6 +24,8 @@ export interface FeatureServices {
   /** Timed flows ("start flow F for person P at T"): nudges, summaries, reminders. */
   readonly reminders: ReminderScheduler;
   readonly calls: CallServices;
+  /** Weekly play: the curriculum, caregivers' reminders with their voice, progress, recordings. */
+  readonly activities: ActivityServices;
   readonly broadcasts: BroadcastService;
   readonly broadcastRunner: BroadcastRunner;
   readonly supportedLocales: readonly string[];

@@ -1,0 +1,172 @@
+import { DateTime } from 'luxon';
+import { defineAction, type PersonView } from '../../core/flow-action.js';
+import type { FeatureServices } from '../feature-services.js';
+import { ageBands } from './curriculum.js';
+import type { ProgressKind } from './play-progress.js';
+
+/** "Later": the reminder comes again this much later. */
+const REMIND_AGAIN_MINUTES = 180;
+
+/** Weekly play: the caregiver's chosen time, the reminder with its voice, answers as progress, notes to parents, recordings. */
+export const activityActions = [
+  defineAction<FeatureServices>({
+    name: 'activities.offerPlay',
+    outcomes: ['offered', 'not_caregiver'],
+    async run({ events }, { person, args }) {
+      if (args.role !== 'caregiver') return { outcome: 'not_caregiver' };
+      await events.publish({ name: 'activities.play_wanted', personIds: [person.id] });
+      return { outcome: 'offered' };
+    },
+  }),
+  defineAction<FeatureServices>({
+    name: 'activities.findChildren',
+    outcomes: ['one', 'several', 'none'],
+    async run({ activities }, { person }) {
+      const children = await activities.schedules.childrenOf(person.id);
+      if (children.length === 0) return { outcome: 'none' };
+      if (children.length === 1) return { outcome: 'one', vars: { child_id: children[0]!.id, child_name: children[0]!.name } };
+      return { outcome: 'several', vars: { child_choices: children.map((child) => ({ id: child.id, label: child.name })) } };
+    },
+  }),
+  defineAction<FeatureServices>({
+    name: 'activities.savePlay',
+    outcomes: ['ok', 'not_allowed'],
+    async run({ activities }, { person, args }) {
+      const weekday = Number(args.weekday);
+      const minute = minuteOf(String(args.time ?? ''));
+      if (!Number.isInteger(weekday) || weekday < 1 || weekday > 7 || minute === undefined) return { outcome: 'not_allowed' };
+      const saved = await activities.schedules.save(person.id, String(args.child_id ?? ''), weekday, minute);
+      if (!saved) return { outcome: 'not_allowed' };
+      const next = saved.next.setLocale(person.locale);
+      return { vars: { child_name: saved.schedule.child.name, day_name: next.toFormat('cccc'), time: next.toFormat('HH:mm'), first_date: next.toLocaleString({ month: 'long', day: 'numeric' }) } };
+    },
+  }),
+  defineAction<FeatureServices>({
+    name: 'activities.startWeek',
+    outcomes: ['ok', 'gone'],
+    async run({ activities, translate }, { person, args }) {
+      const schedule = await activities.schedules.find(person.id, String(args.schedule_id ?? ''));
+      if (!schedule) return { outcome: 'gone' };
+      const assignment = await activities.weeks.start(schedule);
+      const text = activities.curriculum.text(assignment.activityId, person.locale);
+      if (!text) return { outcome: 'gone' };
+      const address = await activities.addressOf(person.id);
+      const voice = await activities.voice.for(assignment.activityId, person.locale, text, address?.channel);
+      const steps = text.text.steps.map((step, index) => `${index + 1}. ${step}`).join('\n');
+      return {
+        vars: {
+          assignment_id: assignment.id,
+          child_name: schedule.child.name,
+          title: text.text.title,
+          why: text.text.why,
+          steps,
+          reminder_voice: voice ?? null,
+          // So a "done" button under an older reminder is not mistaken for this week's.
+          answer: null,
+          done_label: translate(person.locale, 'activities:choice.done'),
+          later_label: translate(person.locale, 'activities:choice.later'),
+        },
+      };
+    },
+  }),
+  defineAction<FeatureServices>({
+    name: 'activities.answer',
+    outcomes: ['done', 'later', 'photo', 'voice', 'unclear', 'gone'],
+    async run({ activities }, { person, args, vars }) {
+      const assignment = await activities.weeks.find(person.id, String(args.assignment_id ?? ''));
+      if (!assignment) return { outcome: 'gone' };
+      const answer = readAnswer(vars);
+      if (answer.kind === 'unclear') return { outcome: 'unclear' };
+      await activities.progress.record(assignment, person.id, answer.kind, answer.media);
+      if (answer.kind !== 'later') return { outcome: answer.kind };
+      const at = await activities.schedules.remindAgain(assignment.schedule, REMIND_AGAIN_MINUTES);
+      return { outcome: 'later', vars: { again_at: DateTime.fromJSDate(at, { zone: person.timeZone }).toFormat('HH:mm') } };
+    },
+  }),
+  defineAction<FeatureServices>({
+    name: 'activities.parentNote',
+    outcomes: ['ok', 'gone'],
+    async run({ activities }, { person, args }) {
+      return describeForParent(activities, person, String(args.assignment_id ?? ''));
+    },
+  }),
+  defineAction<FeatureServices>({
+    name: 'activities.checkRecorder',
+    outcomes: ['ok', 'not_allowed'],
+    async run({ activities }, { person }) {
+      if (!(await activities.recordings.mayRecord(person.id))) return { outcome: 'not_allowed' };
+      return { vars: { band_choices: ageBands.map((band) => ({ id: band, label: band })) } };
+    },
+  }),
+  defineAction<FeatureServices>({
+    name: 'activities.activityChoices',
+    outcomes: ['ok'],
+    async run({ activities }, { person, args }) {
+      const band = ageBands.find((candidate) => candidate === args.band) ?? ageBands[0];
+      const choices = Array.from({ length: 12 }, (_, index) => activities.curriculum.activityOf(band, index)).map(({ activityId, week }) => ({
+        id: activityId,
+        label: `${week}. ${activities.curriculum.text(activityId, person.locale)?.text.title ?? activityId}`,
+      }));
+      return { vars: { activity_choices: choices } };
+    },
+  }),
+  defineAction<FeatureServices>({
+    name: 'activities.languageChoices',
+    outcomes: ['ok'],
+    async run({ activities }) {
+      return { vars: { language_choices: [...activities.curriculum.languages.keys()].map((language) => ({ id: language, label: language })) } };
+    },
+  }),
+  defineAction<FeatureServices>({
+    name: 'activities.saveRecording',
+    outcomes: ['ok', 'not_allowed'],
+    async run({ activities }, { person, args, vars }) {
+      const recording = vars.recording as { fileId?: unknown; channel?: unknown } | undefined;
+      if (typeof recording?.fileId !== 'string') return { outcome: 'not_allowed' };
+      const channel = typeof recording.channel === 'string' ? recording.channel : (await activities.addressOf(person.id))?.channel;
+      const saved = await activities.recordings.save(person.id, String(args.activity_id ?? ''), String(args.language ?? ''), { fileId: recording.fileId }, channel);
+      return { outcome: saved ? 'ok' : 'not_allowed' };
+    },
+  }),
+];
+
+/** "19:30" → minutes after midnight. */
+function minuteOf(time: string): number | undefined {
+  const match = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(time);
+  return match ? Number(match[1]) * 60 + Number(match[2]) : undefined;
+}
+
+type Answer = { kind: Exclude<ProgressKind, 'photo' | 'voice'>; media?: undefined } | { kind: 'photo' | 'voice'; media: Record<string, unknown> } | { kind: 'unclear'; media?: undefined };
+
+/** What the caregiver sent while the reminder waited: a button, its label or number typed, a photo or a voice note. */
+function readAnswer(vars: Readonly<Record<string, unknown>>): Answer {
+  const answer = vars.answer;
+  if (typeof answer === 'string') {
+    const typed = answer.normalize('NFKC').trim().toLowerCase();
+    if (typed === '1' || typed === String(vars.done_label ?? '').toLowerCase()) return { kind: 'done' };
+    if (typed === '2' || typed === String(vars.later_label ?? '').toLowerCase()) return { kind: 'later' };
+    return { kind: 'unclear' };
+  }
+  const content = answer as { kind?: unknown; choiceId?: unknown; media?: Record<string, unknown>; caption?: unknown } | null;
+  if (content?.kind === 'choice' && (content.choiceId === 'done' || content.choiceId === 'later')) return { kind: content.choiceId };
+  if ((content?.kind === 'photo' || content?.kind === 'voice') && content.media) {
+    return { kind: content.kind, media: { ...content.media, ...(typeof content.caption === 'string' ? { caption: content.caption } : {}) } };
+  }
+  return { kind: 'unclear' };
+}
+
+async function describeForParent(activities: FeatureServices['activities'], person: PersonView, assignmentId: string) {
+  const assignment = await activities.weeks.findForParent(person.id, assignmentId);
+  const text = assignment && activities.curriculum.text(assignment.activityId, person.locale);
+  if (!assignment || !text) return { outcome: 'gone' as const };
+  return {
+    outcome: 'ok' as const,
+    vars: {
+      child_name: assignment.childName,
+      caregiver_name: assignment.caregiverName,
+      title: text.text.title,
+      why: text.text.why,
+      tell_parent: text.text.parent.replaceAll('{{child}}', assignment.childName),
+    },
+  };
+}

@@ -1,0 +1,52 @@
+import type { Clock } from '../../core/clock.js';
+import type { Logger } from '../../core/logger.js';
+import type { ReminderScheduler } from '../../core/reminders.js';
+import type { Address } from '../../messaging/messages.js';
+import type { SpeechSynthesizer } from '../../speech/speech-synthesizer.js';
+import type { Database } from '../../storage/prisma.js';
+import { ActivityRecordingService } from './activity-recordings.js';
+import type { Curriculum } from './curriculum.js';
+import { ParentProgressNotes, PlayProgressService, type PlayProgressListener } from './play-progress.js';
+import { PlayScheduleService } from './play-schedules.js';
+import { PlayWeekService } from './play-weeks.js';
+import { ReminderVoice } from './reminder-voice.js';
+
+/** Everything the activities feature's actions use. */
+export interface ActivityServices {
+  readonly curriculum: Curriculum;
+  readonly schedules: PlayScheduleService;
+  readonly weeks: PlayWeekService;
+  readonly progress: PlayProgressService;
+  readonly recordings: ActivityRecordingService;
+  readonly voice: ReminderVoice;
+  /** Where a person is reached now: a recording made on one platform plays only there. */
+  addressOf(personId: string): Promise<Address | null>;
+}
+
+export interface ActivityDeps {
+  readonly db: Database;
+  readonly clock: Clock;
+  readonly reminders: ReminderScheduler;
+  readonly curriculum: Curriculum;
+  readonly synthesizer: SpeechSynthesizer;
+  readonly logger: Logger;
+  addressOf(personId: string): Promise<Address | null>;
+}
+
+/** `progressListeners` replace the default parent notes (the updates feature passes its relay with them). */
+export function createActivityServices(deps: ActivityDeps, progressListeners?: (defaults: PlayProgressListener) => readonly PlayProgressListener[]): ActivityServices {
+  const { db, clock, reminders, curriculum } = deps;
+  const schedules = new PlayScheduleService(db, clock, reminders);
+  const weeks = new PlayWeekService(db, clock, reminders, schedules, curriculum);
+  const recordings = new ActivityRecordingService(db, curriculum);
+  const notes = new ParentProgressNotes(reminders, weeks, clock);
+  return {
+    curriculum,
+    schedules,
+    weeks,
+    progress: new PlayProgressService(db, clock, progressListeners?.(notes) ?? [notes]),
+    recordings,
+    voice: new ReminderVoice(curriculum, recordings, deps.synthesizer, deps.logger),
+    addressOf: deps.addressOf,
+  };
+}

@@ -1,0 +1,97 @@
+import type { DateTime } from 'luxon';
+import type { Clock } from '../../core/clock.js';
+import type { ReminderScheduler } from '../../core/reminders.js';
+import type { Database } from '../../storage/prisma.js';
+import { isoWeekOf, weekStartOf } from '../calls/call-weeks.js';
+
+/** The flow the scheduler starts for the caregiver each week; content authors may reword it, not rename it. */
+export const REMINDER_FLOW = 'play-reminder';
+
+export interface ScheduleView {
+  readonly id: string;
+  readonly weekday: number;
+  readonly minuteOfDay: number;
+  readonly caregiver: { readonly id: string; readonly timeZone: string };
+  readonly child: { readonly id: string; readonly name: string; readonly birthDate: Date; readonly familyId: string };
+}
+
+/** When each caregiver hears about this week's play: their chosen weekday and time, on their own clock. */
+export class PlayScheduleService {
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock,
+    private readonly reminders: ReminderScheduler,
+  ) {}
+
+  /** The children in families where `personId` is a caregiver: the only ones they get reminders about. */
+  async childrenOf(personId: string): Promise<{ id: string; name: string }[]> {
+    return this.db.child.findMany({
+      where: { family: { members: { some: { personId, role: 'caregiver' } } } },
+      select: { id: true, name: true },
+      orderBy: { birthDate: 'asc' },
+    });
+  }
+
+  /** Keeps the caregiver's choice and schedules the next reminder; an earlier choice's pending reminder is cancelled. */
+  async save(caregiverId: string, childId: string, weekday: number, minuteOfDay: number): Promise<{ schedule: ScheduleView; next: DateTime } | undefined> {
+    const children = await this.childrenOf(caregiverId);
+    if (!children.some((child) => child.id === childId)) return undefined;
+    const row = await this.db.playSchedule.upsert({
+      where: { caregiverId_childId: { caregiverId, childId } },
+      create: { caregiverId, childId, weekday, minuteOfDay },
+      update: { weekday, minuteOfDay },
+    });
+    await this.reminders.cancel(subjectOf(row.id));
+    const schedule = (await this.find(caregiverId, row.id))!;
+    const next = this.nextOccurrence(schedule, weekStartOf(this.clock.now(), schedule.caregiver.timeZone));
+    await this.scheduleAt(schedule, next);
+    return { schedule, next };
+  }
+
+  /** A schedule, only for its caregiver. */
+  async find(caregiverId: string, scheduleId: string): Promise<ScheduleView | undefined> {
+    const row = await this.db.playSchedule.findFirst({
+      where: { id: scheduleId, caregiverId, child: { family: { members: { some: { personId: caregiverId, role: 'caregiver' } } } } },
+      include: { caregiver: { select: { id: true, timeZone: true } }, child: { select: { id: true, name: true, birthDate: true, familyId: true } } },
+    });
+    if (!row) return undefined;
+    return { id: row.id, weekday: row.weekday, minuteOfDay: row.minuteOfDay, caregiver: row.caregiver, child: row.child };
+  }
+
+  /** The reminder of the week after the one starting `weekStart`. */
+  async scheduleFollowing(schedule: ScheduleView, weekStart: DateTime): Promise<void> {
+    await this.scheduleAt(schedule, this.nextOccurrence(schedule, weekStart.plus({ weeks: 1 })));
+  }
+
+  /** "Later": the same reminder once more, `minutes` from now (or after the caregiver's quiet hours). */
+  async remindAgain(schedule: ScheduleView, minutes: number): Promise<Date> {
+    const at = new Date(this.clock.now().getTime() + minutes * 60_000);
+    await this.reminders.schedule([
+      { subject: subjectOf(schedule.id), occurrence: `later:${at.toISOString()}`, personId: schedule.caregiver.id, flowId: REMINDER_FLOW, vars: { schedule_id: schedule.id }, at: { instant: at } },
+    ]);
+    return at;
+  }
+
+  /** The chosen moment in the week starting `weekStart`, or in the week after when that moment has passed. */
+  private nextOccurrence(schedule: ScheduleView, weekStart: DateTime): DateTime {
+    const at = weekStart.plus({ days: schedule.weekday - 1, minutes: schedule.minuteOfDay });
+    return at.toJSDate() > this.clock.now() ? at : at.plus({ weeks: 1 });
+  }
+
+  private async scheduleAt(schedule: ScheduleView, at: DateTime): Promise<void> {
+    await this.reminders.schedule([
+      {
+        subject: subjectOf(schedule.id),
+        occurrence: `week:${isoWeekOf(at.toJSDate(), schedule.caregiver.timeZone)}`,
+        personId: schedule.caregiver.id,
+        flowId: REMINDER_FLOW,
+        vars: { schedule_id: schedule.id },
+        at: { localTime: at.toFormat("yyyy-MM-dd'T'HH:mm") },
+      },
+    ]);
+  }
+}
+
+export function subjectOf(scheduleId: string): string {
+  return `play-schedule:${scheduleId}`;
+}

@@ -1,0 +1,151 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TelegramChannel } from '../../src/channels/telegram/telegram-channel.js';
+import { probeAudio } from '../support/audio-probe.js';
+import { FakeTelegram, type FakeUser, type SentMessage } from '../support/fake-telegram.js';
+import { startTestApp, type SeededFamily, type TestApp } from '../support/test-app.js';
+import { TestClock } from '../support/test-clock.js';
+
+/**
+ * A grandmother in Hechi picks Wednesday evening for play ideas; a father in Milan hears what Xiaoming plays, and
+ * that it was played. A teacher records next week's game in her own voice, which replaces synthesized speech.
+ */
+describe('weekly play on Telegram (fake Bot API)', () => {
+  let telegram: FakeTelegram;
+  let t: TestApp;
+  let family: SeededFamily;
+  // Monday 23 November 2026, 18:00 in Hechi, 11:00 in Milan. Xiaoming (born 3 May 2021) is five: band 5–6.
+  const clock = new TestClock(new Date('2026-11-23T10:00:00Z'));
+  const grandmother: FakeUser = { id: 7002, firstName: '奶奶', languageCode: 'zh-hans' };
+  const father: FakeUser = { id: 7001, firstName: 'Wei', languageCode: 'en' };
+  const teacher: FakeUser = { id: 7003, firstName: '李老师', languageCode: 'zh-hans' };
+
+  beforeAll(async () => {
+    telegram = await FakeTelegram.start();
+    const channel = new TelegramChannel({ token: telegram.token, apiRoot: telegram.apiRoot, throttle: { out: { maxConcurrent: 1, minTime: 0 } } });
+    t = await startTestApp({
+      channels: [channel],
+      clock,
+      reminderSweepEveryMs: 0,
+      sendLimits: { telegram: { perSecond: 1000 } },
+      speechCacheDir: mkdtempSync(path.join(tmpdir(), 'kinbridge-speech-')),
+    });
+    family = await t.seedFamily();
+  });
+  afterAll(async () => {
+    await t.close();
+    await telegram.close();
+  });
+
+  const hasText = (fragment: string) => (m: SentMessage) => (m.text ?? '').includes(fragment);
+  const isVoice = (m: SentMessage) => m.method === 'sendVoice';
+  function tapLabel(user: FakeUser, message: SentMessage, label: string): void {
+    const button = message.replyMarkup!.inline_keyboard!.flat().find((b) => b.text === label);
+    expect(button, `button "${label}"`).toBeDefined();
+    telegram.userTapsButton(user, button!.callback_data!);
+  }
+  async function answer(user: FakeUser, waitFor: string, reply: { label?: string; text?: string }): Promise<SentMessage> {
+    const question = await telegram.waitForSent(user.id, hasText(waitFor));
+    if (reply.label) tapLabel(user, question, reply.label);
+    else telegram.userSays(user, reply.text!);
+    return question;
+  }
+  async function sweepAt(instant: string): Promise<number> {
+    clock.set(instant);
+    return t.app.reminders.sweep();
+  }
+
+  it('asks the grandmother for a day and time right after she joins, on her own clock', async () => {
+    telegram.userSays(grandmother, `/start ${family.codes.caregiver}`);
+    await answer(grandmother, '您想用哪种语言', { label: '中文' });
+    await answer(grandmother, '您现在住在哪个城市', { text: '河池' });
+    await answer(grandmother, '什么时间段不要给您发消息', { label: '21:00 – 08:00' });
+    await answer(grandmother, '照片', { label: '可以，分享给家人' });
+    await answer(grandmother, '哪一天方便', { label: '星期三' });
+    await answer(grandmother, '什么时候', { label: '晚上 19:30' });
+    const saved = await telegram.waitForSent(grandmother.id, hasText('每星期三 19:30'));
+    expect(saved.text).toContain('和Xiaoming玩的游戏');
+
+    telegram.userSays(father, `/start ${family.codes.parent}`);
+    await answer(father, 'Which language', { label: 'English' });
+    await answer(father, 'Which city', { text: 'Milan' });
+    await answer(father, 'When should I never send you messages?', { label: '22:00 – 07:00' });
+    await answer(father, 'May photos', { label: 'Yes, share with family' });
+    await answer(father, 'How many calls a week', { label: 'Once a week' });
+    await answer(father, 'These times suit both of you', { label: 'Yes, remind me' });
+    await telegram.waitForSent(father.id, hasText('I will remind you shortly before each time'));
+
+    // The teacher joins now, while the invite is fresh; she records later on.
+    telegram.userSays(teacher, `/start ${family.codes.teacher}`);
+    await answer(teacher, '您想用哪种语言', { label: '中文' });
+    await answer(teacher, '您现在住在哪个城市', { text: '河池' });
+    await answer(teacher, '什么时间段不要给您发消息', { label: '21:00 – 08:00' });
+    await telegram.waitForSent(teacher.id);
+  });
+
+  it('sends a synthesized Chinese voice message first, then the steps, on Wednesday at 19:30 in Hechi', async () => {
+    expect(await sweepAt('2026-11-25T11:29:00Z')).toBe(0);
+    expect(await sweepAt('2026-11-25T11:30:00Z')).toBe(1);
+    const voice = await telegram.nextSent(grandmother.id, isVoice, 30_000);
+    expect(voice.file?.kind).toBe('upload');
+    const audioFile = path.join(mkdtempSync(path.join(tmpdir(), 'kinbridge-voice-')), 'reminder.ogg');
+    writeFileSync(audioFile, (voice.file as { data: Uint8Array }).data);
+    expect(probeAudio(audioFile)).toMatchObject({ format: 'ogg', codec: 'opus', channels: 1 });
+    expect(probeAudio(audioFile).seconds).toBeGreaterThan(3);
+
+    const steps = await telegram.nextSent(grandmother.id, hasText('这周和Xiaoming玩：计划明天'));
+    expect(steps.messageId).toBeGreaterThan(voice.messageId);
+    expect(steps.text).toContain('1. 晚上把一张纸折成三格');
+    expect(steps.replyMarkup!.inline_keyboard!.flat().map((b) => b.text)).toEqual(['玩好了 ✓', '晚点提醒我']);
+
+    // The father's note goes through the scheduler too: Wednesday 12:30 in Milan is not in his quiet hours.
+    expect(await t.app.reminders.sweep()).toBe(1);
+    const note = await telegram.nextSent(father.id, hasText('This week Xiaoming plays “Plan tomorrow” at home.'));
+    expect(note.text).toContain('ask them what is on tomorrow\'s plan');
+  });
+
+  it('turns the grandmother\'s photo into play progress, a note to the father and a conversation starter', async () => {
+    telegram.userSendsPhoto(grandmother);
+    await telegram.nextSent(grandmother.id, hasText('照片真好'));
+    const progress = await t.database.prisma.playProgress.findMany({ include: { assignment: true } });
+    expect(progress.map((p) => [p.kind, p.assignment.activityId, p.assignment.status])).toEqual([['photo', 'plan-tomorrow', 'done']]);
+    expect(progress[0]!.media).toMatchObject({ fileId: expect.any(String) });
+
+    expect(await t.app.reminders.sweep()).toBe(1);
+    await telegram.nextSent(father.id, hasText('played “Plan tomorrow” with Xiaoming this week and took a photo'));
+
+    // Sunday 08:45 in Milan: the call nudge suggests asking about the game.
+    expect(await sweepAt('2026-11-29T07:45:00Z')).toBe(1);
+    const nudge = await telegram.nextSent(father.id, hasText('Soon it is a good time to call Xiaoming'));
+    expect(nudge.text).toContain('This week Xiaoming played “Plan tomorrow” at home – ask how it went.');
+  });
+
+  it('lets a teacher record next week\'s game in her own voice, which the grandmother then hears instead of synthesis', async () => {
+    telegram.userSays(teacher, '/record');
+    await answer(teacher, '哪个年龄段', { label: '5-6' });
+    await answer(teacher, '哪一周的游戏', { label: '2. 硬币小商店' });
+    await answer(teacher, '哪种语言或方言', { label: 'zh-CN' });
+    await telegram.waitForSent(teacher.id, hasText('现在请发一段语音'));
+    telegram.userSendsVoice(teacher, { durationSeconds: 20 });
+    await telegram.waitForSent(teacher.id, hasText('以后照顾孩子的家人会听到您录的这个游戏'));
+    const recording = await t.database.prisma.activityRecording.findUniqueOrThrow({ where: { activityId_locale: { activityId: 'coin-shop', locale: 'zh-CN' } } });
+
+    // Sunday evening's call summary for the father goes out first.
+    expect(await sweepAt('2026-11-30T08:00:00Z')).toBe(1);
+    // Wednesday 2 December, 19:30 in Hechi: week two of the band.
+    expect(await sweepAt('2026-12-02T11:30:00Z')).toBe(1);
+    const voice = await telegram.nextSent(grandmother.id, isVoice);
+    expect(voice.file).toEqual({ kind: 'reference', fileId: (recording.media as { fileId: string }).fileId });
+    const steps = await telegram.nextSent(grandmother.id, hasText('硬币小商店'));
+    tapLabel(grandmother, steps, '玩好了 ✓');
+    await telegram.nextSent(grandmother.id, hasText('太好了，谢谢您'));
+    expect(await t.database.prisma.playAssignment.count({ where: { status: 'done' } })).toBe(2);
+  });
+
+  it('refuses /record to a caregiver', async () => {
+    telegram.userSays(grandmother, '/record');
+    await telegram.nextSent(grandmother.id, hasText('只有协调员和老师可以录游戏提醒'));
+  });
+});
