@@ -51,6 +51,8 @@ export interface KinbridgeOptions {
   readonly defaultLocale?: string;
   readonly defaultTimeZone?: string;
   readonly inviteLink?: (code: string) => string | undefined;
+  /** How long a worker may hold a message it is sending before the outbox presumes it died. */
+  readonly outboxClaimLeaseMs?: number;
   /** Replaces a channel's own sending limits (tests lift Telegram's per-chat limit). */
   readonly sendLimits?: Readonly<Record<string, SendLimits>>;
   /** Languages a broadcast falls back to, in order, when it has no text in a reader's own. */
@@ -97,6 +99,7 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
     messenger: new ChannelRouter(options.channels),
     limits: Object.fromEntries(options.channels.map((channel) => [channel.name, options.sendLimits?.[channel.name] ?? channel.limits ?? {}])),
     logger,
+    ...(options.outboxClaimLeaseMs ? { claimLeaseMs: options.outboxClaimLeaseMs } : {}),
   });
   const reminderStore = new ReminderStore(db, clock);
   const reminders = new ReminderQueue({

@@ -13,9 +13,13 @@ const configSchema = z.object({
   /** Set to receive Telegram updates by webhook instead of long polling. */
   TELEGRAM_WEBHOOK_URL: z.string().url().optional(),
   TELEGRAM_WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{1,256}$/).optional(),
+  /** Telegram's broadcast ceiling for one bot; raise it only against a local Bot API fake or with paid broadcasts. */
+  TELEGRAM_MAX_PER_SECOND: z.coerce.number().int().positive().default(30),
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   DEFAULT_LOCALE: z.string().default('zh-CN'),
   DEFAULT_TIME_ZONE: z.string().default('Asia/Shanghai'),
+  /** How long a worker may hold a message it is sending before others presume it died (ms). */
+  KINBRIDGE_OUTBOX_CLAIM_LEASE_MS: z.coerce.number().int().positive().default(300_000),
   INVITE_TTL_HOURS: z.coerce.number().positive().default(72),
   /** Weeks without a logged call before the parent gets a gentle word; one more week and the coordinators are alerted. */
   CALL_ESCALATION_WEEKS: z.coerce.number().int().positive().default(2),

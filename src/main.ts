@@ -36,6 +36,7 @@ async function main(): Promise<void> {
     databaseUrl: services.databaseUrl,
     redisUrl: services.redisUrl,
     redisPrefix: config.KINBRIDGE_REDIS_PREFIX,
+    outboxClaimLeaseMs: config.KINBRIDGE_OUTBOX_CLAIM_LEASE_MS,
     channels,
     logger,
     inviteTtlHours: config.INVITE_TTL_HOURS,
@@ -43,6 +44,7 @@ async function main(): Promise<void> {
     defaultLocale: config.DEFAULT_LOCALE,
     defaultTimeZone: config.DEFAULT_TIME_ZONE,
     inviteLink: (code) => (telegram ? telegram.deepLink(code) : undefined),
+    ...(telegram ? { sendLimits: { telegram: { ...telegram.limits, perSecond: config.TELEGRAM_MAX_PER_SECOND } } } : {}),
   });
   await app.start();
 
@@ -53,6 +55,16 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', () => void shutdown());
   process.once('SIGTERM', () => void shutdown());
+}
+
+const TELEGRAM_DEFAULT_PER_SECOND = 30;
+
+/** grammY's in-process pacing, opened up to match a raised outbox limit (the outbox still spaces each chat). */
+function raisedThrottle(perSecond: number) {
+  return {
+    global: { reservoir: perSecond, reservoirRefreshAmount: perSecond, reservoirRefreshInterval: 1_000, maxConcurrent: 64 },
+    out: { maxConcurrent: 1, minTime: 0 },
+  };
 }
 
 function createChannel(name: string, config: Config, logger: Logger): ChannelAdapter {
@@ -66,6 +78,7 @@ function createChannel(name: string, config: Config, logger: Logger): ChannelAda
         ? { webhook: { url: config.TELEGRAM_WEBHOOK_URL, secretToken: config.TELEGRAM_WEBHOOK_SECRET, listen: { port: config.PORT } } }
         : {}),
       logger,
+      ...(config.TELEGRAM_MAX_PER_SECOND !== TELEGRAM_DEFAULT_PER_SECOND ? { throttle: raisedThrottle(config.TELEGRAM_MAX_PER_SECOND) } : {}),
     });
   }
   throw new Error(`Unknown channel "${name}" (known: console, telegram)`);

@@ -1,8 +1,11 @@
+import path from 'node:path';
 import { DateTime } from 'luxon';
 import { systemClock, type Clock } from '../core/clock.js';
+import { BroadcastService, type BroadcastReport } from '../features/broadcasts/broadcasts.js';
 import { FAMILY_INVITE_ROLES, FamilyService, NotCoordinatorError, type NewChild } from '../features/families/families.js';
 import type { InviteGuessGuard } from '../features/families/invite-guess-guard.js';
 import { InviteService, type IssuedInvite } from '../features/families/invites.js';
+import type { OutboxWriter } from '../messaging/outbox.js';
 import type { Database } from '../storage/prisma.js';
 import type { Role } from '../storage/generated/enums.js';
 
@@ -119,6 +122,29 @@ export class CoordinatorCommands {
     }
   }
 
+  /**
+   * Writes a broadcast the running bot sends (it fans out due broadcasts every few seconds); a time makes it scheduled.
+   * Media files must be readable by the bot: they are sent from where they are.
+   */
+  async createBroadcast(input: NewBroadcastInput): Promise<{ id: string; recipients: number; byLocale: Record<string, number> }> {
+    const cohorts = await Promise.all(input.cohorts.map((name) => this.findCohort(name)));
+    const coordinator = await this.cliCoordinatorOf(...cohorts);
+    const broadcasts = this.broadcastService();
+    const media = input.media ? { kind: input.media.kind, source: { kind: 'file' as const, path: input.media.path, fileName: path.basename(input.media.path), mimeType: input.media.mimeType } } : undefined;
+    const draft = await broadcasts.draft(coordinator.id, { cohortIds: cohorts.map((c) => c.id), roles: input.roles, locales: input.locales, texts: input.texts, ...(media ? { media } : {}) });
+    if (input.at) await broadcasts.schedule(coordinator.id, draft.id, input.at);
+    else await broadcasts.sendNow(coordinator.id, draft.id);
+    return draft;
+  }
+
+  async broadcastReport(id: string): Promise<BroadcastReport> {
+    return this.broadcastService().report(id);
+  }
+
+  private broadcastService(): BroadcastService {
+    return new BroadcastService(this.db, cliDoesNotSend, this.clock, []);
+  }
+
   /** A fresh invite for one role of an existing family, e.g. after the first one expired. */
   async inviteToFamily(familyId: string, rawRole: string): Promise<{ family: { id: string; name: string }; invite: IssuedInvite }> {
     const role = parseFamilyRole(rawRole);
@@ -145,19 +171,21 @@ export class CoordinatorCommands {
     return person;
   }
 
-  /** The "Kinbridge CLI" person, created on first use and made a coordinator of the cohort. */
-  private async cliCoordinatorOf(cohort: CohortRef): Promise<{ id: string; displayName: string }> {
+  /** The "Kinbridge CLI" person, created on first use and made a coordinator of the cohorts. */
+  private async cliCoordinatorOf(...cohorts: CohortRef[]): Promise<{ id: string; displayName: string }> {
     const person = await this.db.person.upsert({
       where: { id: CLI_PERSON_ID },
       create: { id: CLI_PERSON_ID, displayName: CLI_PERSON_NAME },
       update: {},
       select: { id: true, displayName: true },
     });
-    await this.db.cohortCoordinator.upsert({
-      where: { cohortId_personId: { cohortId: cohort.id, personId: person.id } },
-      create: { cohortId: cohort.id, personId: person.id },
-      update: {},
-    });
+    for (const cohort of cohorts) {
+      await this.db.cohortCoordinator.upsert({
+        where: { cohortId_personId: { cohortId: cohort.id, personId: person.id } },
+        create: { cohortId: cohort.id, personId: person.id },
+        update: {},
+      });
+    }
     return person;
   }
 }
@@ -217,3 +245,18 @@ function isUuid(text: string): boolean {
 function isUniqueViolation(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'P2002';
 }
+
+export interface NewBroadcastInput {
+  readonly cohorts: readonly string[];
+  readonly roles: readonly Role[];
+  readonly locales: readonly string[];
+  readonly texts: Readonly<Record<string, string>>;
+  readonly media?: { readonly kind: 'photo' | 'voice'; readonly path: string; readonly mimeType: string };
+  readonly at?: Date;
+}
+
+/** The CLI only writes broadcasts; the running bot fans them out and sends them. */
+const cliDoesNotSend: OutboxWriter = {
+  enqueue: () => Promise.reject(new Error('The CLI does not send messages; the running bot does')),
+  enqueueMany: () => Promise.reject(new Error('The CLI does not send messages; the running bot does')),
+};

@@ -1,6 +1,8 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { Presets, SingleBar } from 'cli-progress';
 import { DateTime } from 'luxon';
 import pg from 'pg';
 import { ConfigError, loadConfig, type Config } from '../config.js';
@@ -40,6 +42,15 @@ Commands:
       system person "${CLI_PERSON_NAME}" (id ${CLI_PERSON_ID}),
       which is made a coordinator of the cohort for this and shows as the family's coordinator.
       It has no chat account: nobody can talk as it, and it never receives messages.
+
+  broadcast --cohort <name> [--cohort <name> ...] --text <text> [--text <lang>=<text> ...]
+            [--role parent|caregiver|teacher ...] [--lang <lang> ...]
+            [--photo <file> | --voice <file.ogg>] [--at "YYYY-MM-DD HH:mm"] [--no-wait]
+      Send an announcement to the people of the cohorts (all roles and languages unless narrowed).
+      A plain --text is in DEFAULT_LOCALE; add translations as --text en="...". Each person gets
+      their language, after their quiet hours. The running bot (npm start) sends it: this tool
+      writes it and shows a progress bar until every copy is delivered, failed or blocked
+      (--no-wait returns at once). --at schedules it on DEFAULT_TIME_ZONE's clock.
 
   invite --family <family id> --role parent|caregiver|teacher
       Issue a fresh single-use invite for an existing family (e.g. after one expired).
@@ -143,6 +154,34 @@ function parseCommandLine(argv: readonly string[]): Parsed {
     };
   }
 
+  if (first === 'broadcast') {
+    const options = {
+      cohort: { type: 'string', multiple: true },
+      text: { type: 'string', multiple: true },
+      role: { type: 'string', multiple: true },
+      lang: { type: 'string', multiple: true },
+      photo: { type: 'string' },
+      voice: { type: 'string' },
+      at: { type: 'string' },
+      'no-wait': { type: 'boolean' },
+    } as const;
+    const { values } = parse(argv.slice(1), options);
+    if (values.help) return { kind: 'help' };
+    const draft = parseBroadcastOptions(values);
+    return {
+      kind: 'run',
+      run: async (commands, config) => {
+        const input = { ...draft, texts: textsByLocale(values.text ?? [], config.DEFAULT_LOCALE), ...scheduleAt(values.at, config) };
+        const created = await commands.createBroadcast(input);
+        const reach = `${created.recipients} people (${Object.entries(created.byLocale).map(([locale, n]) => `${locale} ${n}`).join(', ') || 'nobody'})`;
+        if (input.at) return `Broadcast ${created.id} scheduled for ${formatExpiry(input.at, config)}, to ${reach}.`;
+        if (values['no-wait'] || created.recipients === 0) return `Broadcast ${created.id} written for ${reach}; the running bot sends it.`;
+        const report = await watchBroadcast(commands, created.id, created.recipients);
+        return `Broadcast ${created.id} to ${reach}: ${report.delivered} delivered, ${report.failed} failed, ${report.blocked} blocked the bot, ${report.optedOut} opted out.`;
+      },
+    };
+  }
+
   if (first === 'invite') {
     const { values } = parse(argv.slice(1), { family: { type: 'string' }, role: { type: 'string' } });
     if (values.help) return { kind: 'help' };
@@ -165,6 +204,56 @@ function parseCommandLine(argv: readonly string[]): Parsed {
   }
 
   return { kind: 'unknown', command: first };
+}
+
+function parseBroadcastOptions(values: { cohort?: string[]; role?: string[]; lang?: string[]; photo?: string; voice?: string }) {
+  const cohorts = values.cohort ?? [];
+  if (cohorts.length === 0) throw new CommandError('Name at least one cohort: --cohort <name>');
+  if (values.photo && values.voice) throw new CommandError('Attach a photo or a voice note, not both');
+  const file = values.photo ?? values.voice;
+  if (file && !existsSync(file)) throw new CommandError(`No file "${file}"`);
+  return {
+    cohorts,
+    roles: (values.role ?? []).map(parseFamilyRole),
+    locales: values.lang ?? [],
+    ...(file ? { media: { kind: values.photo ? ('photo' as const) : ('voice' as const), path: path.resolve(file), mimeType: values.photo ? 'image/jpeg' : 'audio/ogg' } } : {}),
+  };
+}
+
+/** "--text hello" is in the default language; "--text en=hello" names its language. */
+function textsByLocale(texts: readonly string[], defaultLocale: string): Record<string, string> {
+  if (texts.length === 0) throw new CommandError('Write the announcement: --text "..."');
+  return Object.fromEntries(
+    texts.map((text) => {
+      const named = /^([a-z]{2,3}(?:-[A-Za-z]{2,4})?)=([\s\S]+)$/.exec(text);
+      return named ? [named[1]!, named[2]!] : [defaultLocale, text];
+    }),
+  );
+}
+
+function scheduleAt(at: string | undefined, config: Config): { at?: Date } {
+  if (!at) return {};
+  const parsed = DateTime.fromFormat(at.trim(), 'yyyy-MM-dd HH:mm', { zone: config.DEFAULT_TIME_ZONE });
+  if (!parsed.isValid || parsed.toMillis() <= Date.now()) throw new CommandError(`--at wants a future "YYYY-MM-DD HH:mm" on ${config.DEFAULT_TIME_ZONE}'s clock, not "${at}"`);
+  return { at: parsed.toJSDate() };
+}
+
+/** Draws progress until every copy is delivered, failed or blocked; the bot does the sending. */
+async function watchBroadcast(commands: CoordinatorCommands, id: string, recipients: number) {
+  const bar = new SingleBar({ format: 'Sending [{bar}] {value}/{total} {note}', stream: process.stderr, noTTYOutput: true, notTTYSchedule: 1_000 }, Presets.shades_classic);
+  bar.start(recipients, 0, { note: '' });
+  const started = Date.now();
+  for (;;) {
+    const report = await commands.broadcastReport(id);
+    const done = report.delivered + report.failed + report.blocked;
+    const waiting = done === 0 && Date.now() - started > 15_000 ? '(waiting for the bot: is npm start running?)' : '';
+    bar.update(done, { note: waiting });
+    if (report.status === 'done') {
+      bar.stop();
+      return report;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
 }
 
 type OptionSpec = Record<string, { type: 'string' | 'boolean'; multiple?: boolean; short?: string }>;

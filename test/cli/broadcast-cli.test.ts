@@ -1,0 +1,48 @@
+import { execFile } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { projectRoot } from '../../src/paths.js';
+import { startTestApp, type SeededFamily, type TestApp } from '../support/test-app.js';
+import { testRedisUrl } from '../support/test-redis.js';
+
+/** `npm run cli -- broadcast` as a real process, while a bot runs on the same database and sends what it writes. */
+describe('broadcast from the command line', () => {
+  let t: TestApp;
+  let family: SeededFamily;
+
+  beforeAll(async () => {
+    t = await startTestApp({ broadcastCheckEveryMs: 200 });
+    family = await t.seedFamily('Zhou family');
+    await t.channel.say('zhou-papa', `/start ${family.codes.parent}`);
+    await t.channel.tap('zhou-papa', 'en');
+    await t.channel.say('zhou-nainai', `/start ${family.codes.caregiver}`);
+    await t.channel.tap('zhou-nainai', 'zh-CN');
+  });
+  afterAll(() => t.close());
+
+  const cli = (...args: string[]) =>
+    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      execFile(
+        process.execPath,
+        ['--import', 'tsx', 'src/cli/kinbridge.ts', ...args],
+        { cwd: projectRoot, env: { ...process.env, DATABASE_URL: t.database.url, REDIS_URL: testRedisUrl(), DEFAULT_LOCALE: 'en' }, timeout: 60_000 },
+        (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr }),
+      );
+    });
+
+  it('writes the announcement, waits while the bot sends it, and reports', async () => {
+    const cohort = await t.database.prisma.cohort.findUniqueOrThrow({ where: { id: family.cohortId } });
+    const result = await cli('broadcast', '--cohort', cohort.name, '--role', 'parent', '--role', 'caregiver', '--text', 'No school on Monday.', '--text', 'zh-CN=周一不上学。');
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('Sending [');
+    expect(result.stdout).toMatch(/to 2 people \((en 1, zh-CN 1|zh-CN 1, en 1)\): 2 delivered, 0 failed, 0 blocked the bot, 0 opted out\./);
+    expect(t.channel.textsTo('zhou-papa')).toContain('No school on Monday.');
+    expect(t.channel.textsTo('zhou-nainai')).toContain('周一不上学。');
+  });
+
+  it('refuses bad input with one line and exit code 2', async () => {
+    expect((await cli('broadcast', '--text', 'hi')).code).toBe(2);
+    const unknown = await cli('broadcast', '--cohort', 'Atlantis', '--text', 'hi');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/Unknown cohort "Atlantis"/);
+  });
+});
