@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { speechProviders } from './speech/create-synthesizer.js';
 
 /** Everything the bot reads from its environment, validated once at start-up. */
 const configSchema = z.object({
@@ -23,6 +24,8 @@ const configSchema = z.object({
   INVITE_TTL_HOURS: z.coerce.number().positive().default(72),
   /** Weeks without a logged call before the parent gets a gentle word; one more week and the coordinators are alerted. */
   CALL_ESCALATION_WEEKS: z.coerce.number().int().positive().default(2),
+  /** Who reads play reminders aloud when nobody recorded them: espeak-ng, local and offline (cloud providers add their names). */
+  SPEECH_PROVIDER: z.enum(speechProviders).default('espeak-ng'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

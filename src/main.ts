@@ -41,6 +41,7 @@ async function main(): Promise<void> {
     logger,
     inviteTtlHours: config.INVITE_TTL_HOURS,
     callEscalationWeeks: config.CALL_ESCALATION_WEEKS,
+    speechProvider: config.SPEECH_PROVIDER,
     defaultLocale: config.DEFAULT_LOCALE,
     defaultTimeZone: config.DEFAULT_TIME_ZONE,
     inviteLink: (code) => (telegram ? telegram.deepLink(code) : undefined),
