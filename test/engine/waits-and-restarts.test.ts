@@ -27,6 +27,9 @@ steps:
     end: { text: test:after_pause }
 `;
 
+/** The same question with no hurry, for tests where a restart must not race the timeout. */
+const PATIENT_CHECK_IN = CHECK_IN.replace('id: check-in', 'id: patient-check-in').replace('command: checkin', 'command: patient').replace('after: 1s', 'after: 1h');
+
 const texts = { ask_mood: 'How was today?', good: 'Good', bad: 'Hard', thanks: 'Thanks, {{mood}} noted.', no_answer: 'No answer, fine.', after_pause: 'Back after a pause.' };
 
 describe('waits, timeouts and restarts', () => {
@@ -34,7 +37,7 @@ describe('waits, timeouts and restarts', () => {
   let first: TestApp;
 
   beforeAll(async () => {
-    workspace = createFlowWorkspace({ 'check-in.yaml': CHECK_IN }, { en: texts, 'zh-CN': texts });
+    workspace = createFlowWorkspace({ 'check-in.yaml': CHECK_IN, 'patient-check-in.yaml': PATIENT_CHECK_IN }, { en: texts, 'zh-CN': texts });
     first = await startTestApp({ flowsDir: workspace.flowsDir, localesDir: workspace.localesDir });
   });
   afterAll(() => first.close());
@@ -74,7 +77,7 @@ describe('waits, timeouts and restarts', () => {
   });
 
   it('continues a conversation after the bot restarts mid-flow', async () => {
-    await first.channel.say('yeye', '/checkin');
+    await first.channel.say('yeye', '/patient');
     const second = await restart(first);
     expect(await second.channel.tap('yeye', 'bad')).toEqual(['Thanks, bad noted.']);
     first = second;
@@ -93,19 +96,19 @@ describe('waits, timeouts and restarts', () => {
   });
 
   it('continues at the same step when the flow file changed, and ends kindly when the step is gone', async () => {
-    await first.channel.say('jiejie', '/checkin');
-    await first.channel.say('didi', '/checkin');
-    workspace.writeFlow('check-in.yaml', CHECK_IN.replace('test:thanks', 'test:after_pause'));
+    await first.channel.say('jiejie', '/patient');
+    await first.channel.say('didi', '/patient');
+    workspace.writeFlow('patient-check-in.yaml', PATIENT_CHECK_IN.replace('test:thanks', 'test:after_pause'));
     let current = await restart(first);
     expect(await current.channel.tap('jiejie', 'good')).toEqual(['Back after a pause.']);
 
-    workspace.writeFlow('check-in.yaml', CHECK_IN.replace('- id: ask_mood', '- id: ask_feeling'));
+    workspace.writeFlow('patient-check-in.yaml', PATIENT_CHECK_IN.replace('- id: ask_mood', '- id: ask_feeling'));
     current = await restart(current);
     expect(await current.channel.tap('didi', 'good')).toEqual([
       'This conversation was updated in the meantime. Please start again – send /help to see how.',
       "Sorry, I didn't understand that. Send /help to see what I can do.",
     ]);
-    expect(await current.channel.say('didi', '/checkin')).toEqual(['How was today?']);
+    expect(await current.channel.say('didi', '/patient')).toEqual(['How was today?']);
     first = current;
   });
 });

@@ -80,7 +80,9 @@ describe('outbox', () => {
     expect(texts(chatId)).toEqual(['through the storm', 'and after it']);
     const rows = await database.prisma.outboxMessage.findMany({ where: { chatId: String(chatId) } });
     expect(rows.every((row) => row.status === 'sent')).toBe(true);
-    expect(rows.some((row) => row.attempts > 1)).toBe(true);
+    const statuses = telegram.calls('sendMessage').filter((call) => String(call.params.chat_id) === String(chatId)).map((call) => call.status);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(4);
+    expect(statuses.filter((status) => status === 500)).toHaveLength(2);
   });
 
   it('marks a person who blocked the bot, and stops trying', async () => {

@@ -88,7 +88,8 @@ export class FakeTelegram {
   private readonly sentMessages: SentMessage[] = [];
   private readonly sentListeners = new Set<(message: SentMessage) => void>();
   private readonly apiCalls: ApiCall[] = [];
-  private readonly failures = new Map<string, { failure: InjectedFailure; remaining: number }>();
+  /** Per method, storms in the order they were planned: a second failNext queues behind the first. */
+  private readonly failures = new Map<string, { failure: InjectedFailure; remaining: number }[]>();
   private readonly files = new Map<string, StoredFile>();
   private readonly users = new Map<number, FakeUser>();
   private readonly blockedChats = new Set<string>();
@@ -238,7 +239,7 @@ export class FakeTelegram {
 
   /** The next `times` calls of `method` fail, e.g. `{ errorCode: 429, retryAfter: 1 }` or `{ errorCode: 500 }`. */
   failNext(method: string, failure: InjectedFailure, times = 1): void {
-    this.failures.set(method, { failure, remaining: times });
+    this.failures.set(method, [...(this.failures.get(method) ?? []), { failure, remaining: times }]);
   }
 
   /** Sends to this chat fail with 403 as when the person blocked the bot. */
@@ -302,8 +303,8 @@ export class FakeTelegram {
   }
 
   private injectedFailure(method: string): void {
-    const planned = this.failures.get(method);
-    if (!planned || planned.remaining <= 0) return;
+    const planned = this.failures.get(method)?.find((storm) => storm.remaining > 0);
+    if (!planned) return;
     planned.remaining -= 1;
     const { failure } = planned;
     if ('retryAfter' in failure) {

@@ -29,6 +29,7 @@ export const broadcastActions = [
       try {
         const { id, recipients, byLocale } = await services.broadcasts.draft(person.id, draft);
         const breakdown = Object.entries(byLocale)
+          .sort(([a], [b]) => a.localeCompare(b))
           .map(([locale, count]) => `${services.translate(person.locale, `common:language.${locale}`)} ${count}`)
           .join(' · ');
         return { outcome: recipients === 0 ? 'empty' : 'ready', vars: { broadcast_id: id, recipients, breakdown } };
