@@ -103,7 +103,7 @@ export const activityActions = [
     outcomes: ['ok'],
     async run({ activities }, { person, args }) {
       const band = ageBands.find((candidate) => candidate === args.band) ?? ageBands[0];
-      const choices = Array.from({ length: 12 }, (_, index) => activities.curriculum.activityOf(band, index)).map(({ activityId, week }) => ({
+      const choices = Array.from({ length: activities.curriculum.weeksIn(band) }, (_, index) => activities.curriculum.activityOf(band, index)).map(({ activityId, week }) => ({
         id: activityId,
         label: `${week}. ${activities.curriculum.text(activityId, person.locale)?.text.title ?? activityId}`,
       }));

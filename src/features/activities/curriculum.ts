@@ -51,6 +51,10 @@ export class Curriculum {
     return { activityId: activities[week]!, week: week + 1 };
   }
 
+  weeksIn(band: AgeBand): number {
+    return this.bands.get(band)!.length;
+  }
+
   activityIds(): string[] {
     return [...this.bands.values()].flat();
   }
