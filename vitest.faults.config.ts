@@ -1,5 +1,13 @@
-import { defineConfig, mergeConfig } from 'vitest/config';
-import base from './vitest.config.js';
+import { defineConfig } from 'vitest/config';
 
 /** `npm run test:faults`: only the fault suite, which brings servers of its own to kill and restart. */
-export default mergeConfig(base, defineConfig({ test: { include: ['test/faults/**/*.test.ts'], exclude: [], testTimeout: 1_800_000 } }));
+export default defineConfig({
+  test: {
+    environment: 'node',
+    include: ['test/faults/**/*.test.ts'],
+    reporters: ['default', './test/support/closing-line-reporter.ts'],
+    pool: 'forks',
+    hookTimeout: 120_000,
+    testTimeout: 1_800_000,
+  },
+});
