@@ -27,12 +27,17 @@ import type { FeatureServices } from './features/feature-services.js';
 import { FamilyService } from './features/families/families.js';
 import { RedisInviteGuessGuard, type GuessLimits } from './features/families/invite-guess-guard.js';
 import { InviteService } from './features/families/invites.js';
+import { PersonEraser } from './features/privacy/person-eraser.js';
+import type { MediaLimits } from './features/updates/media-intake.js';
+import { RetentionJob } from './features/updates/retention-job.js';
+import { createUpdateServices } from './features/updates/update-services.js';
 import { PersonDirectory } from './features/people/person-directory.js';
 import { defaultFlowsDir, defaultLocalesDir, projectRoot } from './paths.js';
 import type { SendLimits } from './messaging/chat-window-limiter.js';
 import { Outbox } from './messaging/outbox.js';
 import { ReminderQueue } from './scheduling/reminder-queue.js';
 import { ReminderStore } from './scheduling/reminder-store.js';
+import { LocalMediaStore } from './storage/local-media-store.js';
 import { createPrismaClient, type Database } from './storage/prisma.js';
 import { createSynthesizer, type SpeechProvider } from './speech/create-synthesizer.js';
 
@@ -53,6 +58,14 @@ export interface KinbridgeOptions {
   readonly inviteLink?: (code: string) => string | undefined;
   /** How long a worker may hold a message it is sending before the outbox presumes it died. */
   readonly outboxClaimLeaseMs?: number;
+  /** Where photos, videos and voice notes are kept: a private directory, never a web server's public path (default .kinbridge/media). */
+  readonly mediaDir?: string;
+  /** Largest file of each kind accepted, in bytes. */
+  readonly mediaLimits?: MediaLimits;
+  /** Days a shared moment and its files are kept (default 90). */
+  readonly mediaRetentionDays?: number;
+  /** How often the media retention sweep runs (ms, default hourly). */
+  readonly mediaRetentionSweepEveryMs?: number;
   /** Replaces a channel's own sending limits (tests lift Telegram's per-chat limit). */
   readonly sendLimits?: Readonly<Record<string, SendLimits>>;
   /** Languages a broadcast falls back to, in order, when it has no text in a reader's own. */
@@ -91,12 +104,14 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
   const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
   const queue = new EngineQueue({ connection: { url: options.redisUrl, maxRetriesPerRequest: null }, prefix });
   const translator = Translator.load(options.localesDir ?? defaultLocalesDir);
+  const channelRouter = new ChannelRouter(options.channels);
+  const mediaStore = new LocalMediaStore(options.mediaDir ?? path.join(projectRoot, '.kinbridge', 'media'));
   const outbox = new Outbox({
     db,
     redis,
     connection: { url: options.redisUrl, maxRetriesPerRequest: null },
     prefix,
-    messenger: new ChannelRouter(options.channels),
+    messenger: channelRouter,
     limits: Object.fromEntries(options.channels.map((channel) => [channel.name, options.sendLimits?.[channel.name] ?? channel.limits ?? {}])),
     logger,
     ...(options.outboxClaimLeaseMs ? { claimLeaseMs: options.outboxClaimLeaseMs } : {}),
@@ -125,6 +140,25 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
     logger,
     checkEveryMs: options.broadcastCheckEveryMs,
   });
+  const updates = createUpdateServices(
+    {
+      db,
+      clock,
+      outbox,
+      store: mediaStore,
+      fetcher: channelRouter,
+      addressOf: (personId) => people.addressOf(personId),
+      translate: (locale, key, vars) => translator.t(locale, key, vars),
+    },
+    { limits: options.mediaLimits, retentionDays: options.mediaRetentionDays },
+  );
+  const retentionJob = new RetentionJob({
+    connection: { url: options.redisUrl, maxRetriesPerRequest: null },
+    prefix,
+    everyMs: options.mediaRetentionSweepEveryMs ?? 3_600_000,
+    retention: updates.retention,
+    logger,
+  });
   const invites = new InviteService(db, clock, new RedisInviteGuessGuard(redis, `${prefix}:`, options.guessLimits), options.inviteTtlHours ?? 72);
   const activities = createActivityServices({
     db,
@@ -149,6 +183,8 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
       { escalationWeeks: options.callEscalationWeeks, starters: [...defaultStarterSources, playStarter(activities.weeks, activities.curriculum)] },
     ),
     activities,
+    updates,
+    eraser: new PersonEraser(db, mediaStore),
     broadcasts,
     broadcastRunner: broadcastWorker,
     supportedLocales: translator.locales,
@@ -184,6 +220,7 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
         }
       });
       broadcastWorker.start();
+      await retentionJob.start();
       for (const channel of options.channels) await channel.start((message) => engine.handleInbound(message));
       logger.info({ channels: options.channels.map((c) => c.name), flows: catalog.flows.length }, 'Kinbridge is running');
     },
@@ -191,6 +228,7 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
       for (const channel of options.channels) await channel.stop();
       await queue.close();
       await reminders.close();
+      await retentionJob.close();
       await broadcastWorker.close();
       await outbox.close();
       redis.disconnect();

@@ -9,6 +9,10 @@ const configSchema = z.object({
   KINBRIDGE_REDIS_PREFIX: z.string().regex(/^[\w-]+$/).default('kinbridge'),
   /** Where embedded PostgreSQL keeps its data when DATABASE_URL is unset. */
   KINBRIDGE_DATA_DIR: z.string().default('.kinbridge'),
+  /** Where photos, videos and voice notes are kept; defaults to `media/` under KINBRIDGE_DATA_DIR. Never a public path. */
+  KINBRIDGE_MEDIA_DIR: z.string().optional(),
+  /** Days shared moments and their files are kept. */
+  MEDIA_RETENTION_DAYS: z.coerce.number().positive().default(90),
   TELEGRAM_BOT_TOKEN: z.string().min(1).optional(),
   TELEGRAM_API_ROOT: z.string().url().optional(),
   /** Set to receive Telegram updates by webhook instead of long polling. */

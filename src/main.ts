@@ -40,6 +40,8 @@ async function main(): Promise<void> {
     channels,
     logger,
     inviteTtlHours: config.INVITE_TTL_HOURS,
+    mediaDir: path.resolve(projectRoot, config.KINBRIDGE_MEDIA_DIR ?? path.join(config.KINBRIDGE_DATA_DIR, 'media')),
+    mediaRetentionDays: config.MEDIA_RETENTION_DAYS,
     callEscalationWeeks: config.CALL_ESCALATION_WEEKS,
     speechProvider: config.SPEECH_PROVIDER,
     defaultLocale: config.DEFAULT_LOCALE,

@@ -1,5 +1,5 @@
 import type { SendLimits } from '../messaging/chat-window-limiter.js';
-import type { InboundMessage, OutboundMessage } from '../messaging/messages.js';
+import type { InboundMessage, MediaRef, OutboundMessage } from '../messaging/messages.js';
 
 /** Called once per normalised inbound message; resolves when the message is safely handled. */
 export type InboundHandler = (message: InboundMessage) => Promise<void>;
@@ -15,5 +15,10 @@ export interface ChannelAdapter {
   start(onMessage: InboundHandler): Promise<void>;
   stop(): Promise<void>;
   send(chatId: string, message: OutboundMessage): Promise<void>;
+  /**
+   * The bytes of a file a person sent through this adapter; throws MediaTooLargeError past `maxBytes` and
+   * MediaUnavailableError when the platform will not hand it out. Adapters without files leave it out.
+   */
+  downloadMedia?(ref: MediaRef, options: { readonly maxBytes: number }): Promise<Uint8Array>;
 }
 

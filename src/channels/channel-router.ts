@@ -1,4 +1,5 @@
-import type { Address, OutboundMessage } from '../messaging/messages.js';
+import { MediaUnavailableError, type MediaFetcher } from '../messaging/media-fetcher.js';
+import type { Address, MediaRef, OutboundMessage } from '../messaging/messages.js';
 import type { Messenger } from '../messaging/messenger.js';
 import type { ChannelAdapter } from './channel-adapter.js';
 
@@ -6,8 +7,8 @@ export class UnknownChannelError extends Error {
   override readonly name = 'UnknownChannelError';
 }
 
-/** Sends each message through the adapter named in its address, in order. */
-export class ChannelRouter implements Messenger {
+/** Sends each message through the adapter named in its address, in order; fetches files from the adapter that received them. */
+export class ChannelRouter implements Messenger, MediaFetcher {
   private readonly adapters = new Map<string, ChannelAdapter>();
 
   constructor(adapters: readonly ChannelAdapter[]) {
@@ -18,5 +19,11 @@ export class ChannelRouter implements Messenger {
     const adapter = this.adapters.get(address.channel);
     if (!adapter) throw new UnknownChannelError(`No channel "${address.channel}" is running`);
     for (const message of messages) await adapter.send(address.chatId, message);
+  }
+
+  async fetch(ref: MediaRef, options: { readonly maxBytes: number }): Promise<Uint8Array> {
+    const adapter = this.adapters.get(ref.channel);
+    if (!adapter?.downloadMedia) throw new MediaUnavailableError(`Channel "${ref.channel}" is not running or cannot fetch files`);
+    return adapter.downloadMedia(ref, options);
   }
 }

@@ -85,9 +85,10 @@ export class ConversationEngine {
       turn.outbox.push(this.say(turn.person, 'common:opted_out'));
       return;
     }
-    const match: TriggerMatch | undefined = command ? catalog.matchCommand(command.name) : text ? catalog.matchKeyword(text) : undefined;
+    const tapped = message.content.kind === 'choice' ? catalog.matchChoice(message.content.choiceId) : undefined;
+    const match: TriggerMatch | undefined = command ? catalog.matchCommand(command.name) : text ? catalog.matchKeyword(text) : tapped;
     if (match) {
-      await runner.start(turn, match.flow, { args: command?.args ?? '' }, match.mode);
+      await runner.start(turn, match.flow, { args: command?.args ?? '', ...(tapped ? { inbound: message.content } : {}) }, match.mode);
       return;
     }
     if (command) {
@@ -95,9 +96,10 @@ export class ConversationEngine {
       runner.repeatQuestion(turn);
       return;
     }
-    if (!(await runner.receive(turn, message.content))) {
-      turn.outbox.push(this.say(turn.person, message.content.kind === 'unsupported' ? 'common:unsupported' : 'common:unknown'));
-    }
+    if (await runner.receive(turn, message.content)) return;
+    const unasked = catalog.matchInbound(message.content.kind);
+    if (unasked) await runner.start(turn, unasked.flow, { inbound: message.content }, unasked.mode);
+    else turn.outbox.push(this.say(turn.person, message.content.kind === 'unsupported' ? 'common:unsupported' : 'common:unknown'));
   }
 
   /** A turn nobody asked for right now (a timer, an event): it goes to the person's latest app, unless they opted out. */

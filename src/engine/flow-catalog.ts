@@ -13,6 +13,8 @@ export class FlowCatalog {
   private readonly byCommand = new Map<string, TriggerMatch>();
   private readonly byKeyword = new Map<string, TriggerMatch>();
   private readonly byEvent = new Map<string, Flow[]>();
+  private readonly byInbound = new Map<string, TriggerMatch>();
+  private readonly byChoicePrefix = new Map<string, TriggerMatch>();
 
   constructor(flows: readonly Flow[], translator: Translator) {
     for (const flow of flows) {
@@ -38,6 +40,17 @@ export class FlowCatalog {
     return this.byKeyword.get(normaliseKeyword(text));
   }
 
+  /** A flow for a kind of message (photo, voice…) that no question was waiting for. */
+  matchInbound(kind: string): TriggerMatch | undefined {
+    return this.byInbound.get(kind);
+  }
+
+  /** A flow for buttons whose id starts with `<prefix>:`. */
+  matchChoice(choiceId: string): TriggerMatch | undefined {
+    const prefix = /^([a-z][a-z_]{0,15}):/.exec(choiceId)?.[1];
+    return prefix === undefined ? undefined : this.byChoicePrefix.get(prefix);
+  }
+
   flowsForEvent(event: string): readonly Flow[] {
     return this.byEvent.get(event) ?? [];
   }
@@ -53,6 +66,8 @@ export class FlowCatalog {
   private index(flow: Flow, trigger: Trigger, translator: Translator): void {
     if ('command' in trigger) this.byCommand.set(trigger.command, { flow, mode: trigger.mode });
     if ('event' in trigger) this.byEvent.set(trigger.event, [...this.flowsForEvent(trigger.event), flow]);
+    if ('inbound' in trigger) for (const kind of trigger.inbound) this.byInbound.set(kind, { flow, mode: 'interrupt' });
+    if ('choice' in trigger) this.byChoicePrefix.set(trigger.choice, { flow, mode: 'interrupt' });
     if ('keyword' in trigger) {
       for (const locale of translator.locales) {
         for (const word of translator.t(locale, trigger.keyword).split('|')) {

@@ -101,6 +101,13 @@ export const triggerSchema = z.union([
   }),
   z.strictObject({ keyword: textKey, mode: z.enum(['replace', 'interrupt']).default('replace') }),
   z.strictObject({ event: z.string().regex(/^[a-z]+\.[a-z_]+$/, 'events look like "family.member_joined"') }),
+  /**
+   * Media or a sticker that no question is waiting for (a grandmother just sends a photo). The message is in
+   * the variable `inbound`; the flow runs on top of the current one, which resumes afterwards.
+   */
+  z.strictObject({ inbound: z.array(z.enum(['photo', 'album', 'video', 'voice', 'sticker'])).min(1) }),
+  /** A tapped button whose id is `<choice>:…` (buttons under a relayed photo); the id is in `inbound.choiceId`. */
+  z.strictObject({ choice: z.string().regex(/^[a-z][a-z_]{0,15}$/, 'choice prefixes are lowercase, like "update"') }),
   z.strictObject({
     /** Starts the flow for everyone holding one of `roles`, on a cron pattern read in zone `tz`. */
     schedule: z.strictObject({

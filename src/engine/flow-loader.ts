@@ -197,6 +197,8 @@ function crossFlowProblems(flows: readonly Flow[]): FlowProblem[] {
     for (const trigger of flow.triggers) {
       if ('command' in trigger) claim(`command:${trigger.command}`, flow, `command /${trigger.command}`);
       if ('keyword' in trigger) claim(`keyword:${trigger.keyword}`, flow, `keyword ${trigger.keyword}`);
+      if ('inbound' in trigger) for (const kind of trigger.inbound) claim(`inbound:${kind}`, flow, `inbound ${kind}`);
+      if ('choice' in trigger) claim(`choice:${trigger.choice}`, flow, `choice ${trigger.choice}`);
     }
   }
   return problems;

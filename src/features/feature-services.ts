@@ -10,6 +10,8 @@ import type { CallServices } from './calls/call-services.js';
 import type { ConsentService } from './consent/consents.js';
 import type { FamilyService } from './families/families.js';
 import type { InviteService } from './families/invites.js';
+import type { PersonEraser } from './privacy/person-eraser.js';
+import type { UpdateServices } from './updates/update-services.js';
 
 /** What feature actions may use; assembled once at the composition root. */
 export interface FeatureServices {
@@ -24,6 +26,10 @@ export interface FeatureServices {
   /** Timed flows ("start flow F for person P at T"): nudges, summaries, reminders. */
   readonly reminders: ReminderScheduler;
   readonly calls: CallServices;
+  /** Moments from home to parents (photos, voice, video, text) and their answers. */
+  readonly updates: UpdateServices;
+  /** `/forget`: deletes everything of a person. */
+  readonly eraser: PersonEraser;
   /** Weekly play: the curriculum, caregivers' reminders with their voice, progress, recordings. */
   readonly activities: ActivityServices;
   readonly broadcasts: BroadcastService;

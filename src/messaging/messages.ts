@@ -3,8 +3,10 @@
  * `InboundMessage` and `OutboundMessage` into platform calls; nothing past the adapter sees a platform type.
  */
 
-/** A file held by a platform, fetched only when a feature needs its bytes. */
+/** A file held by a platform, fetched only when a feature needs its bytes (through that channel's adapter). */
 export interface MediaRef {
+  /** The adapter that received it: a platform's file ids mean nothing to another platform. */
+  readonly channel: string;
   readonly fileId: string;
   readonly mimeType?: string;
   readonly sizeBytes?: number;
@@ -16,9 +18,19 @@ export type InboundContent =
   | { readonly kind: 'choice'; readonly choiceId: string }
   | { readonly kind: 'photo'; readonly media: MediaRef; readonly caption?: string }
   | { readonly kind: 'voice'; readonly media: MediaRef; readonly durationSeconds?: number }
+  | { readonly kind: 'video'; readonly media: MediaRef; readonly caption?: string; readonly durationSeconds?: number }
+  /** Several photos or videos sent together (Telegram sends them as separate updates; the adapter joins them). */
+  | { readonly kind: 'album'; readonly items: readonly AlbumPart[]; readonly caption?: string }
+  /** A sticker, told apart by the emoji it stands for (a quick "❤️" answer). */
+  | { readonly kind: 'sticker'; readonly emoji?: string }
   | { readonly kind: 'location'; readonly latitude: number; readonly longitude: number }
   /** Anything the adapter understood as a message but Kinbridge cannot use (a sticker, a poll…). */
   | { readonly kind: 'unsupported'; readonly description: string };
+
+export interface AlbumPart {
+  readonly kind: 'photo' | 'video';
+  readonly media: MediaRef;
+}
 
 export interface InboundMessage {
   readonly channel: string;
@@ -43,11 +55,25 @@ export type MediaSource =
   | { readonly kind: 'file'; readonly path: string; readonly fileName: string; readonly mimeType: string }
   | { readonly kind: 'platform'; readonly fileId: string };
 
+export interface OutboundAlbumItem {
+  readonly kind: 'photo' | 'video';
+  readonly media: MediaSource;
+}
+
 export interface OutboundMessage {
   readonly text?: string;
   readonly choices?: readonly Choice[];
   readonly photo?: MediaSource;
   readonly voice?: MediaSource;
+  readonly video?: MediaSource;
+  /** Shown together where the platform has albums, one after another elsewhere. */
+  readonly album?: readonly OutboundAlbumItem[];
+}
+
+/** Every media source one outbound message carries. */
+export function mediaOf(message: OutboundMessage): MediaSource[] {
+  const single = [message.photo, message.voice, message.video].filter((media): media is MediaSource => media !== undefined);
+  return [...single, ...(message.album ?? []).map((item) => item.media)];
 }
 
 /** Where one person is reached: the adapter by name and that adapter's chat id. */

@@ -1,4 +1,4 @@
-import type { OutboundMessage } from './messages.js';
+import { mediaOf, type OutboundMessage } from './messages.js';
 
 export class UnstorableMessageError extends Error {
   override readonly name = 'UnstorableMessageError';
@@ -9,8 +9,8 @@ export class UnstorableMessageError extends Error {
  * file id): bytes held only in memory would not survive the restart the outbox exists for.
  */
 export function toPayload(message: OutboundMessage): object {
-  for (const media of [message.photo, message.voice]) {
-    if (media?.kind === 'bytes') throw new UnstorableMessageError(`Media "${media.fileName}" must be stored as a file before it is sent`);
+  for (const media of mediaOf(message)) {
+    if (media.kind === 'bytes') throw new UnstorableMessageError(`Media "${media.fileName}" must be stored as a file before it is sent`);
   }
   return JSON.parse(JSON.stringify(message)) as object;
 }

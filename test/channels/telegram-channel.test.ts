@@ -118,7 +118,7 @@ describe('TelegramChannel over long polling', () => {
     const largest = photo.message!.photo!.at(-1)!;
     expect(received[0]!.content).toEqual({
       kind: 'photo',
-      media: { fileId: largest.file_id, mimeType: 'image/jpeg', sizeBytes: 5000 },
+      media: { channel: 'telegram', fileId: largest.file_id, mimeType: 'image/jpeg', sizeBytes: 5000 },
       caption: 'Lily at school',
     });
     expect(received[1]!.content).toMatchObject({ kind: 'voice', durationSeconds: 7, media: { mimeType: 'audio/ogg', sizeBytes: 4096 } });
@@ -128,7 +128,7 @@ describe('TelegramChannel over long polling', () => {
   it('reports unsupported messages, drops odd updates, survives a failing handler, and keeps delivering', async () => {
     const from = { id: 101, is_bot: false, first_name: 'Alice' };
     const chat = { id: 101, type: 'private', first_name: 'Alice' };
-    telegram.userSendsRaw({ message: { message_id: 1, date: 0, from, chat, sticker: { file_id: 's1' } } });
+    telegram.userSendsRaw({ message: { message_id: 1, date: 0, from, chat, dice: { emoji: '🎲', value: 3 } } });
     telegram.userSendsRaw({ edited_message: { message_id: 2, date: 0, edit_date: 1, from, chat, text: 'edited' } });
     telegram.userSendsRaw({ channel_post: { message_id: 3, date: 0, chat: { id: -1001, type: 'channel', title: 'News' }, text: 'post' } });
     telegram.userSendsRaw({ message: { message_id: 4, date: 0, from, chat: { id: -5, type: 'group', title: 'Family' }, text: 'hi all' } });
@@ -140,7 +140,7 @@ describe('TelegramChannel over long polling', () => {
 
     await vi.waitFor(() => expect(received).toHaveLength(3));
     expect(received.map((m) => m.content)).toEqual([
-      { kind: 'unsupported', description: 'sticker' },
+      { kind: 'unsupported', description: 'dice' },
       { kind: 'unsupported', description: 'edited message' },
       { kind: 'text', text: 'still here' },
     ]);

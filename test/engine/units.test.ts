@@ -36,7 +36,7 @@ describe('answers', () => {
     expect(parseAnswer(ask({ type: 'number', min: 1, max: 7 }), [], text('8'))).toEqual({ ok: false });
     expect(parseAnswer(ask({ max_length: 5 }), [], text('toolong'))).toEqual({ ok: false });
     expect(parseAnswer(ask({ type: 'photo' }), [], text('here'))).toEqual({ ok: false });
-    expect(parseAnswer(ask({ type: 'photo' }), [], { kind: 'photo', media: { fileId: 'f' } })).toEqual({ ok: true, value: { fileId: 'f', caption: null } });
+    expect(parseAnswer(ask({ type: 'photo' }), [], { kind: 'photo', media: { channel: 'memory', fileId: 'f' } })).toEqual({ ok: true, value: { channel: 'memory', fileId: 'f', caption: null } });
   });
 });
 

@@ -42,6 +42,10 @@ export interface SentMessage {
   readonly caption?: string;
   readonly replyMarkup?: { readonly inline_keyboard?: ReadonlyArray<ReadonlyArray<InlineButton>> };
   readonly file?: SentFile;
+  /** Items of one sendMediaGroup share this id, as Telegram's album messages share a media_group_id. */
+  readonly mediaGroupId?: string;
+  /** photo or video, for items of an album. */
+  readonly mediaType?: string;
 }
 
 /** Every API request the fake received, including the ones it failed on purpose. */
@@ -163,7 +167,7 @@ export class FakeTelegram {
   }
 
   /** Sends a photo as Telegram delivers it: three sizes, smallest first; `bytes` become the largest size's file. */
-  userSendsPhoto(user: FakeUser, options: { caption?: string; bytes?: Uint8Array } = {}): Update {
+  userSendsPhoto(user: FakeUser, options: { caption?: string; bytes?: Uint8Array; mediaGroupId?: string } = {}): Update {
     const id = this.nextFileId++;
     const bytes = options.bytes ?? new Uint8Array(2048).fill(7);
     const sizes = [90, 320, 1280].map((side, index) => {
@@ -177,6 +181,51 @@ export class FakeTelegram {
         ...this.messageFrom(user),
         photo: sizes,
         ...(options.caption !== undefined ? { caption: options.caption } : {}),
+        ...(options.mediaGroupId !== undefined ? { media_group_id: options.mediaGroupId } : {}),
+      },
+    });
+  }
+
+  /** A video; `declaredSize` is the file_size Telegram reports (defaults to the real size). */
+  userSendsVideo(user: FakeUser, options: { caption?: string; bytes?: Uint8Array; declaredSize?: number; mimeType?: string; mediaGroupId?: string } = {}): Update {
+    const fileId = `video-${this.nextFileId++}`;
+    const bytes = options.bytes ?? new Uint8Array(4096).fill(5);
+    this.files.set(fileId, { fileId, data: bytes });
+    return this.enqueue({
+      message: {
+        ...this.messageFrom(user),
+        video: {
+          file_id: fileId,
+          file_unique_id: `u${fileId}`,
+          width: 640,
+          height: 360,
+          duration: 5,
+          mime_type: options.mimeType ?? 'video/mp4',
+          file_size: options.declaredSize ?? bytes.length,
+        },
+        ...(options.caption !== undefined ? { caption: options.caption } : {}),
+        ...(options.mediaGroupId !== undefined ? { media_group_id: options.mediaGroupId } : {}),
+      },
+    } as Omit<Update, 'update_id'>);
+  }
+
+  /** Several photos (and videos) sent at once: one update each, sharing a media_group_id; the caption rides on the first. */
+  userSendsAlbum(user: FakeUser, items: readonly { kind: 'photo' | 'video'; bytes: Uint8Array }[], caption?: string): Update[] {
+    const mediaGroupId = `album-${this.nextFileId++}`;
+    return items.map((item, index) => {
+      const withCaption = index === 0 && caption !== undefined ? { caption } : {};
+      return item.kind === 'photo'
+        ? this.userSendsPhoto(user, { bytes: item.bytes, mediaGroupId, ...withCaption })
+        : this.userSendsVideo(user, { bytes: item.bytes, mediaGroupId, ...withCaption });
+    });
+  }
+
+  userSendsSticker(user: FakeUser, emoji: string): Update {
+    const fileId = `sticker-${this.nextFileId++}`;
+    return this.enqueue({
+      message: {
+        ...this.messageFrom(user),
+        sticker: { file_id: fileId, file_unique_id: `u${fileId}`, type: 'regular', width: 512, height: 512, is_animated: false, is_video: false, emoji },
       },
     });
   }
@@ -321,9 +370,12 @@ export class FakeTelegram {
         return this.getUpdates(params, res);
       case 'sendMessage':
         return this.recordSend(method, params, { text: requiredText(params.text, MAX_TEXT, 'message') });
+      case 'sendMediaGroup':
+        return this.recordMediaGroup(params);
       case 'sendPhoto':
+      case 'sendVideo':
       case 'sendVoice': {
-        const field = method === 'sendPhoto' ? 'photo' : 'voice';
+        const field = method === 'sendPhoto' ? 'photo' : method === 'sendVideo' ? 'video' : 'voice';
         const caption = optionalCaption(params.caption);
         return this.recordSend(method, params, { caption, file: this.receiveFile(params, field) });
       }
@@ -418,11 +470,28 @@ export class FakeTelegram {
     });
   }
 
-  private recordSend(method: string, params: Record<string, unknown>, content: { text?: string; caption?: string; file?: SentFile }): unknown {
+  /** An album: 2-10 photos or videos, each becoming its own message with a shared media_group_id. */
+  private recordMediaGroup(params: Record<string, unknown>): unknown[] {
+    const items = params.media;
+    if (!Array.isArray(items) || items.length < 2 || items.length > 10) throw new ApiError(400, 'Bad Request: wrong number of media in the album');
+    const mediaGroupId = `group-${this.nextMessageId}`;
+    return items.map((raw) => {
+      const item = raw as { type?: string; media?: unknown; caption?: string };
+      if (item.type !== 'photo' && item.type !== 'video') throw new ApiError(400, `Bad Request: unsupported album item type "${String(item.type)}"`);
+      const file = this.receiveFile({ ...params, [item.type]: item.media }, item.type);
+      return this.recordSend('sendMediaGroup', params, { caption: optionalCaption(item.caption), file, mediaGroupId, mediaType: item.type });
+    });
+  }
+
+  private recordSend(
+    method: string,
+    params: Record<string, unknown>,
+    content: { text?: string; caption?: string; file?: SentFile; mediaGroupId?: string; mediaType?: string },
+  ): unknown {
     const chatId = params.chat_id === undefined ? '' : String(params.chat_id);
     if (!chatId) throw new ApiError(400, 'Bad Request: chat_id is empty');
     if (this.blockedChats.has(chatId)) throw new ApiError(403, 'Forbidden: bot was blocked by the user');
-    const replyMarkup = params.reply_markup as SentMessage['replyMarkup'] | undefined;
+    const replyMarkup = method === 'sendMediaGroup' ? undefined : (params.reply_markup as SentMessage['replyMarkup'] | undefined);
     for (const button of replyMarkup?.inline_keyboard?.flat() ?? []) {
       const data = button.callback_data ?? '';
       if (!button.text || Buffer.byteLength(data) < 1 || Buffer.byteLength(data) > 64) throw new ApiError(400, 'Bad Request: BUTTON_DATA_INVALID');
@@ -435,6 +504,7 @@ export class FakeTelegram {
       ...(content.caption !== undefined ? { caption: content.caption } : {}),
       ...(replyMarkup ? { replyMarkup } : {}),
       ...(content.file ? { file: content.file } : {}),
+      ...(content.mediaGroupId ? { mediaGroupId: content.mediaGroupId, mediaType: content.mediaType } : {}),
     };
     this.sentMessages.push(message);
     for (const listener of this.sentListeners) listener(message);

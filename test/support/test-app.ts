@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { createKinbridge, type Kinbridge, type KinbridgeOptions } from '../../src/app.js';
 import type { ChannelAdapter } from '../../src/channels/channel-adapter.js';
 import { createLogger } from '../../src/core/logger.js';
@@ -11,6 +14,8 @@ export interface TestApp {
   readonly channel: MemoryChannel;
   readonly database: TestDatabase;
   readonly redisPrefix: string;
+  /** This app's media store directory (a fresh temporary one unless given). */
+  readonly mediaDir: string;
   /** A cohort with a coordinator person and one family, with fresh invite codes per role. */
   seedFamily(name?: string): Promise<SeededFamily>;
   /** Stops the bot, keeping the database (to start another instance on it). */
@@ -33,6 +38,7 @@ export async function startTestApp(overrides: Overrides = {}): Promise<TestApp> 
   const channel = new MemoryChannel();
   const redisPrefix = overrides.redisPrefix ?? uniquePrefix('app');
   const channels: readonly ChannelAdapter[] = overrides.channels ?? [channel];
+  const mediaDir = overrides.mediaDir ?? mkdtempSync(path.join(tmpdir(), 'kinbridge-media-'));
   const app = await createKinbridge({
     logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
     ...overrides,
@@ -40,6 +46,7 @@ export async function startTestApp(overrides: Overrides = {}): Promise<TestApp> 
     databaseUrl: database.url,
     redisUrl: testRedisUrl(),
     redisPrefix,
+    mediaDir,
   });
   for (const memory of [channel, ...channels].filter((c): c is MemoryChannel => c instanceof MemoryChannel)) {
     memory.settle = (chatId) => waitUntil(async () => (await app.outbox.unsentCount({ channel: memory.name, chatId })) === 0);
@@ -51,6 +58,7 @@ export async function startTestApp(overrides: Overrides = {}): Promise<TestApp> 
     channel,
     database,
     redisPrefix,
+    mediaDir,
     async seedFamily(name = 'Wang family') {
       counter += 1;
       const coordinator = await database.prisma.person.create({ data: { displayName: `Coordinator ${counter}`, locale: 'en' } });

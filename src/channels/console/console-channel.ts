@@ -1,6 +1,8 @@
 import { createInterface, type Interface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import type { InboundMessage, OutboundMessage } from '../../messaging/messages.js';
+import sharp from 'sharp';
+import { MediaTooLargeError, MediaUnavailableError } from '../../messaging/media-fetcher.js';
+import type { InboundContent, InboundMessage, MediaRef, OutboundMessage } from '../../messaging/messages.js';
 import type { ChannelAdapter, InboundHandler } from '../channel-adapter.js';
 
 export interface ConsoleChannelOptions {
@@ -23,6 +25,8 @@ const HELP = [
   '  :who                 list personas',
   '  :photo [caption]     send a (simulated) photo',
   '  :voice               send a (simulated) voice note',
+  '  :album N [caption]   send N (simulated) photos at once',
+  '  :sticker [emoji]     send a sticker, e.g. ":sticker ❤️"',
   '  :help                this text',
 ].join('\n');
 
@@ -36,6 +40,7 @@ export class ConsoleChannel implements ChannelAdapter {
   private current: Persona;
   private lines: Interface | undefined;
   private queue: Promise<void> = Promise.resolve();
+  private fileCounter = 0;
 
   constructor(private readonly options: ConsoleChannelOptions) {
     for (const spec of options.personas ?? ['me']) this.addPersona(spec);
@@ -59,10 +64,21 @@ export class ConsoleChannel implements ChannelAdapter {
   async send(chatId: string, message: OutboundMessage): Promise<void> {
     const lines: string[] = [];
     if (message.photo) lines.push('[photo]');
+    if (message.video) lines.push('[video]');
+    if (message.album) lines.push(`[album of ${message.album.length}]`);
     if (message.voice) lines.push('[voice message]');
     if (message.text) lines.push(message.text);
     message.choices?.forEach((choice, index) => lines.push(`  [${index + 1}] ${choice.label}`));
     this.print(`\n🤖 → ${chatId}:\n${lines.map((line) => `   ${line}`).join('\n')}`);
+  }
+
+  /** Simulated files: a small generated picture for a photo, a second of silence for a voice note. */
+  async downloadMedia(ref: MediaRef, options: { readonly maxBytes: number }): Promise<Uint8Array> {
+    const kind = /^console-(photo|voice)-(\d+)$/.exec(ref.fileId);
+    if (!kind) throw new MediaUnavailableError(`The console simulator has no file "${ref.fileId}"`);
+    const bytes = kind[1] === 'photo' ? await generatedPicture(Number(kind[2])) : silentWav();
+    if (bytes.length > options.maxBytes) throw new MediaTooLargeError(bytes.length, options.maxBytes);
+    return bytes;
   }
 
   /** Resolves once every line typed so far has been handled (for tests and scripted demos). */
@@ -88,9 +104,16 @@ export class ConsoleChannel implements ChannelAdapter {
       this.print([...this.personas.values()].map((p) => `${p === this.current ? '*' : ' '} ${p.name}`).join('\n'));
     } else if (command === 'photo') {
       const caption = rest.join(' ') || undefined;
-      await onMessage(this.inbound(this.current, { kind: 'photo', media: { fileId: `console-photo-${Date.now()}`, mimeType: 'image/jpeg' }, ...(caption ? { caption } : {}) }));
+      await onMessage(this.inbound(this.current, { kind: 'photo', media: this.file('photo', 'image/jpeg'), ...(caption ? { caption } : {}) }));
     } else if (command === 'voice') {
-      await onMessage(this.inbound(this.current, { kind: 'voice', media: { fileId: `console-voice-${Date.now()}`, mimeType: 'audio/ogg' } }));
+      await onMessage(this.inbound(this.current, { kind: 'voice', media: this.file('voice', 'audio/wav') }));
+    } else if (command === 'album') {
+      const count = Math.min(Math.max(Number(rest[0]) || 2, 2), 10);
+      const caption = rest.slice(1).join(' ') || undefined;
+      const items = Array.from({ length: count }, () => ({ kind: 'photo' as const, media: this.file('photo', 'image/jpeg') }));
+      await onMessage(this.inbound(this.current, { kind: 'album', items, ...(caption ? { caption } : {}) }));
+    } else if (command === 'sticker') {
+      await onMessage(this.inbound(this.current, { kind: 'sticker', emoji: rest[0] ?? '❤️' }));
     } else {
       this.print(HELP);
     }
@@ -106,7 +129,12 @@ export class ConsoleChannel implements ChannelAdapter {
     return persona;
   }
 
-  private inbound(persona: Persona, content: InboundMessage['content']): InboundMessage {
+  private file(kind: 'photo' | 'voice', mimeType: string): MediaRef {
+    this.fileCounter += 1;
+    return { channel: this.name, fileId: `console-${kind}-${this.fileCounter}`, mimeType };
+  }
+
+  private inbound(persona: Persona, content: InboundContent): InboundMessage {
     return {
       channel: this.name,
       externalId: persona.name,
@@ -120,4 +148,29 @@ export class ConsoleChannel implements ChannelAdapter {
   private print(text: string): void {
     this.options.output.write(`${text}\n`);
   }
+}
+
+/** A small picture whose colour changes with `seed`, so an album's photos look different. */
+async function generatedPicture(seed: number): Promise<Uint8Array> {
+  const hue = (seed * 67) % 256;
+  return sharp({ create: { width: 320, height: 240, channels: 3, background: { r: hue, g: 180, b: 255 - hue } } }).jpeg().toBuffer();
+}
+
+/** One second of 8 kHz mono 16-bit silence as a WAV file. */
+function silentWav(): Uint8Array {
+  const samples = 8_000;
+  const wav = Buffer.alloc(44 + samples * 2);
+  wav.write('RIFF', 0);
+  wav.writeUInt32LE(36 + samples * 2, 4);
+  wav.write('WAVEfmt ', 8);
+  wav.writeUInt32LE(16, 16);
+  wav.writeUInt16LE(1, 20); // PCM
+  wav.writeUInt16LE(1, 22); // mono
+  wav.writeUInt32LE(8_000, 24);
+  wav.writeUInt32LE(16_000, 28);
+  wav.writeUInt16LE(2, 32);
+  wav.writeUInt16LE(16, 34);
+  wav.write('data', 36);
+  wav.writeUInt32LE(samples * 2, 40);
+  return wav;
 }

@@ -2,10 +2,12 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { autoRetry } from '@grammyjs/auto-retry';
 import { apiThrottler, type APIThrottlerOptions } from '@grammyjs/transformer-throttler';
-import { Bot, GrammyError, HttpError, InputFile, webhookCallback } from 'grammy';
-import type { MediaSource, OutboundMessage } from '../../messaging/messages.js';
+import { Bot, GrammyError, HttpError, InputFile, InputMediaBuilder, webhookCallback } from 'grammy';
+import { MediaTooLargeError, MediaUnavailableError, readLimited } from '../../messaging/media-fetcher.js';
+import type { InboundMessage, MediaRef, MediaSource, OutboundAlbumItem, OutboundMessage } from '../../messaging/messages.js';
 import { ChannelSendError, type SendDisposition } from '../../messaging/send-error.js';
 import type { ChannelAdapter, InboundHandler } from '../channel-adapter.js';
+import { AlbumCollector } from './album-collector.js';
 import { TELEGRAM_CHANNEL, toInbound } from './to-inbound.js';
 import { planSends, type TelegramSend } from './to-telegram.js';
 
@@ -42,6 +44,8 @@ export interface TelegramChannelOptions {
   readonly throttle?: APIThrottlerOptions;
   /** How long `start` waits for Telegram to answer getMe before failing (default 60). */
   readonly startTimeoutSeconds?: number;
+  /** How long after an album's last part arrived it is handed on as one message (default 1500 ms). */
+  readonly albumQuietMs?: number;
 }
 
 /** Telegram refused or failed a send; `recipientUnreachable` means retrying will not help (blocked bot, gone chat). */
@@ -71,6 +75,9 @@ const consoleLogger: ChannelLogger = {
   error: (fields, message) => console.error(message, fields),
 };
 
+/** The Bot API hands out files up to 20 MB through getFile. */
+const MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024;
+
 /** How long a webhook request waits for the handler before answering 200 anyway, so Telegram does not redeliver. */
 const WEBHOOK_HANDLER_TIMEOUT_MS = 50_000;
 
@@ -82,6 +89,8 @@ export class TelegramChannel implements ChannelAdapter {
   readonly limits = { perSecond: 30, perChat: { max: 3, windowMs: 3_000 } };
   private readonly bot: Bot;
   private readonly logger: ChannelLogger;
+  private readonly albums: AlbumCollector;
+  private readonly apiRoot: string;
   private onMessage: InboundHandler | undefined;
   private running = false;
   private polling: Promise<void> | undefined;
@@ -91,7 +100,9 @@ export class TelegramChannel implements ChannelAdapter {
   constructor(private readonly options: TelegramChannelOptions) {
     this.logger = options.logger ?? consoleLogger;
     const apiRoot = options.apiRoot?.replace(/\/+$/, ''); // grammY throws on a trailing slash
+    this.apiRoot = apiRoot ?? 'https://api.telegram.org';
     this.bot = new Bot(options.token, apiRoot ? { client: { apiRoot } } : {});
+    this.albums = new AlbumCollector(options.albumQuietMs ?? 1_500, (message) => void this.dispatch(message));
     // Installed last = outermost: the per-chat throttler holds a chat's queue while auto-retry waits out a 429,
     // so later messages to that chat cannot overtake the one being retried.
     this.bot.api.config.use(
@@ -112,12 +123,8 @@ export class TelegramChannel implements ChannelAdapter {
         this.logger.debug({ updateId: update.update_id, reason: result.reason }, 'Ignored Telegram update');
         return;
       }
-      try {
-        await this.onMessage?.(result.message);
-      } catch (err) {
-        // One failing message must not stop delivery of the next ones.
-        this.logger.error({ err, updateId: update.update_id, chatId: result.message.chatId }, 'Inbound handler failed');
-      }
+      if (result.albumId) this.albums.add(result.albumId, result.message);
+      else await this.dispatch(result.message, update.update_id);
     });
     // Long polling stops on an error that escapes middleware unless one is installed here.
     this.bot.catch((botError) => {
@@ -145,6 +152,7 @@ export class TelegramChannel implements ChannelAdapter {
 
   async stop(): Promise<void> {
     this.running = false;
+    this.albums.flushAll();
     if (this.polling) {
       const polling = this.polling;
       this.polling = undefined;
@@ -172,6 +180,28 @@ export class TelegramChannel implements ChannelAdapter {
         throw toSendError(err, `${call.method} ${index + 1}/${sends.length} to chat ${chatId}`);
       }
     }
+  }
+
+  async downloadMedia(ref: MediaRef, options: { readonly maxBytes: number }): Promise<Uint8Array> {
+    const maxBytes = Math.min(options.maxBytes, MAX_DOWNLOAD_BYTES);
+    if (ref.sizeBytes !== undefined && ref.sizeBytes > maxBytes) throw new MediaTooLargeError(ref.sizeBytes, maxBytes);
+    let filePath: string | undefined;
+    try {
+      const file = await this.bot.api.getFile(ref.fileId);
+      if (file.file_size !== undefined && file.file_size > maxBytes) throw new MediaTooLargeError(file.file_size, maxBytes);
+      filePath = file.file_path;
+    } catch (err) {
+      if (err instanceof GrammyError && /too big/i.test(err.description)) throw new MediaTooLargeError(MAX_DOWNLOAD_BYTES + 1, maxBytes);
+      if (err instanceof GrammyError) throw new MediaUnavailableError(`Telegram refused file ${ref.fileId}: ${err.description}`, { cause: err });
+      throw err;
+    }
+    if (!filePath) throw new MediaUnavailableError(`Telegram gave no download path for file ${ref.fileId}`);
+    const response = await fetch(`${this.apiRoot}/file/bot${this.options.token}/${filePath}`);
+    if (!response.ok) {
+      await response.body?.cancel();
+      throw new MediaUnavailableError(`Downloading Telegram file ${ref.fileId} failed with HTTP ${response.status}`);
+    }
+    return readLimited(response, maxBytes);
   }
 
   /**
@@ -273,7 +303,20 @@ export class TelegramChannel implements ChannelAdapter {
     this.webhookServer = server;
   }
 
+  private async dispatch(message: InboundMessage, updateId?: number): Promise<void> {
+    try {
+      await this.onMessage?.(message);
+    } catch (err) {
+      // One failing message must not stop delivery of the next ones.
+      this.logger.error({ err, updateId, chatId: message.chatId }, 'Inbound handler failed');
+    }
+  }
+
   private async perform(chatId: string, call: TelegramSend): Promise<void> {
+    if (call.method === 'sendMediaGroup') {
+      await this.bot.api.sendMediaGroup(chatId, call.items.map((item, index) => toInputMedia(item, index === 0 ? call.caption : undefined)));
+      return;
+    }
     const markup = call.replyMarkup ? { reply_markup: call.replyMarkup } : {};
     switch (call.method) {
       case 'sendMessage':
@@ -285,8 +328,16 @@ export class TelegramChannel implements ChannelAdapter {
       case 'sendVoice':
         await this.bot.api.sendVoice(chatId, toInputFile(call.media), { ...markup, caption: call.caption });
         return;
+      case 'sendVideo':
+        await this.bot.api.sendVideo(chatId, toInputFile(call.media), { ...markup, caption: call.caption });
+        return;
     }
   }
+}
+
+function toInputMedia(item: OutboundAlbumItem, caption: string | undefined) {
+  const options = caption === undefined ? {} : { caption };
+  return item.kind === 'photo' ? InputMediaBuilder.photo(toInputFile(item.media), options) : InputMediaBuilder.video(toInputFile(item.media), options);
 }
 
 function toInputFile(media: MediaSource): InputFile | string {

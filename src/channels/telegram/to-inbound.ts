@@ -1,19 +1,18 @@
 import type { Chat, Message, PhotoSize, Update, User } from 'grammy/types';
-import type { InboundContent, InboundMessage } from '../../messaging/messages.js';
+import type { InboundContent, InboundMessage, MediaRef } from '../../messaging/messages.js';
 
 export const TELEGRAM_CHANNEL = 'telegram';
 
 /** Either a message for the engine, or why the update was dropped (for a debug log). */
 export type InboundResult =
-  | { readonly kind: 'message'; readonly message: InboundMessage }
+  /** `albumId`: a part of an album (Telegram's media_group_id), to be joined with the other parts. */
+  | { readonly kind: 'message'; readonly message: InboundMessage; readonly albumId?: string }
   | { readonly kind: 'ignored'; readonly reason: string };
 
 /** Message fields that mark kinds Kinbridge cannot use, with the words the log and the engine see. */
 const UNSUPPORTED_KINDS: ReadonlyArray<readonly [keyof Message, string]> = [
-  ['sticker', 'sticker'],
   ['animation', 'animation'],
   ['document', 'document'],
-  ['video', 'video'],
   ['video_note', 'video note'],
   ['audio', 'audio'],
   ['contact', 'contact'],
@@ -39,7 +38,9 @@ export function toInbound(update: Update): InboundResult {
     return fromPerson(query.from, query.message?.chat, content);
   }
   if (update.message) {
-    return fromPerson(update.message.from, update.message.chat, messageContent(update.message));
+    const result = fromPerson(update.message.from, update.message.chat, messageContent(update.message));
+    const albumId = update.message.media_group_id;
+    return result.kind === 'message' && typeof albumId === 'string' ? { ...result, albumId } : result;
   }
   if (update.edited_message) {
     const edited = update.edited_message;
@@ -71,7 +72,7 @@ function messageContent(message: Message): InboundContent {
     return {
       kind: 'photo',
       // Telegram re-encodes every photo it stores as JPEG.
-      media: { fileId: largest.file_id, mimeType: 'image/jpeg', ...sizeOf(largest.file_size) },
+      media: { channel: TELEGRAM_CHANNEL, fileId: largest.file_id, mimeType: 'image/jpeg', ...sizeOf(largest.file_size) },
       ...(typeof message.caption === 'string' ? { caption: message.caption } : {}),
     };
   }
@@ -79,13 +80,21 @@ function messageContent(message: Message): InboundContent {
     const voice = message.voice;
     return {
       kind: 'voice',
-      media: {
-        fileId: voice.file_id,
-        ...(voice.mime_type ? { mimeType: voice.mime_type } : {}),
-        ...sizeOf(voice.file_size),
-      },
+      media: mediaRef(voice),
       ...(typeof voice.duration === 'number' ? { durationSeconds: voice.duration } : {}),
     };
+  }
+  if (message.video?.file_id) {
+    const video = message.video;
+    return {
+      kind: 'video',
+      media: mediaRef(video),
+      ...(typeof message.caption === 'string' ? { caption: message.caption } : {}),
+      ...(typeof video.duration === 'number' ? { durationSeconds: video.duration } : {}),
+    };
+  }
+  if (message.sticker) {
+    return { kind: 'sticker', ...(typeof message.sticker.emoji === 'string' ? { emoji: message.sticker.emoji } : {}) };
   }
   // A venue carries its location too, so it lands here as a plain location.
   if (message.location && typeof message.location.latitude === 'number') {
@@ -98,6 +107,10 @@ function messageContent(message: Message): InboundContent {
 /** Telegram lists sizes smallest first, but pick by area so an odd order still yields the best copy. */
 function largestPhoto(sizes: readonly PhotoSize[]): PhotoSize {
   return sizes.reduce((best, size) => (size.width * size.height > best.width * best.height ? size : best));
+}
+
+function mediaRef(file: { file_id: string; mime_type?: string; file_size?: number }): MediaRef {
+  return { channel: TELEGRAM_CHANNEL, fileId: file.file_id, ...(file.mime_type ? { mimeType: file.mime_type } : {}), ...sizeOf(file.file_size) };
 }
 
 function sizeOf(fileSize: number | undefined): { sizeBytes?: number } {

@@ -1,11 +1,13 @@
 import type { InlineKeyboardMarkup } from 'grammy/types';
-import type { Choice, MediaSource, OutboundMessage } from '../../messaging/messages.js';
+import type { Choice, MediaSource, OutboundAlbumItem, OutboundMessage } from '../../messaging/messages.js';
 import { ChannelSendError } from '../../messaging/send-error.js';
 
 /** Bot API limits (https://core.telegram.org/bots/api#sendmessage, #sendphoto, #inlinekeyboardbutton). */
 export const MAX_TEXT_LENGTH = 4096;
 export const MAX_CAPTION_LENGTH = 1024;
 export const MAX_CALLBACK_DATA_BYTES = 64;
+/** sendMediaGroup takes 2-10 items. */
+export const MAX_ALBUM_ITEMS = 10;
 
 /** The caller built a message Telegram cannot carry; sending it again will fail the same way. */
 export class InvalidOutboundMessageError extends ChannelSendError {
@@ -25,29 +27,35 @@ export class ChoiceIdTooLongError extends InvalidOutboundMessageError {
   }
 }
 
+type SingleMediaMethod = 'sendPhoto' | 'sendVoice' | 'sendVideo';
+
 /** One Bot API call; a message becomes several when its text is long or it carries media. */
 export type TelegramSend =
   | { readonly method: 'sendMessage'; readonly text: string; readonly replyMarkup?: InlineKeyboardMarkup }
   | {
-      readonly method: 'sendPhoto' | 'sendVoice';
+      readonly method: SingleMediaMethod;
       readonly media: MediaSource;
       readonly caption?: string;
       readonly replyMarkup?: InlineKeyboardMarkup;
-    };
+    }
+  /** An album: Telegram shows no buttons under one, so they never go on this call. */
+  | { readonly method: 'sendMediaGroup'; readonly items: readonly OutboundAlbumItem[]; readonly caption?: string };
+
+type MediaSend = Exclude<TelegramSend, { method: 'sendMessage' }>;
 
 /**
  * Plans the calls for one outbound message: media first (the text as caption of the first one when it fits),
- * then the text in ≤4096-char parts; the buttons go on the last call so they sit under everything else.
+ * then the text in ≤4096-char parts; the buttons go on the last call so they sit under everything else
+ * (after an album, which cannot carry buttons, the text comes last to carry them).
  * Throws before anything is sent if the message cannot be delivered whole.
  */
 export function planSends(message: OutboundMessage): TelegramSend[] {
   const keyboard = message.choices?.length ? inlineKeyboard(message.choices) : undefined;
   const text = message.text?.trim() ? message.text : undefined;
-  const media: Array<{ method: 'sendPhoto' | 'sendVoice'; media: MediaSource }> = [];
-  if (message.photo) media.push({ method: 'sendPhoto', media: message.photo });
-  if (message.voice) media.push({ method: 'sendVoice', media: message.voice });
+  const media = mediaSends(message);
+  const buttonsNeedText = keyboard !== undefined && media.at(-1)?.method === 'sendMediaGroup';
 
-  const textAsCaption = text !== undefined && media.length > 0 && text.length <= MAX_CAPTION_LENGTH;
+  const textAsCaption = text !== undefined && media.length > 0 && text.length <= MAX_CAPTION_LENGTH && !buttonsNeedText;
   const sends: TelegramSend[] = media.map((item, index) =>
     index === 0 && textAsCaption ? { ...item, caption: text } : item,
   );
@@ -59,9 +67,25 @@ export function planSends(message: OutboundMessage): TelegramSend[] {
     throw new InvalidOutboundMessageError(keyboard ? 'Choices need text or media to be shown with' : 'Empty message');
   }
   if (keyboard) {
-    const lastIndex = sends.length - 1;
-    sends[lastIndex] = { ...sends[lastIndex]!, replyMarkup: keyboard };
+    const last = sends.at(-1)!;
+    if (last.method === 'sendMediaGroup') throw new InvalidOutboundMessageError('Choices under an album need text to be shown with');
+    sends[sends.length - 1] = { ...last, replyMarkup: keyboard };
   }
+  return sends;
+}
+
+/** Photo, video, album (in groups of at most ten; a group of one is a plain photo or video), voice. */
+function mediaSends(message: OutboundMessage): MediaSend[] {
+  const sends: MediaSend[] = [];
+  if (message.photo) sends.push({ method: 'sendPhoto', media: message.photo });
+  if (message.video) sends.push({ method: 'sendVideo', media: message.video });
+  const album = message.album ?? [];
+  for (let start = 0; start < album.length; start += MAX_ALBUM_ITEMS) {
+    const items = album.slice(start, start + MAX_ALBUM_ITEMS);
+    if (items.length === 1) sends.push({ method: items[0]!.kind === 'photo' ? 'sendPhoto' : 'sendVideo', media: items[0]!.media });
+    else sends.push({ method: 'sendMediaGroup', items });
+  }
+  if (message.voice) sends.push({ method: 'sendVoice', media: message.voice });
   return sends;
 }
 

@@ -1,0 +1,120 @@
+import type { ActionResult } from '../../core/flow-action.js';
+import { defineAction } from '../../core/flow-action.js';
+import type { FeatureServices } from '../feature-services.js';
+import { MediaRejectedError } from './media-intake.js';
+import { updateContentOf } from './update-content.js';
+import type { ReplyContent } from './update-replies.js';
+
+/** Buttons the class-progress flow offers while it waits for a child's part. */
+const PROGRESS_CONTROLS = ['skip', 'finish'] as const;
+
+export const updateActions = [
+  defineAction<FeatureServices>({
+    name: 'updates.take',
+    outcomes: ['ok', 'one_child', 'not_a_sharer', 'empty', 'too_large', 'unsupported', 'unavailable', 'skip', 'finish'],
+    async run({ updates }, { person, args, vars }) {
+      const control = controlOf(vars.inbound);
+      if (control) return { outcome: control };
+      const children = await updates.sharing.childrenOf(person.id);
+      if (children.length === 0) return { outcome: 'not_a_sharer' };
+      const content = updateContentOf(vars.inbound ?? vars.args);
+      if (!content) return { outcome: 'empty' };
+      const draft = await rejectionAware(async () => {
+        updates.sharing.precheck(content);
+        return updates.sharing.draft(person.id, content);
+      });
+      if (draft instanceof MediaRejectedError) return { outcome: draft.reason, vars: { limit_mb: updates.intake.limitMb(draft.kind) } };
+      const only = typeof args.child === 'string' ? children.find((child) => child.id === args.child) : children.length === 1 ? children[0] : undefined;
+      if (only) return { outcome: 'one_child', vars: { draft_id: draft, child: only.id, child_name: only.name } };
+      return { vars: { draft_id: draft, child_choices: children.map((child) => ({ id: child.id, label: child.name })) } };
+    },
+  }),
+
+  defineAction<FeatureServices>({
+    name: 'updates.share',
+    outcomes: ['shared', 'no_consent', 'no_parents', 'gone'],
+    async run({ updates }, { person, args, vars }) {
+      const activity = typeof args.activity === 'string' && args.activity ? args.activity : undefined;
+      const result = await updates.sharing.share(person.id, String(vars.draft_id ?? ''), String(args.child ?? ''), activity);
+      if (result.outcome === 'gone') return { outcome: 'gone' };
+      return { outcome: result.outcome, vars: { child_name: result.childName, ...('recipients' in result ? { recipients: result.recipients } : {}) } };
+    },
+  }),
+
+  defineAction<FeatureServices>({
+    name: 'updates.openAnswer',
+    outcomes: ['heart', 'answer', 'sticker_sent', 'gone', 'nothing_to_answer'],
+    async run({ updates }, { person, vars }) {
+      const inbound = vars.inbound as { kind?: string; choiceId?: string; emoji?: string } | undefined;
+      if (inbound?.kind === 'sticker') {
+        const latest = await updates.replies.latest(person.id);
+        if (!latest) return { outcome: 'nothing_to_answer' };
+        await updates.replies.reply(person.id, latest.deliveryId, { emoji: inbound.emoji ?? '❤️' });
+        return { outcome: 'sticker_sent', vars: { sender_name: latest.senderName } };
+      }
+      const opened = await updates.replies.open(person.id, String(inbound?.choiceId ?? ''));
+      if (!opened) return { outcome: 'gone' };
+      const result: ActionResult = { vars: { delivery: opened.deliveryId, sender_name: opened.senderName } };
+      if (opened.action === 'answer') return { ...result, outcome: 'answer' };
+      await updates.replies.reply(person.id, opened.deliveryId, { emoji: '❤️' });
+      return { ...result, outcome: 'heart' };
+    },
+  }),
+
+  defineAction<FeatureServices>({
+    name: 'updates.answer',
+    outcomes: ['sent', 'gone', 'unsupported', 'too_large', 'unavailable'],
+    async run({ updates }, { person, args, vars }) {
+      const answer = vars.answer;
+      const content = await rejectionAware(() => replyContentOf(updates.intake, answer));
+      if (content instanceof MediaRejectedError) return { outcome: content.reason, vars: { limit_mb: updates.intake.limitMb(content.kind) } };
+      if (!content) return { outcome: 'unsupported' };
+      return { outcome: (await updates.replies.reply(person.id, String(args.delivery ?? ''), content)) ? 'sent' : 'gone' };
+    },
+  }),
+
+  defineAction<FeatureServices>({
+    name: 'updates.nextChild',
+    outcomes: ['child', 'done', 'not_a_teacher'],
+    async run({ updates }, { person, args }) {
+      const children = await updates.sharing.childrenOf(person.id, ['teacher']);
+      if (children.length === 0) return { outcome: 'not_a_teacher' };
+      const after = typeof args.after === 'string' ? children.findIndex((child) => child.id === args.after) : -1;
+      const next = children[after + 1];
+      return next ? { outcome: 'child', vars: { child: next.id, child_name: next.name } } : { outcome: 'done' };
+    },
+  }),
+
+  defineAction<FeatureServices>({
+    name: 'updates.withdrawPhotos',
+    outcomes: ['ok'],
+    async run({ db, updates }, { person }) {
+      const memberships = await db.familyMember.findMany({ where: { personId: person.id }, select: { familyId: true } });
+      const removed = await updates.retention.removePhotosWithoutConsent(memberships.map((membership) => membership.familyId));
+      return { vars: { removed_files: removed } };
+    },
+  }),
+];
+
+function controlOf(inbound: unknown): (typeof PROGRESS_CONTROLS)[number] | undefined {
+  const choiceId = (inbound as { kind?: string; choiceId?: string } | undefined)?.kind === 'choice' ? (inbound as { choiceId: string }).choiceId : undefined;
+  return PROGRESS_CONTROLS.find((control) => control === choiceId);
+}
+
+async function replyContentOf(intake: FeatureServices['updates']['intake'], answer: unknown): Promise<ReplyContent | undefined> {
+  if (typeof answer === 'string') return answer.trim() ? { text: answer.trim() } : undefined;
+  const content = answer as { kind?: string; emoji?: string; media?: Parameters<typeof intake.take>[1] } | undefined;
+  if (content?.kind === 'sticker') return { emoji: content.emoji ?? '❤️' };
+  if (content?.kind === 'voice' && content.media) return { voice: await intake.take('voice', content.media) };
+  return undefined;
+}
+
+/** Runs `work`, handing back a refused file as a value so the flow can say why. */
+async function rejectionAware<T>(work: () => Promise<T>): Promise<T | MediaRejectedError> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof MediaRejectedError) return error;
+    throw error;
+  }
+}
