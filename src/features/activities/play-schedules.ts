@@ -2,6 +2,7 @@ import type { DateTime } from 'luxon';
 import type { Clock } from '../../core/clock.js';
 import type { ReminderScheduler } from '../../core/reminders.js';
 import type { Database } from '../../storage/prisma.js';
+import { childrenInRole } from '../families/children-in-role.js';
 import { isoWeekOf, weekStartOf } from '../calls/call-weeks.js';
 
 /** The flow the scheduler starts for the caregiver each week; content authors may reword it, not rename it. */
@@ -25,11 +26,7 @@ export class PlayScheduleService {
 
   /** The children in families where `personId` is a caregiver: the only ones they get reminders about. */
   async childrenOf(personId: string): Promise<{ id: string; name: string }[]> {
-    return this.db.child.findMany({
-      where: { family: { members: { some: { personId, role: 'caregiver' } } } },
-      select: { id: true, name: true },
-      orderBy: { birthDate: 'asc' },
-    });
+    return childrenInRole(this.db, personId, ['caregiver']);
   }
 
   /** Keeps the caregiver's choice and schedules the next reminder; an earlier choice's pending reminder is cancelled. */

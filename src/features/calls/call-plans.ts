@@ -2,6 +2,7 @@ import type { DateTime } from 'luxon';
 import type { Clock } from '../../core/clock.js';
 import type { ReminderRequest, ReminderScheduler } from '../../core/reminders.js';
 import type { Database } from '../../storage/prisma.js';
+import { childrenInRole } from '../families/children-in-role.js';
 import { quietHoursFrom } from '../people/quiet-hours.js';
 import { isoWeekOf, weekStartOf } from './call-weeks.js';
 import { parseWindows, proposeWindows, windowStart, type CallEnd, type CallWindow } from './call-windows.js';
@@ -55,11 +56,7 @@ export class CallPlanService {
 
   /** The children in families where `personId` is a parent: the only children they may plan calls with. */
   async childrenOf(personId: string): Promise<{ id: string; name: string }[]> {
-    return this.db.child.findMany({
-      where: { family: { members: { some: { personId, role: 'parent' } } } },
-      select: { id: true, name: true },
-      orderBy: { birthDate: 'asc' },
-    });
+    return childrenInRole(this.db, personId, ['parent']);
   }
 
   async propose(parentId: string, childId: string, target: number): Promise<Proposal | undefined> {
