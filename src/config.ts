@@ -21,6 +21,18 @@ const configSchema = z.object({
   /** Telegram's broadcast ceiling for one bot; raise it only against a local Bot API fake or with paid broadcasts. */
   TELEGRAM_MAX_PER_SECOND: z.coerce.number().int().positive().default(30),
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  /** Wechaty puppet of `--channel wechat`: wechat4u (web protocol, QR login) or puppet-service with a token. */
+  WECHATY_PUPPET: z.string().min(1).default('wechaty-puppet-wechat4u'),
+  WECHATY_PUPPET_SERVICE_TOKEN: z.string().min(1).optional(),
+  /** Wechaty puppet of `--channel whatsapp` (the same adapter under the name 'whatsapp'). */
+  WHATSAPP_PUPPET: z.string().min(1).default('wechaty-puppet-whatsapp'),
+  /** Pacing of each Wechaty account (personal accounts get banned for bursts): least pause, random extra, daily cap. */
+  WECHATY_SEND_MIN_INTERVAL_MS: z.coerce.number().int().nonnegative().default(3_000),
+  WECHATY_SEND_JITTER_MS: z.coerce.number().int().nonnegative().default(4_000),
+  WECHATY_DAILY_CAP: z.coerce.number().int().positive().default(300),
+  /** Hour (in WECHATY_TIME_ZONE, default DEFAULT_TIME_ZONE) when the daily cap resets and held messages go out. */
+  WECHATY_DAY_STARTS_AT_HOUR: z.coerce.number().int().min(0).max(23).default(8),
+  WECHATY_TIME_ZONE: z.string().optional(),
   DEFAULT_LOCALE: z.string().default('zh-CN'),
   DEFAULT_TIME_ZONE: z.string().default('Asia/Shanghai'),
   /** How long a worker may hold a message it is sending before others presume it died (ms). */

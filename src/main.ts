@@ -1,11 +1,15 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { Redis } from 'ioredis';
+import type { PuppetModuleName } from 'wechaty';
 import { createKinbridge } from './app.js';
 import type { ChannelAdapter } from './channels/channel-adapter.js';
 import { ConsoleChannel } from './channels/console/console-channel.js';
 import { TelegramChannel } from './channels/telegram/telegram-channel.js';
+import { WechatChannel } from './channels/wechat/wechat-channel.js';
 import { loadConfig, type Config } from './config.js';
 import { createLogger, type Logger } from './core/logger.js';
+import { SendPacer } from './messaging/send-pacer.js';
 import { startLocalServices } from './infra/local-services.js';
 import { projectRoot } from './paths.js';
 import { applyMigrations } from './storage/migrate.js';
@@ -30,7 +34,12 @@ async function main(): Promise<void> {
   const { applied } = await applyMigrations({ databaseUrl: services.databaseUrl });
   if (applied.length > 0) logger.info({ applied }, 'migrations applied');
 
-  const channels = wanted.map((name) => createChannel(name, config, logger));
+  let pacingRedis: Redis | undefined;
+  const pacer = (): SendPacer => {
+    pacingRedis ??= new Redis(services.redisUrl, { maxRetriesPerRequest: null });
+    return new SendPacer(pacingRedis, `${config.KINBRIDGE_REDIS_PREFIX}:pacer`, wechatyPacing(config));
+  };
+  const channels = wanted.map((name) => createChannel(name, config, logger, pacer));
   const telegram = channels.find((channel): channel is TelegramChannel => channel instanceof TelegramChannel);
   const app = await createKinbridge({
     databaseUrl: services.databaseUrl,
@@ -53,6 +62,7 @@ async function main(): Promise<void> {
 
   const shutdown = async (): Promise<void> => {
     await app.stop();
+    pacingRedis?.disconnect();
     await services.stop();
     process.exit(0);
   };
@@ -70,8 +80,32 @@ function raisedThrottle(perSecond: number) {
   };
 }
 
-function createChannel(name: string, config: Config, logger: Logger): ChannelAdapter {
+/** Personal accounts: a few seconds between messages, never on the beat, a few hundred a day. */
+function wechatyPacing(config: Config) {
+  return {
+    minIntervalMs: config.WECHATY_SEND_MIN_INTERVAL_MS,
+    jitterMs: config.WECHATY_SEND_JITTER_MS,
+    dailyCap: config.WECHATY_DAILY_CAP,
+    timeZone: config.WECHATY_TIME_ZONE ?? config.DEFAULT_TIME_ZONE,
+    dayStartsAtHour: config.WECHATY_DAY_STARTS_AT_HOUR,
+    maxHoldMs: 30_000,
+  };
+}
+
+function createChannel(name: string, config: Config, logger: Logger, pacer: () => SendPacer): ChannelAdapter {
   if (name === 'console') return new ConsoleChannel({ input: process.stdin, output: process.stdout, personas: ['me'] });
+  if (name === 'wechat' || name === 'whatsapp') {
+    const token = name === 'wechat' ? config.WECHATY_PUPPET_SERVICE_TOKEN : undefined;
+    return new WechatChannel({
+      name,
+      puppet: (name === 'wechat' ? config.WECHATY_PUPPET : config.WHATSAPP_PUPPET) as PuppetModuleName,
+      ...(token ? { puppetOptions: { token } } : {}),
+      // Wechaty keeps the login session in <session>.memory-card.json, so a restart needs no new QR scan.
+      session: path.resolve(projectRoot, config.KINBRIDGE_DATA_DIR, name),
+      pacer: pacer(),
+      logger,
+    });
+  }
   if (name === 'telegram') {
     if (!config.TELEGRAM_BOT_TOKEN) throw new Error('The telegram channel needs TELEGRAM_BOT_TOKEN');
     return new TelegramChannel({
@@ -84,7 +118,7 @@ function createChannel(name: string, config: Config, logger: Logger): ChannelAda
       ...(config.TELEGRAM_MAX_PER_SECOND !== TELEGRAM_DEFAULT_PER_SECOND ? { throttle: raisedThrottle(config.TELEGRAM_MAX_PER_SECOND) } : {}),
     });
   }
-  throw new Error(`Unknown channel "${name}" (known: console, telegram)`);
+  throw new Error(`Unknown channel "${name}" (known: console, telegram, wechat, whatsapp)`);
 }
 
 main().catch((error: unknown) => {

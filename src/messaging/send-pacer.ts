@@ -1,0 +1,87 @@
+import type { Redis } from 'ioredis';
+import { DateTime } from 'luxon';
+
+/** How gently one account sends: a pause between messages (plus a random part), and a ceiling per day. */
+export interface PacingLimits {
+  /** Least time between two messages of the account, to anyone. */
+  readonly minIntervalMs: number;
+  /** Up to this much more, drawn anew for every message, so the rhythm does not look machine-made. */
+  readonly jitterMs: number;
+  /** Messages per day at most; the day starts at `dayStartsAtHour` in `timeZone`. */
+  readonly dailyCap: number;
+  readonly timeZone: string;
+  /** Messages held back by the cap go out from this hour on, so they do not land at midnight. */
+  readonly dayStartsAtHour: number;
+  /** A sender waits in-process for a slot at most this long; past it, the message is handed back for later. */
+  readonly maxHoldMs: number;
+}
+
+/** Send after `waitMs`, or not now: try again in `retryAfterMs` (the cap is reached, or the queue is long). */
+export type PacingDecision =
+  | { readonly kind: 'send'; readonly waitMs: number }
+  | { readonly kind: 'later'; readonly retryAfterMs: number; readonly reason: 'daily_cap' | 'busy' };
+
+/**
+ * One atomic step in Redis, shared by every worker sending for the account: refuse when today's count is at the
+ * cap, refuse when the next free slot is further than the hold limit, otherwise take the slot and count it.
+ */
+const RESERVE_SCRIPT = `
+local count = tonumber(redis.call('GET', KEYS[2]) or '0')
+if count >= tonumber(ARGV[4]) then return {1, 0} end
+local now = tonumber(ARGV[1])
+local slot = math.max(now, tonumber(redis.call('GET', KEYS[1]) or '0'))
+if slot - now > tonumber(ARGV[3]) then return {2, slot - now} end
+redis.call('SET', KEYS[1], slot + tonumber(ARGV[2]), 'PX', slot - now + tonumber(ARGV[2]) + 1000)
+redis.call('INCR', KEYS[2])
+redis.call('PEXPIRE', KEYS[2], ARGV[5])
+return {0, slot - now}
+`;
+
+/**
+ * Paces one platform account the way a careful person would send: personal WeChat accounts get banned for
+ * machine-like bursts, so the outbox's per-second and per-chat limits are not enough there. Any adapter can use it.
+ */
+export class SendPacer {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keyPrefix: string,
+    private readonly limits: PacingLimits,
+    private readonly random: () => number = Math.random,
+  ) {}
+
+  async reserve(account: string, now = Date.now()): Promise<PacingDecision> {
+    const day = this.dayOf(now);
+    const gap = this.limits.minIntervalMs + Math.floor(this.random() * this.limits.jitterMs);
+    const [outcome, ms] = (await this.redis.eval(
+      RESERVE_SCRIPT,
+      2,
+      `${this.keyPrefix}:${account}:next-slot`,
+      `${this.keyPrefix}:${account}:day:${day.start.toISODate()}`,
+      now,
+      gap,
+      this.limits.maxHoldMs,
+      this.limits.dailyCap,
+      day.end.toMillis() - now + 60_000,
+    )) as [number, number];
+    if (outcome === 0) return { kind: 'send', waitMs: ms };
+    if (outcome === 1) return { kind: 'later', retryAfterMs: day.end.toMillis() - now, reason: 'daily_cap' };
+    return { kind: 'later', retryAfterMs: ms, reason: 'busy' };
+  }
+
+  /** Gives back the day's count of a reservation whose message did not go out (the slot stays taken). */
+  async release(account: string, reservedAt: number): Promise<void> {
+    await this.redis.decr(`${this.keyPrefix}:${account}:day:${this.dayOf(reservedAt).start.toISODate()}`);
+  }
+
+  /** Messages counted against the cap in the day `at` falls in. */
+  async sentToday(account: string, at = Date.now()): Promise<number> {
+    return Number((await this.redis.get(`${this.keyPrefix}:${account}:day:${this.dayOf(at).start.toISODate()}`)) ?? 0);
+  }
+
+  private dayOf(at: number): { start: DateTime; end: DateTime } {
+    const local = DateTime.fromMillis(at, { zone: this.limits.timeZone });
+    let start = local.startOf('day').set({ hour: this.limits.dayStartsAtHour });
+    if (start > local) start = start.minus({ days: 1 });
+    return { start, end: start.plus({ days: 1 }) };
+  }
+}
