@@ -355,6 +355,7 @@ async function run({ people, concurrency, cpuProfile }: Options, cleanup: Cleanu
   // and relatives, calls.plan_wanted to parents) are BullMQ jobs: both are still being worked off at this point.
   const queueProblems = await waitUntilSettled(app, services.redisUrl, redisPrefix, Math.max(MIN_SETTLE_TIMEOUT_MS, 4 * seconds * 1000));
   const settledSeconds = (performance.now() - started) / 1000;
+  const cpuUntilSettled = process.cpuUsage(cpuBefore);
 
   // --- figures ---------------------------------------------------------------------------------------------
   const messages = people * STEPS.length;
@@ -385,7 +386,7 @@ async function run({ people, concurrency, cpuProfile }: Options, cleanup: Cleanu
   }
   log(`  bench process    peak RSS ${figures.peakRssMb} MB · CPU ${round((cpu.user + cpu.system) / 1e6 / seconds * 100, 0)}% of one core (${round((cpu.user + cpu.system) / 1000 / messages)} ms per message) · event loop ${round(elu.utilization * 100, 0)}% busy`);
   log(`  machine load     1-min average ${loadBefore.toFixed(2)} at start, ${os.loadavg()[0]!.toFixed(2)} at end (the bench alone: ~2-3; more means other work competed for the CPUs)`);
-  log(`  all delivered    ${settledSeconds.toFixed(2)} s after the first message (${(settledSeconds - seconds).toFixed(2)} s after the last): every reply sent through the outbox, every event handled (${round(channel.sent / settledSeconds, 1)} outbound msgs/s)`);
+  log(`  all delivered    ${settledSeconds.toFixed(2)} s after the first message (${(settledSeconds - seconds).toFixed(2)} s after the last): every reply sent through the outbox, every event handled (${round(channel.sent / settledSeconds, 1)} outbound msgs/s; ${round((cpuUntilSettled.user + cpuUntilSettled.system) / 1000 / messages)} ms CPU per inbound message in all)`);
 
   // --- verification: a benchmark of failures is worthless --------------------------------------------------
   const { problems: found, sessionsLeft } = await verify(app, scripts, channel, logCounter);
