@@ -102,7 +102,7 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
 
   const db = createPrismaClient(options.databaseUrl);
   const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
-  const queue = new EngineQueue({ connection: { url: options.redisUrl, maxRetriesPerRequest: null }, prefix });
+  const queue = new EngineQueue({ connection: { url: options.redisUrl, maxRetriesPerRequest: null }, prefix, clock });
   const translator = Translator.load(options.localesDir ?? defaultLocalesDir);
   const channelRouter = new ChannelRouter(options.channels);
   const mediaStore = new LocalMediaStore(options.mediaDir ?? path.join(projectRoot, '.kinbridge', 'media'));
@@ -112,6 +112,7 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
     connection: { url: options.redisUrl, maxRetriesPerRequest: null },
     prefix,
     messenger: channelRouter,
+    clock,
     limits: Object.fromEntries(options.channels.map((channel) => [channel.name, options.sendLimits?.[channel.name] ?? channel.limits ?? {}])),
     logger,
     ...(options.outboxClaimLeaseMs ? { claimLeaseMs: options.outboxClaimLeaseMs } : {}),
@@ -125,7 +126,7 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
     logger,
     sweepEveryMs: options.reminderSweepEveryMs,
   });
-  const people = new PersonDirectory(db, {
+  const people = new PersonDirectory(db, clock, {
     timeZone: options.defaultTimeZone ?? 'Asia/Shanghai',
     locale: (hint) => translator.supportedLocale(hint, defaultLocale),
   });

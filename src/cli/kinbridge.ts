@@ -6,7 +6,7 @@ import { Presets, SingleBar } from 'cli-progress';
 import { DateTime } from 'luxon';
 import pg from 'pg';
 import { ConfigError, loadConfig, type Config } from '../config.js';
-import { systemClock } from '../core/clock.js';
+import { machineTimeMs, systemClock } from '../core/clock.js';
 import type { NewChild } from '../features/families/families.js';
 import { formatInviteCode } from '../features/families/invite-code.js';
 import type { IssuedInvite } from '../features/families/invites.js';
@@ -234,7 +234,7 @@ function textsByLocale(texts: readonly string[], defaultLocale: string): Record<
 function scheduleAt(at: string | undefined, config: Config): { at?: Date } {
   if (!at) return {};
   const parsed = DateTime.fromFormat(at.trim(), 'yyyy-MM-dd HH:mm', { zone: config.DEFAULT_TIME_ZONE });
-  if (!parsed.isValid || parsed.toMillis() <= Date.now()) throw new CommandError(`--at wants a future "YYYY-MM-DD HH:mm" on ${config.DEFAULT_TIME_ZONE}'s clock, not "${at}"`);
+  if (!parsed.isValid || parsed.toMillis() <= systemClock.now().getTime()) throw new CommandError(`--at wants a future "YYYY-MM-DD HH:mm" on ${config.DEFAULT_TIME_ZONE}'s clock, not "${at}"`);
   return { at: parsed.toJSDate() };
 }
 
@@ -242,11 +242,11 @@ function scheduleAt(at: string | undefined, config: Config): { at?: Date } {
 async function watchBroadcast(commands: CoordinatorCommands, id: string, recipients: number) {
   const bar = new SingleBar({ format: 'Sending [{bar}] {value}/{total} {note}', stream: process.stderr, noTTYOutput: true, notTTYSchedule: 1_000 }, Presets.shades_classic);
   bar.start(recipients, 0, { note: '' });
-  const started = Date.now();
+  const started = machineTimeMs();
   for (;;) {
     const report = await commands.broadcastReport(id);
     const done = report.delivered + report.failed + report.blocked;
-    const waiting = done === 0 && Date.now() - started > 15_000 ? '(waiting for the bot: is npm start running?)' : '';
+    const waiting = done === 0 && machineTimeMs() - started > 15_000 ? '(waiting for the bot: is npm start running?)' : '';
     bar.update(done, { note: waiting });
     if (report.status === 'done') {
       bar.stop();
@@ -307,7 +307,7 @@ function inviteLines(invites: readonly IssuedInvite[]): string[] {
 function formatExpiry(instant: Date, config: Config): string {
   let local = DateTime.fromJSDate(instant).setZone(config.DEFAULT_TIME_ZONE);
   if (!local.isValid) local = DateTime.fromJSDate(instant).toUTC();
-  const hours = Math.round((instant.getTime() - Date.now()) / 3_600_000);
+  const hours = Math.round((instant.getTime() - systemClock.now().getTime()) / 3_600_000);
   return `${local.toFormat('yyyy-MM-dd HH:mm')} ${local.zoneName} (UTC${local.toFormat('ZZ')}), in ${hours} hours`;
 }
 

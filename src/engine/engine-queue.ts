@@ -1,4 +1,5 @@
 import { Queue, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import { delayUntil, type Clock } from '../core/clock.js';
 import type { DomainEvent, EventPublisher } from '../core/events.js';
 
 /** Everything the engine schedules for later: a wait or question timing out, an event to turn into flows. */
@@ -23,6 +24,8 @@ export interface TimerScheduler {
 
 export interface EngineQueueOptions {
   readonly connection: ConnectionOptions;
+  /** Due times are the clock's: a timer due at 12:00 on it runs 12:00 minus its now from now. */
+  readonly clock: Clock;
   /** Namespaces the Redis keys (tests give each file its own). */
   readonly prefix?: string;
   readonly concurrency?: number;
@@ -49,7 +52,7 @@ export class EngineQueue implements TimerScheduler, EventPublisher {
 
   async scheduleTimer(personId: string, token: string, dueAt: Date): Promise<void> {
     const job: EngineJob = { kind: 'timer', personId, token };
-    await this.queue.add('timer', job, { jobId: timerJobId(token), delay: Math.max(0, dueAt.getTime() - Date.now()) });
+    await this.queue.add('timer', job, { jobId: timerJobId(token), delay: delayUntil(dueAt, this.options.clock) });
   }
 
   async cancelTimer(token: string): Promise<void> {

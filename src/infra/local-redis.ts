@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { machineTimeMs } from '../core/clock.js';
 import { findFreePort } from './free-port.js';
 
 /**
@@ -103,8 +104,8 @@ function findOnPath(command: string): string | undefined {
 async function waitForPong(port: number, exited: Promise<void>): Promise<void> {
   let hasExited = false;
   void exited.then(() => (hasExited = true));
-  const deadline = Date.now() + START_TIMEOUT_MS;
-  while (Date.now() < deadline) {
+  const deadline = machineTimeMs() + START_TIMEOUT_MS;
+  while (machineTimeMs() < deadline) {
     if (hasExited) throw new Error('it exited');
     if (await answersPing(port)) return;
     await new Promise((resolve) => setTimeout(resolve, 50));

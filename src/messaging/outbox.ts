@@ -1,6 +1,7 @@
 import { DelayedError, Queue, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { delayUntil, machineTimeMs, type Clock } from '../core/clock.js';
 import type { Database } from '../storage/prisma.js';
 import { ChatWindowLimiter, type SendLimits } from './chat-window-limiter.js';
 import type { Address, OutboundMessage } from './messages.js';
@@ -32,6 +33,8 @@ export interface OutboxOptions {
   readonly connection: ConnectionOptions;
   readonly prefix: string;
   readonly messenger: Messenger;
+  /** Decides when a row is due, when a claim is stale, and stamps sends. */
+  readonly clock: Clock;
   /** Per channel: how fast it may send. A channel without an entry is not limited. */
   readonly limits: Readonly<Record<string, SendLimits>>;
   readonly logger: Logger;
@@ -69,6 +72,7 @@ export class Outbox implements OutboxWriter {
   }
 
   async enqueueMany(items: readonly OutboxItem[]): Promise<void> {
+    const now = this.options.clock.now();
     const data = items.flatMap((item) =>
       item.messages.map((message, index) => ({
         channel: item.address.channel,
@@ -77,7 +81,7 @@ export class Outbox implements OutboxWriter {
         payload: toPayload(message),
         dedupeKey: item.dedupeKey ? `${item.dedupeKey}:${index}` : null,
         broadcastId: item.broadcastId ?? null,
-        ...(item.notBefore ? { notBefore: item.notBefore } : {}),
+        notBefore: item.notBefore ?? now,
       })),
     );
     if (data.length === 0) return;
@@ -119,8 +123,9 @@ export class Outbox implements OutboxWriter {
    * between writing and scheduling) get a job again, and rows claimed by a worker that died mid-send are queued again.
    */
   async sweep(olderThanMs: number): Promise<number> {
-    const { db } = this.options;
-    const stale = new Date(Date.now() - (this.options.claimLeaseMs ?? DEFAULT_CLAIM_LEASE_MS));
+    const { db, clock } = this.options;
+    const now = clock.now().getTime();
+    const stale = new Date(now - (this.options.claimLeaseMs ?? DEFAULT_CLAIM_LEASE_MS));
     // The dead worker may have handed the message to the platform already: at least once beats never.
     await db.outboxMessage.updateMany({
       where: { status: 'sending', claimedAt: { lt: stale } },
@@ -128,7 +133,7 @@ export class Outbox implements OutboxWriter {
     });
     const rows = await db.outboxMessage.findMany({
       // Due for a while and still queued: its job is gone. (Rows deferred to later have delayed jobs, or get here when due.)
-      where: { status: 'queued', notBefore: { lt: new Date(Date.now() - olderThanMs) } },
+      where: { status: 'queued', notBefore: { lt: new Date(now - olderThanMs) } },
       select: { id: true, channel: true, notBefore: true },
       orderBy: { seq: 'asc' },
       take: 5_000,
@@ -138,11 +143,10 @@ export class Outbox implements OutboxWriter {
   }
 
   private async schedule(rows: readonly { id: string; channel: string; notBefore?: Date }[]): Promise<void> {
-    const now = Date.now();
     for (const channel of new Set(rows.map((row) => row.channel))) {
       const jobs = rows
         .filter((row) => row.channel === channel)
-        .map((row) => ({ name: 'send', data: { id: row.id }, opts: { jobId: row.id, delay: Math.max(0, (row.notBefore?.getTime() ?? now) - now) } }));
+        .map((row) => ({ name: 'send', data: { id: row.id }, opts: { jobId: row.id, delay: row.notBefore ? delayUntil(row.notBefore, this.options.clock) : 0 } }));
       // A job id that exists already (waiting, delayed) is skipped by BullMQ: scheduling twice is harmless.
       await this.queue(channel).addBulk(jobs);
     }
@@ -155,7 +159,7 @@ export class Outbox implements OutboxWriter {
     const waitMs = limits ? await this.chatLimiter.take(`${row.channel}:${row.chatId}`, limits) : 0;
     if (waitMs > 0) {
       await this.options.db.outboxMessage.update({ where: { id: row.id }, data: { status: 'queued', claimedAt: null } });
-      return this.postpone(job, token, Date.now() + waitMs);
+      return this.postpone(job, token, waitMs);
     }
     try {
       await this.options.messenger.deliver({ channel: row.channel, chatId: row.chatId }, [fromPayload(row.payload)]);
@@ -172,9 +176,10 @@ export class Outbox implements OutboxWriter {
    * runs), only one moves it from queued to sending.
    */
   private async claim(id: string): Promise<ClaimedRow | undefined> {
+    const now = this.options.clock.now();
     const rows = await this.options.db.$queryRaw<ClaimedRow[]>`
-      UPDATE "OutboxMessage" AS o SET "status" = 'sending', "claimedAt" = now()
-      WHERE o."id" = ${id}::uuid AND o."status" = 'queued' AND o."notBefore" <= now()
+      UPDATE "OutboxMessage" AS o SET "status" = 'sending', "claimedAt" = ${now}
+      WHERE o."id" = ${id}::uuid AND o."status" = 'queued' AND o."notBefore" <= ${now}
         AND NOT EXISTS (
           SELECT 1 FROM "OutboxMessage" AS e
           WHERE e."channel" = o."channel" AND e."chatId" = o."chatId" AND e."status" IN ('queued', 'sending') AND e."seq" < o."seq")
@@ -186,8 +191,8 @@ export class Outbox implements OutboxWriter {
   private async whyNotClaimed(job: Job<{ id: string }>, token: string | undefined): Promise<void> {
     const row = await this.options.db.outboxMessage.findUnique({ where: { id: job.data.id }, select: { status: true, notBefore: true } });
     if (!row || row.status !== 'queued') return;
-    const now = Date.now();
-    return this.postpone(job, token, row.notBefore.getTime() > now ? row.notBefore.getTime() : now + ORDER_RECHECK_MS);
+    const untilDue = delayUntil(row.notBefore, this.options.clock);
+    return this.postpone(job, token, untilDue > 0 ? untilDue : ORDER_RECHECK_MS);
   }
 
   /** The chat's next message is likely postponed behind this one: let it go now instead of at its next check. */
@@ -197,18 +202,18 @@ export class Outbox implements OutboxWriter {
       orderBy: { seq: 'asc' },
       select: { id: true, notBefore: true },
     });
-    if (!next || next.notBefore.getTime() > Date.now()) return;
+    if (!next || delayUntil(next.notBefore, this.options.clock) > 0) return;
     const job = await this.queue(channel).getJob(next.id);
     if (job && (await job.isDelayed())) await job.promote().catch(() => undefined); // it may have just started
   }
 
   private async onSendError(job: Job, token: string | undefined, id: string, channel: string, chatId: string, error: unknown): Promise<void> {
-    const { db } = this.options;
+    const { db, clock } = this.options;
     const disposition = error instanceof ChannelSendError ? error.disposition : 'retry_later';
     const lastError = error instanceof Error ? error.message.slice(0, 500) : String(error);
     if (disposition === 'recipient_unreachable') {
       await db.outboxMessage.update({ where: { id }, data: { status: 'blocked', lastError, attempts: { increment: 1 } } });
-      await db.channelIdentity.updateMany({ where: { channel, externalId: chatId }, data: { blockedAt: new Date() } });
+      await db.channelIdentity.updateMany({ where: { channel, externalId: chatId }, data: { blockedAt: clock.now() } });
       return;
     }
     if (disposition === 'invalid_message') {
@@ -223,10 +228,10 @@ export class Outbox implements OutboxWriter {
         claimedAt: null,
         lastError,
         attempts: { increment: 1 },
-        ...(retryAfterMs ? { notBefore: new Date(Date.now() + retryAfterMs) } : {}),
+        ...(retryAfterMs ? { notBefore: new Date(clock.now().getTime() + retryAfterMs) } : {}),
       },
     });
-    if (retryAfterMs) return this.postpone(job, token, Date.now() + retryAfterMs);
+    if (retryAfterMs) return this.postpone(job, token, retryAfterMs);
     throw error; // BullMQ retries with exponential backoff
   }
 
@@ -237,20 +242,21 @@ export class Outbox implements OutboxWriter {
   }
 
   private async recordSent(id: string): Promise<void> {
-    const deadline = Date.now() + RECORD_SENT_RETRY_MS;
+    const deadline = machineTimeMs() + RECORD_SENT_RETRY_MS;
     for (let delay = 100; ; delay = Math.min(delay * 2, 5_000)) {
       try {
-        await this.options.db.outboxMessage.update({ where: { id }, data: { status: 'sent', sentAt: new Date(), attempts: { increment: 1 } } });
+        await this.options.db.outboxMessage.update({ where: { id }, data: { status: 'sent', sentAt: this.options.clock.now(), attempts: { increment: 1 } } });
         return;
       } catch (error) {
-        if (Date.now() > deadline) throw error;
+        if (machineTimeMs() > deadline) throw error;
         await new Promise((resolve) => setTimeout(resolve, delay));
       }
     }
   }
 
-  private async postpone(job: Job, token: string | undefined, until: number): Promise<void> {
-    await job.moveToDelayed(until, token);
+  /** Puts the job back for `waitMs`; BullMQ wants the machine's time of the moment, not the clock's. */
+  private async postpone(job: Job, token: string | undefined, waitMs: number): Promise<void> {
+    await job.moveToDelayed(machineTimeMs() + waitMs, token);
     throw new DelayedError();
   }
 

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { DateTime } from 'luxon';
+import { machineTimeMs } from '../core/clock.js';
 
 /** How gently one account sends: a pause between messages (plus a random part), and a ceiling per day. */
 export interface PacingLimits {
@@ -40,6 +41,7 @@ return {0, slot - now}
 /**
  * Paces one platform account the way a careful person would send: personal WeChat accounts get banned for
  * machine-like bursts, so the outbox's per-second and per-chat limits are not enough there. Any adapter can use it.
+ * Slots and days are on the machine's clock: the platform watches real seconds and real days, not the injected clock.
  */
 export class SendPacer {
   constructor(
@@ -49,7 +51,7 @@ export class SendPacer {
     private readonly random: () => number = Math.random,
   ) {}
 
-  async reserve(account: string, now = Date.now()): Promise<PacingDecision> {
+  async reserve(account: string, now = machineTimeMs()): Promise<PacingDecision> {
     const day = this.dayOf(now);
     const gap = this.limits.minIntervalMs + Math.floor(this.random() * this.limits.jitterMs);
     const [outcome, ms] = (await this.redis.eval(
@@ -74,7 +76,7 @@ export class SendPacer {
   }
 
   /** Messages counted against the cap in the day `at` falls in. */
-  async sentToday(account: string, at = Date.now()): Promise<number> {
+  async sentToday(account: string, at = machineTimeMs()): Promise<number> {
     return Number((await this.redis.get(`${this.keyPrefix}:${account}:day:${this.dayOf(at).start.toISODate()}`)) ?? 0);
   }
 

@@ -2,6 +2,7 @@ import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ChannelRouter } from '../../src/channels/channel-router.js';
 import { TelegramChannel } from '../../src/channels/telegram/telegram-channel.js';
+import { systemClock } from '../../src/core/clock.js';
 import { createLogger } from '../../src/core/logger.js';
 import { Outbox } from '../../src/messaging/outbox.js';
 import { FakeTelegram } from '../support/fake-telegram.js';
@@ -37,6 +38,7 @@ describe('outbox', () => {
       connection: { url: testRedisUrl(), maxRetriesPerRequest: null },
       prefix,
       messenger: new ChannelRouter([channel]),
+      clock: systemClock,
       limits: { telegram: { perSecond: 1_000 } },
       logger: createLogger('silent'),
       sweepIntervalMs: 200,

@@ -3,6 +3,7 @@ import { Readable } from 'node:stream';
 import { FileBox, type FileBoxInterface } from 'file-box';
 import qrcodeTerminal from 'qrcode-terminal';
 import { qrcodeValueToImageUrl, types, WechatyBuilder, type Message, type Wechaty, type WechatyOptions } from 'wechaty';
+import { machineTimeMs } from '../../core/clock.js';
 import { MediaTooLargeError, MediaUnavailableError, readLimited } from '../../messaging/media-fetcher.js';
 import type { MediaRef, MediaSource, OutboundMessage } from '../../messaging/messages.js';
 import { ChannelSendError } from '../../messaging/send-error.js';
@@ -185,7 +186,7 @@ export class WechatChannel implements ChannelAdapter {
     const bot = this.loggedInBot();
     if (!bot) throw this.offlineError(`Part ${part} to ${chatId} not sent: ${this.name} is not logged in`);
     const account = this.name;
-    const reservedAt = Date.now();
+    const reservedAt = machineTimeMs();
     const decision = await this.options.pacer?.reserve(account, reservedAt);
     if (decision?.kind === 'later') {
       throw new ChannelSendError(`Part ${part} to ${chatId} held back (${decision.reason})`, 'retry_later', decision.retryAfterMs);

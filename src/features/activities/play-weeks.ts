@@ -48,7 +48,7 @@ export class PlayWeekService {
     const { activityId } = this.curriculum.activityOf(band, weeksInBand);
     const row = await this.db.playAssignment.upsert({
       where: { scheduleId_week: { scheduleId: schedule.id, week } },
-      create: { scheduleId: schedule.id, week, band, activityId },
+      create: { scheduleId: schedule.id, week, band, activityId, createdAt: now },
       update: {},
     });
     await this.schedules.scheduleFollowing(schedule, weekStartOf(now, timeZone));

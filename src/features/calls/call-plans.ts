@@ -72,7 +72,7 @@ export class CallPlanService {
     const data = { familyId: proposal.familyId, targetPerWeek: target, windows: proposal.windows as object[], skippedWeek: null };
     const plan = await this.db.callPlan.upsert({
       where: { parentId_childId: { parentId, childId } },
-      create: { parentId, childId, ...data },
+      create: { parentId, childId, ...data, createdAt: this.clock.now() },
       update: data,
     });
     await this.reminders.cancel(subjectOf(plan.id));

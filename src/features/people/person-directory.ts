@@ -1,3 +1,4 @@
+import type { Clock } from '../../core/clock.js';
 import type { PersonView } from '../../core/flow-action.js';
 import type { Address, InboundMessage } from '../../messaging/messages.js';
 import type { Role } from '../../storage/generated/enums.js';
@@ -17,6 +18,7 @@ export interface NewPersonDefaults {
 export class PersonDirectory {
   constructor(
     private readonly db: Database,
+    private readonly clock: Clock,
     private readonly defaults: NewPersonDefaults,
   ) {}
 
@@ -28,8 +30,9 @@ export class PersonDirectory {
     });
     if (known) {
       // Writing to the bot again undoes an earlier block.
-      if (known.blockedAt || Date.now() - known.lastSeenAt.getTime() > LAST_SEEN_RESOLUTION_MS) {
-        await this.db.channelIdentity.update({ where: { id: known.id }, data: { lastSeenAt: new Date(), blockedAt: null } });
+      const now = this.clock.now();
+      if (known.blockedAt || now.getTime() - known.lastSeenAt.getTime() > LAST_SEEN_RESOLUTION_MS) {
+        await this.db.channelIdentity.update({ where: { id: known.id }, data: { lastSeenAt: now, blockedAt: null } });
       }
       return known.person;
     }
@@ -73,6 +76,7 @@ export class PersonDirectory {
       create: {
         channel: message.channel,
         externalId: message.externalId,
+        lastSeenAt: this.clock.now(),
         person: {
           create: {
             displayName: message.displayName.slice(0, 100) || '—',
