@@ -1,6 +1,8 @@
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
+import { pino } from 'pino';
 import type { PuppetModuleName } from 'wechaty';
 import { createKinbridge } from './app.js';
 import type { ChannelAdapter } from './channels/channel-adapter.js';
@@ -11,6 +13,7 @@ import { loadConfig, type Config } from './config.js';
 import { createLogger, type Logger } from './core/logger.js';
 import { SendPacer } from './messaging/send-pacer.js';
 import { startLocalServices } from './infra/local-services.js';
+import { aptInstallLine, debianPackagesFor, missingTools } from './infra/system-tools.js';
 import { projectRoot } from './paths.js';
 import { applyMigrations } from './storage/migrate.js';
 
@@ -22,13 +25,14 @@ async function main(): Promise<void> {
   const { values } = parseArgs({ options: { channel: { type: 'string', multiple: true } } });
   const config = loadConfig();
   const wanted = values.channel ?? (config.TELEGRAM_BOT_TOKEN ? ['telegram'] : ['console']);
-  // The console owns stdout for the conversation, so logs go to stderr and only warnings by default.
-  const logger = createLogger(wanted.includes('console') && !process.env.LOG_LEVEL ? 'warn' : config.LOG_LEVEL, process.stderr as never);
+  const dataDir = path.resolve(projectRoot, config.KINBRIDGE_DATA_DIR);
+  const logger = createLogger(config.LOG_LEVEL, wanted.includes('console') ? consoleLogDestination(dataDir) : undefined);
+  for (const notice of startupNotices(config)) process.stderr.write(`${notice}\n`);
 
   const services = await startLocalServices({
     databaseUrl: config.DATABASE_URL,
     redisUrl: config.REDIS_URL,
-    dataDir: path.resolve(projectRoot, config.KINBRIDGE_DATA_DIR),
+    dataDir,
     logger: { info: (message) => logger.info(message) },
   });
   const { applied } = await applyMigrations({ databaseUrl: services.databaseUrl });
@@ -68,6 +72,24 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', () => void shutdown());
   process.once('SIGTERM', () => void shutdown());
+}
+
+/**
+ * The console is the conversation: log lines (JSON, stack traces) must not land between the messages, so they go to
+ * a file under the data directory, and one line says where.
+ */
+function consoleLogDestination(dataDir: string): pino.DestinationStream {
+  const file = path.join(dataDir, 'kinbridge.log');
+  mkdirSync(dataDir, { recursive: true });
+  process.stderr.write(`Logs are written to ${path.relative(process.cwd(), file) || file}\n`);
+  return pino.destination({ dest: file, sync: false });
+}
+
+/** One readable line each for what is missing but not fatal, said once at start-up. */
+function startupNotices(config: Config): string[] {
+  const missing = config.SPEECH_PROVIDER === 'espeak-ng' ? missingTools(['espeak-ng', 'ffmpeg']) : [];
+  if (missing.length === 0) return [];
+  return [`Voice reminders need ${missing.join(' and ')}; until then reminders go as text. To add voice: ${aptInstallLine(debianPackagesFor(missing))}`];
 }
 
 const TELEGRAM_DEFAULT_PER_SECOND = 30;

@@ -1,9 +1,8 @@
 import { spawn } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
 import net from 'node:net';
-import path from 'node:path';
 import { machineTimeMs } from '../core/clock.js';
 import { findFreePort } from './free-port.js';
+import { findOnPath } from './system-tools.js';
 
 /**
  * A throwaway Redis for machines without one: `redis-server` from the system, as our child, on a free
@@ -85,20 +84,6 @@ export async function startLocalRedis({ port: fixedPort }: { port?: number } = {
     });
   }
   return { url: `redis://127.0.0.1:${port}`, stop };
-}
-
-function findOnPath(command: string): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
-    if (!dir) continue;
-    const candidate = path.join(dir, command);
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // not in this directory
-    }
-  }
-  return undefined;
 }
 
 async function waitForPong(port: number, exited: Promise<void>): Promise<void> {

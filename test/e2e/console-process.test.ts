@@ -1,4 +1,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../src/paths.js';
 import { startTestApp, type SeededFamily, type TestApp } from '../support/test-app.js';
@@ -12,7 +15,7 @@ class BotProcess {
   constructor(env: Record<string, string>) {
     this.child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', '--channel', 'console'], {
       cwd: projectRoot,
-      env: { ...process.env, ...env, LOG_LEVEL: 'warn' },
+      env: { ...process.env, ...env, LOG_LEVEL: 'info' },
     });
     this.child.stdout.setEncoding('utf8').on('data', (chunk: string) => (this.output += chunk));
     this.child.stderr.setEncoding('utf8').on('data', (chunk: string) => (this.output += chunk));
@@ -28,6 +31,10 @@ class BotProcess {
       if (Date.now() > deadline) throw new Error(`Timed out waiting for ${JSON.stringify(text)}; output so far:\n${this.output}`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
+  }
+
+  get everything(): string {
+    return this.output;
   }
 
   async kill(signal: NodeJS.Signals): Promise<number | null> {
@@ -47,7 +54,12 @@ describe('npm start on the console channel', () => {
     t = await startTestApp();
     family = await t.seedFamily();
     await t.stopApp();
-    env = { DATABASE_URL: t.database.url, REDIS_URL: testRedisUrl(), KINBRIDGE_REDIS_PREFIX: uniquePrefix('console') };
+    env = {
+      DATABASE_URL: t.database.url,
+      REDIS_URL: testRedisUrl(),
+      KINBRIDGE_REDIS_PREFIX: uniquePrefix('console'),
+      KINBRIDGE_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'kinbridge-console-')),
+    };
   });
   afterAll(() => t.close());
 
@@ -65,5 +77,19 @@ describe('npm start on the console channel', () => {
     second.type('@baba:en 2');
     await second.waitFor('Which city do you live in now?');
     expect(await second.kill('SIGTERM')).toBe(0);
+    // Log lines go to the data directory's log file, never between the messages of the conversation.
+    expect(second.everything).toContain('Logs are written to');
+    expect(second.everything).not.toContain('"level"');
+    expect(readFileSync(path.join(env.KINBRIDGE_DATA_DIR!, 'kinbridge.log'), 'utf8')).toContain('Kinbridge is running');
+  });
+
+  it('says once, in one line, how to get voice reminders when espeak-ng is missing, and runs on', async () => {
+    const nodeOnly = mkdtempSync(path.join(tmpdir(), 'kinbridge-path-'));
+    symlinkSync(process.execPath, path.join(nodeOnly, 'node'));
+    const bot = new BotProcess({ ...env, PATH: nodeOnly });
+    await bot.waitFor('Try /start or /help.');
+    const notices = bot.everything.split('\n').filter((line) => line.includes('Voice reminders need'));
+    expect(notices).toEqual(['Voice reminders need espeak-ng and ffmpeg; until then reminders go as text. To add voice: sudo apt-get install -y espeak-ng ffmpeg']);
+    expect(await bot.kill('SIGTERM')).toBe(0);
   });
 });

@@ -30,10 +30,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
   });
 
   const adminUrl = services.databaseUrl;
-  const templateDatabase = uniqueDatabaseName('_template');
+  let templateDatabase = '';
   try {
     await withAdminClient(adminUrl, async (client) => {
       await dropStaleTestDatabases(client);
+      templateDatabase = await uniqueDatabaseName(client, '_template');
       await client.query(`CREATE DATABASE ${client.escapeIdentifier(templateDatabase)}`);
     });
     await applyMigrations({ databaseUrl: withDatabase(adminUrl, templateDatabase) });

@@ -9,8 +9,17 @@ import pg from 'pg';
 
 const PREFIX = 'kbt_';
 
-export function uniqueDatabaseName(suffix = ''): string {
-  return `${PREFIX}${Math.floor(Date.now() / 1000)}_${randomBytes(4).toString('hex')}${suffix}`;
+/**
+ * Stamped with the database server's own clock, not this process's: a run under libfaketime (a year ahead or back)
+ * must neither look stale to a run beside it nor find that run's databases stale.
+ */
+export async function uniqueDatabaseName(client: pg.Client, suffix = ''): Promise<string> {
+  return `${PREFIX}${await serverEpochSeconds(client)}_${randomBytes(4).toString('hex')}${suffix}`;
+}
+
+async function serverEpochSeconds(client: pg.Client): Promise<number> {
+  const { rows } = await client.query<{ seconds: string }>('SELECT floor(extract(epoch FROM now()))::bigint AS seconds');
+  return Number(rows[0]!.seconds);
 }
 
 /** The same server and credentials, another database. */
@@ -40,7 +49,7 @@ export async function dropStaleTestDatabases(client: pg.Client): Promise<void> {
   const { rows } = await client.query<{ datname: string }>(
     `SELECT datname FROM pg_database WHERE datname LIKE 'kbt\\_%'`,
   );
-  const dayAgo = Date.now() / 1000 - 24 * 3600;
+  const dayAgo = (await serverEpochSeconds(client)) - 24 * 3600;
   for (const { datname } of rows) {
     const createdAt = Number(datname.slice(PREFIX.length).split('_')[0]);
     if (createdAt < dayAgo) {

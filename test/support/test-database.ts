@@ -17,8 +17,11 @@ export interface TestDatabase {
 export async function createTestDatabase(): Promise<TestDatabase> {
   const adminUrl = inject('postgresAdminUrl');
   const template = inject('templateDatabase');
-  const name = uniqueDatabaseName();
-  await withAdminClient(adminUrl, (client) => cloneWithRetry(client, name, template));
+  const name = await withAdminClient(adminUrl, async (client) => {
+    const unique = await uniqueDatabaseName(client);
+    await cloneWithRetry(client, unique, template);
+    return unique;
+  });
   const url = withDatabase(adminUrl, name);
   const prisma = createPrismaClient(url);
   return {
@@ -34,8 +37,11 @@ export async function createTestDatabase(): Promise<TestDatabase> {
 /** An empty database (no tables, no migrations) on the test server, for tests of migrations themselves. */
 export async function createEmptyTestDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
   const adminUrl = inject('postgresAdminUrl');
-  const name = uniqueDatabaseName();
-  await withAdminClient(adminUrl, (client) => client.query(`CREATE DATABASE ${client.escapeIdentifier(name)}`));
+  const name = await withAdminClient(adminUrl, async (client) => {
+    const unique = await uniqueDatabaseName(client);
+    await client.query(`CREATE DATABASE ${client.escapeIdentifier(unique)}`);
+    return unique;
+  });
   return {
     url: withDatabase(adminUrl, name),
     drop: () => withAdminClient(adminUrl, (client) => dropDatabase(client, name)),

@@ -28,8 +28,10 @@ export class ReminderVoice {
     try {
       return await this.synthesizer.synthesize({ voice, text: spokenText(text.text) });
     } catch (error) {
-      if (!(error instanceof SpeechToolMissingError || error instanceof SpeechSynthesisError)) throw error;
-      this.logger.error({ err: error, activityId, locale }, 'no voice for a play reminder; sending the text alone');
+      // A missing tool was said once at start-up, with how to install it: one plain line here, no stack trace.
+      if (error instanceof SpeechToolMissingError) this.logger.warn({ activityId, locale, missing: error.program }, 'no voice for a play reminder (speech tool missing); sending the text alone');
+      else if (error instanceof SpeechSynthesisError) this.logger.error({ err: error, activityId, locale }, 'no voice for a play reminder; sending the text alone');
+      else throw error;
       return undefined;
     }
   }
