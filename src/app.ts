@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { Redis } from 'ioredis';
+import { waitUntilSettled, type SettleOptions } from './app-settled.js';
 import type { ChannelAdapter } from './channels/channel-adapter.js';
 import { ChannelRouter } from './channels/channel-router.js';
 import { systemClock, type Clock } from './core/clock.js';
@@ -91,6 +92,8 @@ export interface Kinbridge {
   readonly outbox: Outbox;
   readonly reminders: ReminderQueue;
   start(): Promise<void>;
+  /** Resolves once nothing is in flight: no turn, no job, no message due and unsent (see `waitUntilSettled`). */
+  settled(options?: SettleOptions): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -225,6 +228,17 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
       for (const channel of options.channels) await channel.start((message) => engine.handleInbound(message));
       logger.info({ channels: options.channels.map((c) => c.name), flows: catalog.flows.length }, 'Kinbridge is running');
     },
+    settled: (settleOptions) =>
+      waitUntilSettled(
+        [
+          { name: 'conversation turns', pending: () => (engine.busy ? 1 : 0) },
+          { name: 'engine jobs', pending: (later) => queue.pendingJobs(later) },
+          { name: 'reminders', pending: (later) => reminders.pendingJobs(later) },
+          { name: 'broadcast fan-outs', pending: () => broadcastWorker.pendingJobs() },
+          { name: 'outbox', pending: (later) => outbox.dueUnsentCount(later) },
+        ],
+        settleOptions,
+      ),
     async stop() {
       for (const channel of options.channels) await channel.stop();
       await queue.close();

@@ -35,16 +35,36 @@ export class ConversationEngine {
 
   constructor(private readonly deps: EngineDependencies) {}
 
+  private inFlight = 0;
+
+  /** True while an inbound message or a job is being handled. */
+  get busy(): boolean {
+    return this.inFlight > 0;
+  }
+
   async handleInbound(message: InboundMessage): Promise<void> {
-    const person = await this.deps.people.resolveSender(message);
-    const address: Address = { channel: message.channel, chatId: message.chatId };
-    await this.serializer.run(person.id, () => this.turn(person, address, (turn) => this.respond(turn, message)));
+    await this.counted(async () => {
+      const person = await this.deps.people.resolveSender(message);
+      const address: Address = { channel: message.channel, chatId: message.chatId };
+      await this.serializer.run(person.id, () => this.turn(person, address, (turn) => this.respond(turn, message)));
+    });
   }
 
   async handleJob(job: EngineJob): Promise<void> {
-    if (job.kind === 'timer') await this.proactive(job.personId, (turn) => this.deps.runner.timerFired(turn, job.token).then(() => undefined));
-    else if (job.kind === 'event') await this.startEventFlows(job.event);
-    else await this.startScheduledFlow(job.flowId, job.roles);
+    await this.counted(async () => {
+      if (job.kind === 'timer') await this.proactive(job.personId, (turn) => this.deps.runner.timerFired(turn, job.token).then(() => undefined));
+      else if (job.kind === 'event') await this.startEventFlows(job.event);
+      else await this.startScheduledFlow(job.flowId, job.roles);
+    });
+  }
+
+  private async counted(work: () => Promise<void>): Promise<void> {
+    this.inFlight += 1;
+    try {
+      await work();
+    } finally {
+      this.inFlight -= 1;
+    }
   }
 
   /**

@@ -1,5 +1,6 @@
 import { Queue, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import { delayUntil, type Clock } from '../core/clock.js';
+import { countJobs } from '../infra/queue-counts.js';
 import type { DomainEvent, EventPublisher } from '../core/events.js';
 
 /** Everything the engine schedules for later: a wait or question timing out, an event to turn into flows. */
@@ -53,6 +54,11 @@ export class EngineQueue implements TimerScheduler, EventPublisher {
   async scheduleTimer(personId: string, token: string, dueAt: Date): Promise<void> {
     const job: EngineJob = { kind: 'timer', personId, token };
     await this.queue.add('timer', job, { jobId: timerJobId(token), delay: delayUntil(dueAt, this.options.clock) });
+  }
+
+  /** Jobs waiting or running; with `includeDelayed`, also timers and retries set for later. */
+  async pendingJobs(includeDelayed: boolean): Promise<number> {
+    return countJobs(this.queue, includeDelayed);
   }
 
   async cancelTimer(token: string): Promise<void> {

@@ -94,6 +94,14 @@ export class Outbox implements OutboxWriter {
     return this.options.db.outboxMessage.count({ where: { ...where, status: { in: ['queued', 'sending'] } } });
   }
 
+  /** Messages being sent or due to be; with `includeLater`, also those held back until later (quiet hours, 429s). */
+  async dueUnsentCount(includeLater: boolean): Promise<number> {
+    const now = this.options.clock.now();
+    return this.options.db.outboxMessage.count({
+      where: { OR: [{ status: 'sending' }, { status: 'queued', ...(includeLater ? {} : { notBefore: { lte: now } }) }] },
+    });
+  }
+
   /** Starts one worker per channel, and the sweep that recovers rows whose jobs were lost. */
   start(channels: readonly string[]): void {
     for (const channel of channels) {

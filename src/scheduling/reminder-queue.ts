@@ -1,6 +1,7 @@
 import { Queue, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
+import { countJobs } from '../infra/queue-counts.js';
 import type { FiringReminder, ReminderStore } from './reminder-store.js';
 
 /** Runs a reminder that came due; `dueAt` is when it was meant to fire. */
@@ -88,6 +89,14 @@ export class ReminderQueue {
       if (claimed.length < this.batchSize) break;
     }
     return handed;
+  }
+
+  /** Sweeps and reminders waiting or running; with `includeDelayed`, also reminders handed over early (not the sweep schedule). */
+  async pendingJobs(includeDelayed: boolean): Promise<number> {
+    const running = await countJobs(this.queue, false);
+    if (!includeDelayed) return running;
+    const delayed = await this.queue.getDelayed();
+    return running + delayed.filter((job) => job.data.kind === 'fire').length;
   }
 
   async close(): Promise<void> {

@@ -85,7 +85,7 @@ describe('onboarding through the real engine, PostgreSQL and Redis', () => {
     const other = await t.seedFamily('Zhao family');
     await t.app.services.events.publish({ name: 'family.member_joined', personIds: [(await personId('papa'))], vars: { joiner_name: 'X', joiner_role: 'parent' } });
     await channel.say('someone', `/start ${other.codes.parent}`);
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await t.app.settled();
     expect(channel.textsTo('papa').length).toBe(before);
     expect(await channel.say('papa', '/start')).toEqual(['Welcome back! Messages are switched on again. Send /help to see what I can do.']);
     expect((await channel.say('papa', '/family'))[0]).toContain('Family "Wang family"');

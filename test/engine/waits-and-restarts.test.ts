@@ -42,6 +42,11 @@ describe('waits, timeouts and restarts', () => {
   });
   afterAll(() => first.close());
 
+  /** Real time going by, for a timer that must come due while no bot is running: not a wait for something to happen. */
+  function timePasses(ms: number): Promise<void> {
+    return new Promise((resolve) => setTimeout(resolve, ms));
+  }
+
   /** A second bot process on the same PostgreSQL and Redis, as after a crash and restart. */
   async function restart(previous: TestApp): Promise<TestApp> {
     await previous.stopApp();
@@ -64,7 +69,8 @@ describe('waits, timeouts and restarts', () => {
   it('ignores a timeout once the question was answered', async () => {
     await first.channel.say('baba', '/checkin');
     expect(await first.channel.tap('baba', 'good')).toEqual(['Thanks, good noted.']);
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    // Everything set for later has run by now: a timeout that was not called off would have been sent.
+    await first.app.settled({ includeLater: true });
     expect(first.channel.textsTo('baba')).toEqual(['How was today?', 'Thanks, good noted.']);
   });
 
@@ -72,7 +78,7 @@ describe('waits, timeouts and restarts', () => {
     await first.channel.say('ayi', '/checkin');
     await expect.poll(() => first.channel.textsTo('ayi').at(-1), { timeout: 10_000 }).toBe('No answer, fine.');
     expect(await first.channel.say('ayi', '/language')).toEqual(['Which language should I use?']);
-    await new Promise((resolve) => setTimeout(resolve, 2_500)); // the 2 s pause ends during the question
+    await first.app.settled({ includeLater: true }); // the 2 s pause ends during the question
     expect(await first.channel.tap('ayi', 'en')).toEqual(['OK, I will speak English.', 'Back after a pause.']);
   });
 
@@ -86,11 +92,11 @@ describe('waits, timeouts and restarts', () => {
   it('fires a wait that came due while the bot was down, once', async () => {
     await first.channel.say('gege', '/checkin');
     await expect.poll(() => first.channel.textsTo('gege').at(-1), { timeout: 10_000 }).toBe('No answer, fine.');
-    await first.stopApp(); // down while the 2 s pause runs out
-    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    await first.stopApp();
+    await timePasses(2_500); // the bot is down while the 2 s pause runs out
     const second = await restart(first);
     await expect.poll(() => second.channel.textsTo('gege'), { timeout: 10_000 }).toEqual(['Back after a pause.']);
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await second.app.settled({ includeLater: true });
     expect(second.channel.textsTo('gege')).toEqual(['Back after a pause.']);
     first = second;
   });

@@ -81,7 +81,8 @@ describe('broadcasts', () => {
   it('goes out when its scheduled time comes, and not before', async () => {
     const { id } = await t.app.services.broadcasts.draft(wang.coordinatorId, { cohortIds: [wang.cohortId], roles: ['parent'], locales: ['en'], texts: { en: 'Parents meeting tonight' } });
     await t.app.services.broadcasts.schedule(wang.coordinatorId, id, new Date(clock.now().getTime() + 3_600_000));
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await t.app.services.broadcasts.due()).not.toContain(id);
+    await t.app.settled();
     expect(t.channel.textsTo('wang-papa')).not.toContain('Parents meeting tonight');
     clock.advance(3_600_000 + 1_000);
     await expect.poll(() => t.channel.textsTo('wang-papa').at(-1), { timeout: 10_000 }).toBe('Parents meeting tonight');

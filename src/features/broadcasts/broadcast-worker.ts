@@ -1,5 +1,6 @@
 import { Queue, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { Logger } from 'pino';
+import { countJobs } from '../../infra/queue-counts.js';
 import type { OutboxWriter } from '../../messaging/outbox.js';
 import type { PersonDirectory } from '../people/person-directory.js';
 import type { BroadcastService } from './broadcasts.js';
@@ -56,6 +57,11 @@ export class BroadcastWorker implements BroadcastRunner {
 
   async kick(id: string): Promise<void> {
     await this.queue.add('fan-out', { id }, { jobId: `fan-out-${id}` });
+  }
+
+  /** Fan-outs waiting or running. */
+  async pendingJobs(): Promise<number> {
+    return countJobs(this.queue, true);
   }
 
   async close(): Promise<void> {
