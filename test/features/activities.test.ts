@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { probeAudio } from '../support/audio-probe.js';
-import { reminderJobsDone } from '../support/reminder-jobs.js';
 import { startTestApp, type SeededFamily, type TestApp } from '../support/test-app.js';
 import { TestClock } from '../support/test-clock.js';
 
@@ -24,7 +23,7 @@ describe('weekly play: reminders in the caregiver\'s local time, answers as prog
   async function fireDue(at: string): Promise<number> {
     clock.set(at);
     const fired = await t.app.reminders.sweep();
-    await reminderJobsDone(t.redisPrefix);
+    await t.app.settled();
     return fired;
   }
   async function onboard(name: string, code: string, locale: string, city: string, quiet: string, consent: string): Promise<void> {

@@ -2,7 +2,6 @@ import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { proposeWindows } from '../../src/features/calls/call-windows.js';
 import { startTestApp, type SeededFamily, type TestApp } from '../support/test-app.js';
-import { reminderJobsDone } from '../support/reminder-jobs.js';
 import { TestClock } from '../support/test-clock.js';
 
 const night = (from: number, to: number) => ({ startMinute: from * 60, endMinute: to * 60 });
@@ -112,7 +111,7 @@ describe('calls: plan, nudges, log, summary and escalation', () => {
     expect(await t.channel.say('nainai', '/talked')).toEqual(['谢谢！已记录wei和Xiaoming的通话——这周共2次。', expect.stringContaining('哪一天方便')]);
     const before = t.channel.textsTo('wei').length;
     await fireDue('2026-11-29T08:45:00Z');
-    await reminderJobsDone(t.redisPrefix);
+    await t.app.settled();
     await t.channel.say('wei', '/help');
     expect(t.channel.textsTo('wei').slice(before)).toEqual([expect.stringContaining('Kinbridge keeps you close')]);
   });

@@ -5,7 +5,6 @@ import { createFlowWorkspace, type FlowWorkspace } from '../support/flow-workspa
 import { MemoryChannel } from '../support/memory-channel.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { TestClock } from '../support/test-clock.js';
-import { reminderJobsDone } from '../support/reminder-jobs.js';
 
 const PING = `
 id: ping
@@ -160,7 +159,7 @@ describe('the reminder scheduler', () => {
       // Handed over again (its hand-over never committed, say): the worker finds it fired and sends nothing.
       await t.database.prisma.scheduledReminder.updateMany({ where: { subject: 'test:crash' }, data: { dueAt: clock.now() } });
       expect(await restarted.app.reminders.sweep()).toBe(1);
-      await reminderJobsDone(t.redisPrefix);
+      await restarted.app.settled();
       await channel.say('restart', '/help');
       expect(pings(channel, 'restart')).toEqual(['Ping crash']);
     } finally {
