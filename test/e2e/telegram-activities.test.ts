@@ -2,10 +2,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TelegramChannel } from '../../src/channels/telegram/telegram-channel.js';
 import { probeAudio } from '../support/audio-probe.js';
-import { FakeTelegram, type FakeUser, type SentMessage } from '../support/fake-telegram.js';
-import { startTestApp, type SeededFamily, type TestApp } from '../support/test-app.js';
+import { hasText, type FakeTelegram, type FakeUser, type SentMessage } from '../support/fake-telegram.js';
+import { startTelegramTestApp, type TelegramTestApp } from '../support/telegram-test-app.js';
+import type { SeededFamily } from '../support/test-app.js';
 import { TestClock } from '../support/test-clock.js';
 
 /**
@@ -13,8 +13,8 @@ import { TestClock } from '../support/test-clock.js';
  * that it was played. A teacher records next week's game in her own voice, which replaces synthesized speech.
  */
 describe('weekly play on Telegram (fake Bot API)', () => {
+  let t: TelegramTestApp;
   let telegram: FakeTelegram;
-  let t: TestApp;
   let family: SeededFamily;
   // Monday 23 November 2026, 18:00 in Hechi, 11:00 in Milan. Xiaoming (born 3 May 2021) is five: band 5–6.
   const clock = new TestClock(new Date('2026-11-23T10:00:00Z'));
@@ -23,65 +23,33 @@ describe('weekly play on Telegram (fake Bot API)', () => {
   const teacher: FakeUser = { id: 7003, firstName: '李老师', languageCode: 'zh-hans' };
 
   beforeAll(async () => {
-    telegram = await FakeTelegram.start();
-    const channel = new TelegramChannel({ token: telegram.token, apiRoot: telegram.apiRoot, throttle: { out: { maxConcurrent: 1, minTime: 0 } } });
-    t = await startTestApp({
-      channels: [channel],
-      clock,
-      reminderSweepEveryMs: 0,
-      sendLimits: { telegram: { perSecond: 1000 } },
-      speechCacheDir: mkdtempSync(path.join(tmpdir(), 'kinbridge-speech-')),
-    });
+    t = await startTelegramTestApp({ clock, reminderSweepEveryMs: 0, speechCacheDir: mkdtempSync(path.join(tmpdir(), 'kinbridge-speech-')) });
+    telegram = t.telegram;
     family = await t.seedFamily();
   });
-  afterAll(async () => {
-    await t.close();
-    await telegram.close();
-  });
+  afterAll(() => t.close());
 
-  const hasText = (fragment: string) => (m: SentMessage) => (m.text ?? '').includes(fragment);
   const isVoice = (m: SentMessage) => m.method === 'sendVoice';
-  function tapLabel(user: FakeUser, message: SentMessage, label: string): void {
-    const button = message.replyMarkup!.inline_keyboard!.flat().find((b) => b.text === label);
-    expect(button, `button "${label}"`).toBeDefined();
-    telegram.userTapsButton(user, button!.callback_data!);
-  }
-  async function answer(user: FakeUser, waitFor: string, reply: { label?: string; text?: string }): Promise<SentMessage> {
-    const question = await telegram.waitForSent(user.id, hasText(waitFor));
-    if (reply.label) tapLabel(user, question, reply.label);
-    else telegram.userSays(user, reply.text!);
-    return question;
-  }
+  const answer = (user: FakeUser, waitFor: string, reply: { label: string } | { text: string }) => telegram.userAnswers(user, waitFor, reply);
   async function sweepAt(instant: string): Promise<number> {
     clock.set(instant);
     return t.app.reminders.sweep();
   }
 
   it('asks the grandmother for a day and time right after she joins, on her own clock', async () => {
-    telegram.userSays(grandmother, `/start ${family.codes.caregiver}`);
-    await answer(grandmother, '您想用哪种语言', { label: '中文' });
-    await answer(grandmother, '您现在住在哪个城市', { text: '河池' });
-    await answer(grandmother, '什么时间段不要给您发消息', { label: '21:00 – 08:00' });
-    await answer(grandmother, '照片', { label: '可以，分享给家人' });
+    await t.onboard(grandmother, family.codes.caregiver, { language: '中文', city: '河池', quietHours: '21:00 – 08:00', photos: '可以，分享给家人' });
     await answer(grandmother, '哪一天方便', { label: '星期三' });
     await answer(grandmother, '什么时候', { label: '晚上 19:30' });
     const saved = await telegram.waitForSent(grandmother.id, hasText('每星期三 19:30'));
     expect(saved.text).toContain('和Xiaoming玩的游戏');
 
-    telegram.userSays(father, `/start ${family.codes.parent}`);
-    await answer(father, 'Which language', { label: 'English' });
-    await answer(father, 'Which city', { text: 'Milan' });
-    await answer(father, 'When should I never send you messages?', { label: '22:00 – 07:00' });
-    await answer(father, 'May photos', { label: 'Yes, share with family' });
+    await t.onboard(father, family.codes.parent, { language: 'English', city: 'Milan', quietHours: '22:00 – 07:00', photos: 'Yes, share with family' });
     await answer(father, 'How many calls a week', { label: 'Once a week' });
     await answer(father, 'These times suit both of you', { label: 'Yes, remind me' });
     await telegram.waitForSent(father.id, hasText('I will remind you shortly before each time'));
 
     // The teacher joins now, while the invite is fresh; she records later on.
-    telegram.userSays(teacher, `/start ${family.codes.teacher}`);
-    await answer(teacher, '您想用哪种语言', { label: '中文' });
-    await answer(teacher, '您现在住在哪个城市', { text: '河池' });
-    await answer(teacher, '什么时间段不要给您发消息', { label: '21:00 – 08:00' });
+    await t.onboard(teacher, family.codes.teacher, { language: '中文', city: '河池', quietHours: '21:00 – 08:00' });
     await telegram.waitForSent(teacher.id);
   });
 
@@ -139,7 +107,7 @@ describe('weekly play on Telegram (fake Bot API)', () => {
     const voice = await telegram.nextSent(grandmother.id, isVoice);
     expect(voice.file).toEqual({ kind: 'reference', fileId: (recording.media as { fileId: string }).fileId });
     const steps = await telegram.nextSent(grandmother.id, hasText('硬币小商店'));
-    tapLabel(grandmother, steps, '玩好了 ✓');
+    telegram.userTapsLabel(grandmother, steps, '玩好了 ✓');
     await telegram.nextSent(grandmother.id, hasText('太好了，谢谢您'));
     expect(await t.database.prisma.playAssignment.count({ where: { status: 'done' } })).toBe(2);
   });

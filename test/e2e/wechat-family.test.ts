@@ -2,14 +2,14 @@ import { PassThrough } from 'node:stream';
 import exifr from 'exifr';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TelegramChannel } from '../../src/channels/telegram/telegram-channel.js';
 import { WechatChannel } from '../../src/channels/wechat/wechat-channel.js';
 import { SendPacer } from '../../src/messaging/send-pacer.js';
-import { FakeTelegram, type FakeUser, type SentMessage } from '../support/fake-telegram.js';
+import { hasText, type FakeTelegram, type FakeUser } from '../support/fake-telegram.js';
 import { createFlowWorkspace } from '../support/flow-workspace.js';
 import { jpegWithGps, oggOpusVoice } from '../support/media-fixtures.js';
 import { MockWechat, type Said } from '../support/mock-wechat.js';
-import { startTestApp, type SeededFamily, type TestApp } from '../support/test-app.js';
+import { startTelegramTestApp, type TelegramTestApp } from '../support/telegram-test-app.js';
+import type { SeededFamily } from '../support/test-app.js';
 import { TestClock } from '../support/test-clock.js';
 import { testRedisUrl } from '../support/test-redis.js';
 
@@ -38,11 +38,10 @@ describe('a family across WeChat and Telegram', () => {
   const father: FakeUser = { id: 8001, firstName: 'Wei', languageCode: 'en' };
   const grandmother = wechat.person('奶奶');
   let telegram: FakeTelegram;
-  let t: TestApp;
+  let t: TelegramTestApp;
   let family: SeededFamily;
 
   beforeAll(async () => {
-    telegram = await FakeTelegram.start();
     const workspace = createFlowWorkspace(
       { 'play-reminder.yaml': PLAY_REMINDER },
       {
@@ -51,33 +50,23 @@ describe('a family across WeChat and Telegram', () => {
       },
     );
     const pacing = { minIntervalMs: 20, jitterMs: 20, dailyCap: 500, timeZone: 'Asia/Shanghai', dayStartsAtHour: 8, maxHoldMs: 2_000 };
-    t = await startTestApp({
-      channels: [
-        new TelegramChannel({ token: telegram.token, apiRoot: telegram.apiRoot, throttle: { out: { maxConcurrent: 1, minTime: 0 } } }),
-        new WechatChannel({ puppet: wechat.puppet, pacer: new SendPacer(redis, `test-pacer-${process.pid}-${Date.now()}`, pacing), qrOutput: new PassThrough() }),
-      ],
+    t = await startTelegramTestApp({
+      channels: [new WechatChannel({ puppet: wechat.puppet, pacer: new SendPacer(redis, `test-pacer-${process.pid}-${Date.now()}`, pacing), qrOutput: new PassThrough() })],
       clock,
       reminderSweepEveryMs: 0,
       flowsDir: workspace.flowsDir,
       localesDir: workspace.localesDir,
-      sendLimits: { telegram: { perSecond: 1000 } },
     });
+    telegram = t.telegram;
     wechat.login();
     family = await t.seedFamily();
   });
   afterAll(async () => {
     await t.close();
-    await telegram.close();
     redis.disconnect();
   });
 
   const text = (fragment: string) => (said: Said) => said.text?.includes(fragment) ?? false;
-  const hasText = (fragment: string) => (m: SentMessage) => (m.text ?? '').includes(fragment);
-  const tap = (message: SentMessage, label: string): void => {
-    const button = message.replyMarkup!.inline_keyboard!.flat().find((b) => b.text === label);
-    expect(button, `button "${label}"`).toBeDefined();
-    telegram.userTapsButton(father, button!.callback_data!);
-  };
 
   it('lets a grandmother join on WeChat with an invite code, answering choices by number', async () => {
     wechat.says(grandmother, `/start ${family.codes.caregiver}`);
@@ -99,12 +88,7 @@ describe('a family across WeChat and Telegram', () => {
   });
 
   it('lets the father join on Telegram, and the grandmother hears about it on WeChat', async () => {
-    telegram.userSays(father, `/start ${family.codes.parent}`);
-    tap(await telegram.nextSent(father.id, hasText('Which language')), 'English');
-    await telegram.nextSent(father.id, hasText('Which city'));
-    telegram.userSays(father, 'Milan');
-    tap(await telegram.nextSent(father.id, hasText('When should I never send you messages?')), '22:00 – 07:00');
-    tap(await telegram.nextSent(father.id, hasText('May photos')), 'Yes, share with family');
+    await t.onboard(father, family.codes.parent, { language: 'English', city: 'Milan', quietHours: '22:00 – 07:00', photos: 'Yes, share with family' });
     await telegram.nextSent(father.id, hasText('How many calls a week'));
     await wechat.waitForSaid(grandmother, text('Wei 以父母的身份加入了您的家庭'));
   });

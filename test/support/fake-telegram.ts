@@ -85,6 +85,12 @@ class ApiError extends Error {
   }
 }
 
+/** A predicate for `waitForSent`/`nextSent`: the message's text contains `fragment`. */
+export const hasText =
+  (fragment: string) =>
+  (message: SentMessage): boolean =>
+    (message.text ?? '').includes(fragment);
+
 export class FakeTelegram {
   readonly token: string;
   private readonly updates: Update[] = [];
@@ -164,6 +170,24 @@ export class FakeTelegram {
         },
       },
     } as Omit<Update, 'update_id'>);
+  }
+
+  /** Taps the button labelled `label` under `message`; a missing button fails the test with its label. */
+  userTapsLabel(user: FakeUser, message: SentMessage, label: string): void {
+    const button = buttonsOf(message).find((b) => b.text === label);
+    if (!button?.callback_data) throw new Error(`No button "${label}" under: ${message.text ?? message.caption ?? '(no text)'}`);
+    this.userTapsButton(user, button.callback_data);
+  }
+
+  /**
+   * One step of a conversation: waits for the bot's message to `user` containing `waitFor`, then taps `label` or
+   * writes `text` in reply. Returns the bot's message.
+   */
+  async userAnswers(user: FakeUser, waitFor: string, reply: { label: string } | { text: string }): Promise<SentMessage> {
+    const question = await this.waitForSent(user.id, hasText(waitFor));
+    if ('label' in reply) this.userTapsLabel(user, question, reply.label);
+    else this.userSays(user, reply.text);
+    return question;
   }
 
   /** Sends a photo as Telegram delivers it: three sizes, smallest first; `bytes` become the largest size's file. */

@@ -30,10 +30,10 @@ export interface SeededFamily {
   readonly codes: Record<'parent' | 'caregiver' | 'teacher', string>;
 }
 
-type Overrides = Partial<Omit<KinbridgeOptions, 'databaseUrl' | 'redisUrl'>> & { database?: TestDatabase; redisPrefix?: string };
+export type TestAppOverrides = Partial<Omit<KinbridgeOptions, 'databaseUrl' | 'redisUrl'>> & { database?: TestDatabase; redisPrefix?: string };
 
 /** The real bot on a fresh database and its own Redis namespace, talking through a MemoryChannel unless told otherwise. */
-export async function startTestApp(overrides: Overrides = {}): Promise<TestApp> {
+export async function startTestApp(overrides: TestAppOverrides = {}): Promise<TestApp> {
   const database = overrides.database ?? (await createTestDatabase());
   const channel = new MemoryChannel();
   const redisPrefix = overrides.redisPrefix ?? uniquePrefix('app');
