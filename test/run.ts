@@ -1,11 +1,10 @@
 import { spawn } from 'node:child_process';
-import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { startLocalServices } from '../src/infra/local-services.js';
 import { aptInstallLine, debianPackagesFor, missingTools, type SystemTool } from '../src/infra/system-tools.js';
 import { projectRoot } from '../src/paths.js';
 import { closingLine, type TestCounts } from './support/closing-line-reporter.js';
+import { startTestServices } from './support/test-services.js';
 
 /**
  * `npm test`, the one command that tells the truth about the suite:
@@ -37,17 +36,8 @@ async function main(): Promise<number> {
     return 1;
   }
 
-  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'kinbridge-test-'));
-  // As root the embedded cluster runs as `postgres`, which must be able to enter the directory mkdtemp made 700.
-  await chmod(dataDir, 0o755);
-  const services = await startLocalServices({
-    databaseUrl: process.env.DATABASE_URL,
-    redisUrl: process.env.REDIS_URL,
-    dataDir,
-    ephemeral: true,
-    logger: { info: (message) => console.log(`[test services] ${message}`) },
-  });
-  const summaryFile = path.join(dataDir, 'summary.jsonl');
+  const services = await startTestServices();
+  const summaryFile = path.join(services.scratchDir, 'summary.jsonl');
   const env = { ...process.env, DATABASE_URL: services.databaseUrl, REDIS_URL: services.redisUrl, KINBRIDGE_TEST_SUMMARY: summaryFile };
   const total: TestCounts = { passed: 0, failed: 0, skipped: 0 };
   try {
@@ -71,7 +61,6 @@ async function main(): Promise<number> {
     }
   } finally {
     await services.stop();
-    await rm(dataDir, { recursive: true, force: true });
   }
   console.log(`\nTotal: ${closingLine(total)}`);
   return total.failed === 0 && total.passed > 0 ? 0 : 1;

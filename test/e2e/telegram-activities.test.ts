@@ -37,19 +37,19 @@ describe('weekly play on Telegram (fake Bot API)', () => {
   }
 
   it('asks the grandmother for a day and time right after she joins, on her own clock', async () => {
-    await t.onboard(grandmother, family.codes.caregiver, { language: '中文', city: '河池', quietHours: '21:00 – 08:00', photos: '可以，分享给家人' });
+    await t.onboardOnTelegram(grandmother, family.codes.caregiver, { language: '中文', city: '河池', quietHours: '21:00 – 08:00', photos: '可以，分享给家人' });
     await answer(grandmother, '哪一天方便', { label: '星期三' });
     await answer(grandmother, '什么时候', { label: '晚上 19:30' });
     const saved = await telegram.waitForSent(grandmother.id, hasText('每星期三 19:30'));
     expect(saved.text).toContain('和Xiaoming玩的游戏');
 
-    await t.onboard(father, family.codes.parent, { language: 'English', city: 'Milan', quietHours: '22:00 – 07:00', photos: 'Yes, share with family' });
+    await t.onboardOnTelegram(father, family.codes.parent, { language: 'English', city: 'Milan', quietHours: '22:00 – 07:00', photos: 'Yes, share with family' });
     await answer(father, 'How many calls a week', { label: 'Once a week' });
     await answer(father, 'These times suit both of you', { label: 'Yes, remind me' });
     await telegram.waitForSent(father.id, hasText('I will remind you shortly before each time'));
 
     // The teacher joins now, while the invite is fresh; she records later on.
-    await t.onboard(teacher, family.codes.teacher, { language: '中文', city: '河池', quietHours: '21:00 – 08:00' });
+    await t.onboardOnTelegram(teacher, family.codes.teacher, { language: '中文', city: '河池', quietHours: '21:00 – 08:00' });
     await telegram.waitForSent(teacher.id);
   });
 

@@ -88,7 +88,7 @@ describe('a family across WeChat and Telegram', () => {
   });
 
   it('lets the father join on Telegram, and the grandmother hears about it on WeChat', async () => {
-    await t.onboard(father, family.codes.parent, { language: 'English', city: 'Milan', quietHours: '22:00 – 07:00', photos: 'Yes, share with family' });
+    await t.onboardOnTelegram(father, family.codes.parent, { language: 'English', city: 'Milan', quietHours: '22:00 – 07:00', photos: 'Yes, share with family' });
     await telegram.nextSent(father.id, hasText('How many calls a week'));
     await wechat.waitForSaid(grandmother, text('Wei 以父母的身份加入了您的家庭'));
   });

@@ -59,17 +59,10 @@ describe('calls: plan, nudges, log, summary and escalation', () => {
     await t.app.reminders.sweep();
   }
 
-  async function onboard(name: string, code: string, locale: string, city: string, quiet: string, consent: string): Promise<void> {
-    await t.channel.say(name, `/start ${code}`);
-    await tap(name, locale);
-    await t.channel.say(name, city);
-    await tap(name, quiet);
-    await tap(name, consent);
-  }
 
   it('offer a father who joins a plan, proposed in both local times and explained', async () => {
-    await onboard('nainai', family.codes.caregiver, 'zh-CN', '河池', '21-8', 'yes');
-    await onboard('wei', family.codes.parent, 'en', 'Milan', '22-7', 'no');
+    await t.onboard('nainai', family.codes.caregiver, { locale: 'zh-CN', city: '河池', quiet: '21-8', consent: 'yes' });
+    await t.onboard('wei', family.codes.parent, { locale: 'en', city: 'Milan', quiet: '22-7', consent: 'no' });
     await expect.poll(() => last('wei'), { timeout: 10_000 }).toContain('How many calls a week');
     const proposal = await tap('wei', '2');
     expect(proposal).toEqual([

@@ -7,7 +7,7 @@ export interface TelegramTestApp extends TestApp {
   readonly telegram: FakeTelegram;
   readonly telegramChannel: TelegramChannel;
   /** Onboards `user` with `code`, answering each question as a person would (labels as shown on the buttons). */
-  onboard(user: FakeUser, code: string, answers: OnboardingAnswers): Promise<void>;
+  onboardOnTelegram(user: FakeUser, code: string, answers: OnboardingAnswers): Promise<void>;
 }
 
 /** What a person answers while joining, by the labels and words they would use. */
@@ -37,7 +37,7 @@ export async function startTelegramTestApp({ channel: channelOptions = {}, ...ov
     ...app,
     telegram,
     telegramChannel,
-    async onboard(user, code, answers) {
+    async onboardOnTelegram(user, code, answers) {
       const asked = QUESTIONS[answers.language];
       // The language question comes in the language of the person's Telegram app.
       const firstAsked = user.languageCode?.startsWith('zh') ? QUESTIONS.中文 : QUESTIONS.English;

@@ -18,6 +18,8 @@ export interface TestApp {
   readonly mediaDir: string;
   /** A cohort with a coordinator person and one family, with fresh invite codes per role. */
   seedFamily(name?: string): Promise<SeededFamily>;
+  /** `name` joins with `code` on the MemoryChannel, answering by button ids (`locale`, `quiet`, `consent`) and text. */
+  onboard(name: string, code: string, answers: { locale: string; city: string; quiet: string; consent: string }): Promise<void>;
   /** Stops the bot, keeping the database (to start another instance on it). */
   stopApp(): Promise<void>;
   close(): Promise<void>;
@@ -71,6 +73,13 @@ export async function startTestApp(overrides: TestAppOverrides = {}): Promise<Te
       });
       const code = (role: string): string => invites.find((invite: IssuedInvite) => invite.role === role)!.code;
       return { familyId, cohortId: cohort.id, coordinatorId: coordinator.id, codes: { parent: code('parent'), caregiver: code('caregiver'), teacher: code('teacher') } };
+    },
+    async onboard(name, code, { locale, city, quiet, consent }) {
+      await channel.say(name, `/start ${code}`);
+      await channel.tap(name, locale);
+      await channel.say(name, city);
+      await channel.tap(name, quiet);
+      await channel.tap(name, consent);
     },
     stopApp: () => app.stop(),
     async close() {
