@@ -4,6 +4,7 @@ import type { ChannelAdapter } from './channels/channel-adapter.js';
 import { ChannelRouter } from './channels/channel-router.js';
 import { systemClock, type Clock } from './core/clock.js';
 import { createLogger, type Logger } from './core/logger.js';
+import { deriveSecretKeys } from './core/secret-keys.js';
 import { ActionRegistry } from './engine/action-registry.js';
 import { ConversationEngine } from './engine/conversation-engine.js';
 import { EngineQueue } from './engine/engine-queue.js';
@@ -35,6 +36,8 @@ import { PersonDirectory } from './features/people/person-directory.js';
 import { defaultFlowsDir, defaultLocalesDir, projectRoot } from './paths.js';
 import type { SendLimits } from './messaging/chat-window-limiter.js';
 import { Outbox } from './messaging/outbox.js';
+import { OutboxSealer } from './messaging/outbox-sealing.js';
+import { loadDeploymentSecret } from './infra/deployment-secret.js';
 import { ReminderQueue } from './scheduling/reminder-queue.js';
 import { ReminderStore } from './scheduling/reminder-store.js';
 import { LocalMediaStore } from './storage/local-media-store.js';
@@ -81,6 +84,8 @@ export interface KinbridgeOptions {
   /** Who reads play reminders aloud (default espeak-ng), and where the audio is cached (default .kinbridge/speech). */
   readonly speechProvider?: SpeechProvider;
   readonly speechCacheDir?: string;
+  /** The deployment secret behind invite hashes and sealed outbox texts (default: generated once under .kinbridge/). */
+  readonly secret?: string;
 }
 
 /** The whole bot wired together: channels → engine → features → storage. */
@@ -100,6 +105,7 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
   const prefix = options.redisPrefix ?? 'kinbridge';
   const defaultLocale = options.defaultLocale ?? 'zh-CN';
 
+  const keys = deriveSecretKeys(options.secret ?? loadDeploymentSecret(undefined, path.join(projectRoot, '.kinbridge')));
   const db = createPrismaClient(options.databaseUrl);
   const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
   const queue = new EngineQueue({ connection: { url: options.redisUrl, maxRetriesPerRequest: null }, prefix });
@@ -112,6 +118,7 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
     connection: { url: options.redisUrl, maxRetriesPerRequest: null },
     prefix,
     messenger: channelRouter,
+    sealer: new OutboxSealer(keys.outboxSealKey),
     limits: Object.fromEntries(options.channels.map((channel) => [channel.name, options.sendLimits?.[channel.name] ?? channel.limits ?? {}])),
     logger,
     ...(options.outboxClaimLeaseMs ? { claimLeaseMs: options.outboxClaimLeaseMs } : {}),
@@ -159,7 +166,7 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
     retention: updates.retention,
     logger,
   });
-  const invites = new InviteService(db, clock, new RedisInviteGuessGuard(redis, `${prefix}:`, options.guessLimits), options.inviteTtlHours ?? 72);
+  const invites = new InviteService(db, clock, new RedisInviteGuessGuard(redis, `${prefix}:`, options.guessLimits), options.inviteTtlHours ?? 72, keys.inviteCodeKey);
   const activities = createActivityServices({
     db,
     clock,

@@ -9,6 +9,8 @@ const configSchema = z.object({
   KINBRIDGE_REDIS_PREFIX: z.string().regex(/^[\w-]+$/).default('kinbridge'),
   /** Where embedded PostgreSQL keeps its data when DATABASE_URL is unset. */
   KINBRIDGE_DATA_DIR: z.string().default('.kinbridge'),
+  /** Keys invite hashes and sealed outbox texts; generated once into KINBRIDGE_DATA_DIR/secret.key when unset. */
+  KINBRIDGE_SECRET: z.string().min(32).optional(),
   /** Where photos, videos and voice notes are kept; defaults to `media/` under KINBRIDGE_DATA_DIR. Never a public path. */
   KINBRIDGE_MEDIA_DIR: z.string().optional(),
   /** Days shared moments and their files are kept. */

@@ -11,6 +11,7 @@ import { loadConfig, type Config } from './config.js';
 import { createLogger, type Logger } from './core/logger.js';
 import { SendPacer } from './messaging/send-pacer.js';
 import { startLocalServices } from './infra/local-services.js';
+import { loadDeploymentSecret } from './infra/deployment-secret.js';
 import { projectRoot } from './paths.js';
 import { applyMigrations } from './storage/migrate.js';
 
@@ -42,6 +43,7 @@ async function main(): Promise<void> {
   const channels = wanted.map((name) => createChannel(name, config, logger, pacer));
   const telegram = channels.find((channel): channel is TelegramChannel => channel instanceof TelegramChannel);
   const app = await createKinbridge({
+    secret: loadDeploymentSecret(config.KINBRIDGE_SECRET, path.resolve(projectRoot, config.KINBRIDGE_DATA_DIR)),
     databaseUrl: services.databaseUrl,
     redisUrl: services.redisUrl,
     redisPrefix: config.KINBRIDGE_REDIS_PREFIX,

@@ -113,7 +113,7 @@ export class ConversationEngine {
 
   private async turn(person: PersonView, replyTo: Address | undefined, step: (turn: Turn) => Promise<void>): Promise<void> {
     const { sessions, timers, logger } = this.deps;
-    const turn: Turn = { person, state: await sessions.load(person.id), outbox: [], timers: [], staleTokens: [] };
+    const turn: Turn = { person, state: await sessions.load(person.id), outbox: [], timers: [], staleTokens: [], secrets: {} };
     try {
       await step(turn);
     } catch (error) {

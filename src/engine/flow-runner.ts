@@ -19,6 +19,8 @@ export interface Turn {
   readonly outbox: OutboundMessage[];
   readonly timers: { token: string; dueAt: Date }[];
   readonly staleTokens: string[];
+  /** Action secrets of this turn (see ActionResult.secrets): filled into messages, never saved. */
+  readonly secrets: Record<string, string>;
 }
 
 export class FlowLoopError extends Error {
@@ -169,6 +171,7 @@ export class FlowRunner {
     } else if ('action' in step) {
       const result = await this.actions.run(step.action, { person: turn.person, args: fillAll(step.args ?? {}, state.vars), vars: state.vars });
       Object.assign(state.vars, result.vars);
+      Object.assign(turn.secrets, result.secrets);
       if (result.person) turn.person = { ...turn.person, ...result.person };
       this.moveTo(turn, step.routes?.[result.outcome] ?? nextOf(flow, step));
     } else if ('goto' in step) {
@@ -219,7 +222,7 @@ export class FlowRunner {
 
   private prompt(turn: Turn, ask: AskSpec): OutboundMessage {
     const choices = this.choicesOf(turn, ask);
-    return { text: this.text(turn, ask.text), ...(choices.length > 0 ? { choices } : {}) };
+    return { ...this.words(turn, ask.text), ...(choices.length > 0 ? { choices } : {}) };
   }
 
   private choicesOf(turn: Turn, ask: AskSpec): Choice[] {
@@ -230,7 +233,7 @@ export class FlowRunner {
 
   private render(turn: Turn, flow: Flow, send: Extract<Step, { send: unknown }>['send']): OutboundMessage {
     return {
-      ...(send.text ? { text: this.text(turn, send.text) } : {}),
+      ...(send.text ? this.words(turn, send.text) : {}),
       ...(send.choices ? { choices: send.choices.map((c) => ({ id: c.id, label: this.text(turn, c.text) })) } : {}),
       ...(send.photo ? { photo: this.media(flow, send.photo) } : {}),
       ...(send.voice ? { voice: this.media(flow, send.voice) } : {}),
@@ -244,12 +247,22 @@ export class FlowRunner {
   }
 
   private say(turn: Turn, key: string): OutboundMessage {
-    return { text: this.text(turn, key) };
+    return this.words(turn, key);
   }
 
-  private text(turn: Turn, key: string): string {
+  /** A message's text; when it shows a secret, also the text its stored copy keeps (the secret replaced). */
+  private words(turn: Turn, key: string): Pick<OutboundMessage, 'text' | 'textAfterSending'> {
+    const names = Object.keys(turn.secrets);
+    const text = this.text(turn, key, turn.secrets);
+    if (names.length === 0) return { text };
+    const placeholder = this.translator.t(turn.person.locale, 'common:secret_removed');
+    const kept = this.text(turn, key, Object.fromEntries(names.map((name) => [name, placeholder])));
+    return kept === text ? { text } : { text, textAfterSending: kept };
+  }
+
+  private text(turn: Turn, key: string, secrets: Readonly<Record<string, string>> = {}): string {
     const vars = turn.state?.vars ?? {};
-    return this.translator.t(turn.person.locale, key, { ...vars, person_name: turn.person.displayName });
+    return this.translator.t(turn.person.locale, key, { ...vars, ...secrets, person_name: turn.person.displayName });
   }
 }
 

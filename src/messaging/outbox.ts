@@ -5,7 +5,8 @@ import type { Database } from '../storage/prisma.js';
 import { ChatWindowLimiter, type SendLimits } from './chat-window-limiter.js';
 import type { Address, OutboundMessage } from './messages.js';
 import type { Messenger } from './messenger.js';
-import { fromPayload, toPayload } from './outbound-payload.js';
+import { toPayload } from './outbound-payload.js';
+import type { OutboxSealer } from './outbox-sealing.js';
 import { ChannelSendError } from './send-error.js';
 
 export interface OutboxItem {
@@ -32,6 +33,8 @@ export interface OutboxOptions {
   readonly connection: ConnectionOptions;
   readonly prefix: string;
   readonly messenger: Messenger;
+  /** Keeps secrets (invite codes) sealed in stored rows until they are sent. */
+  readonly sealer: OutboxSealer;
   /** Per channel: how fast it may send. A channel without an entry is not limited. */
   readonly limits: Readonly<Record<string, SendLimits>>;
   readonly logger: Logger;
@@ -74,7 +77,7 @@ export class Outbox implements OutboxWriter {
         channel: item.address.channel,
         chatId: item.address.chatId,
         personId: item.personId ?? null,
-        payload: toPayload(message),
+        payload: this.options.sealer.seal(toPayload(message)),
         dedupeKey: item.dedupeKey ? `${item.dedupeKey}:${index}` : null,
         broadcastId: item.broadcastId ?? null,
         ...(item.notBefore ? { notBefore: item.notBefore } : {}),
@@ -158,11 +161,11 @@ export class Outbox implements OutboxWriter {
       return this.postpone(job, token, Date.now() + waitMs);
     }
     try {
-      await this.options.messenger.deliver({ channel: row.channel, chatId: row.chatId }, [fromPayload(row.payload)]);
+      await this.options.messenger.deliver({ channel: row.channel, chatId: row.chatId }, [this.options.sealer.open(row.payload)]);
     } catch (error) {
       return this.onSendError(job, token, row.id, row.channel, row.chatId, error);
     }
-    await this.recordSent(row.id);
+    await this.recordSent(row.id, this.options.sealer.settled(row.payload));
     await this.wakeNextInChat(row.channel, row.chatId, row.seq);
   }
 
@@ -236,11 +239,12 @@ export class Outbox implements OutboxWriter {
     await this.options.db.outboxMessage.updateMany({ where: { id: job.data.id, status: { in: ['queued', 'sending'] } }, data: { status: 'failed' } });
   }
 
-  private async recordSent(id: string): Promise<void> {
+  /** `payload` replaces the stored one when sending settled it (a sealed secret dropped). */
+  private async recordSent(id: string, payload: object | undefined): Promise<void> {
     const deadline = Date.now() + RECORD_SENT_RETRY_MS;
     for (let delay = 100; ; delay = Math.min(delay * 2, 5_000)) {
       try {
-        await this.options.db.outboxMessage.update({ where: { id }, data: { status: 'sent', sentAt: new Date(), attempts: { increment: 1 } } });
+        await this.options.db.outboxMessage.update({ where: { id }, data: { status: 'sent', sentAt: new Date(), attempts: { increment: 1 }, ...(payload ? { payload } : {}) } });
         return;
       } catch (error) {
         if (Date.now() > deadline) throw error;

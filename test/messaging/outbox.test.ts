@@ -4,6 +4,7 @@ import { ChannelRouter } from '../../src/channels/channel-router.js';
 import { TelegramChannel } from '../../src/channels/telegram/telegram-channel.js';
 import { createLogger } from '../../src/core/logger.js';
 import { Outbox } from '../../src/messaging/outbox.js';
+import { OutboxSealer } from '../../src/messaging/outbox-sealing.js';
 import { FakeTelegram } from '../support/fake-telegram.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { testRedisUrl, uniquePrefix } from '../support/test-redis.js';
@@ -37,6 +38,7 @@ describe('outbox', () => {
       connection: { url: testRedisUrl(), maxRetriesPerRequest: null },
       prefix,
       messenger: new ChannelRouter([channel]),
+      sealer: new OutboxSealer(Buffer.alloc(32, 7)),
       limits: { telegram: { perSecond: 1_000 } },
       logger: createLogger('silent'),
       sweepIntervalMs: 200,

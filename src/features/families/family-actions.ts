@@ -57,7 +57,8 @@ export const familyActions = [
         const role = translate(person.locale, `families:role.${invite.role}`);
         return `${role}: ${formatInviteCode(invite.code)}${link ? `\n${link}` : ''}`;
       });
-      return { outcome: 'created', vars: { invite_list: lines.join('\n\n'), expires_at: formatLocal(invites[0]!.expiresAt, person) } };
+      // The codes are secrets: shown once, never kept in the session, and replaced in the outbox's copy once sent.
+      return { outcome: 'created', vars: { expires_at: formatLocal(invites[0]!.expiresAt, person) }, secrets: { invite_list: lines.join('\n\n') } };
     },
   }),
   defineAction<FeatureServices>({
