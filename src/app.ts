@@ -67,6 +67,8 @@ export interface KinbridgeOptions {
   readonly mediaLimits?: MediaLimits;
   /** Days a shared moment and its files are kept (default 90). */
   readonly mediaRetentionDays?: number;
+  /** Days after which the words of sent and failed outbox messages are removed (default 7). */
+  readonly outboxRedactionDays?: number;
   /** How often the media retention sweep runs (ms, default hourly). */
   readonly mediaRetentionSweepEveryMs?: number;
   /** Replaces a channel's own sending limits (tests lift Telegram's per-chat limit). */
@@ -98,6 +100,9 @@ export interface Kinbridge {
   start(): Promise<void>;
   stop(): Promise<void>;
 }
+
+const DEFAULT_MEDIA_RETENTION_DAYS = 90;
+const DEFAULT_OUTBOX_REDACTION_DAYS = 7;
 
 export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbridge> {
   const clock = options.clock ?? systemClock;
@@ -157,7 +162,7 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
       addressOf: (personId) => people.addressOf(personId),
       translate: (locale, key, vars) => translator.t(locale, key, vars),
     },
-    { limits: options.mediaLimits, retentionDays: options.mediaRetentionDays },
+    { limits: options.mediaLimits, retentionDays: options.mediaRetentionDays ?? DEFAULT_MEDIA_RETENTION_DAYS },
   );
   const retentionJob = new RetentionJob({
     connection: { url: options.redisUrl, maxRetriesPerRequest: null },
@@ -191,6 +196,7 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
     ),
     activities,
     updates,
+    privacyTerms: { mediaRetentionDays: options.mediaRetentionDays ?? DEFAULT_MEDIA_RETENTION_DAYS, outboxRedactionDays: options.outboxRedactionDays ?? DEFAULT_OUTBOX_REDACTION_DAYS },
     eraser: new PersonEraser(db, mediaStore),
     broadcasts,
     broadcastRunner: broadcastWorker,

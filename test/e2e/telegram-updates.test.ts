@@ -43,7 +43,10 @@ describe('moments from home on Telegram (fake Bot API)', () => {
     ids.set(user.id, person.id);
   };
   const consent = async (user: FakeUser, granted = true): Promise<void> => {
-    await t.app.services.consents.decide(ids.get(user.id)!, 'photo_sharing', granted);
+    const personId = ids.get(user.id)!;
+    for (const child of await t.app.services.consents.standings(personId, 'photo_sharing')) {
+      await t.app.services.consents.decide(personId, 'photo_sharing', child.childId, granted);
+    }
   };
   const buttons = (message: SentMessage): { text: string; callback_data?: string }[] => message.replyMarkup?.inline_keyboard?.flat() ?? [];
   const storedPictures = async (familyId: string): Promise<string[]> => {
@@ -201,6 +204,8 @@ describe('moments from home on Telegram (fake Bot API)', () => {
     const before = await storedPictures(familyA);
     expect(before.length).toBeGreaterThan(0);
     telegram.userSays(mama, '/privacy');
+    const which = await telegram.nextSent(mama.id, (m) => m.text?.startsWith('Photo sharing now') ?? false);
+    telegram.userTapsButton(mama, buttons(which)[0]!.callback_data!);
     const ask = await telegram.nextSent(mama.id, (m) => m.text?.startsWith('May photos') ?? false);
     telegram.userTapsButton(mama, buttons(ask)[1]!.callback_data!);
     await telegram.nextSent(mama.id, (m) => m.text?.startsWith('Understood. From now on') ?? false);

@@ -17,7 +17,7 @@ export const familyActions = [
           if (others.length > 0) {
             await events.publish({ name: 'family.member_joined', personIds: others, vars: { joiner_name: person.displayName, joiner_role: result.role } });
           }
-          return { outcome: 'joined', vars: { family_name: result.familyName, role: result.role, role_label: translate(person.locale, `families:role.${result.role}`) } };
+          return { outcome: 'joined', vars: { family_id: result.familyId, family_name: result.familyName, role: result.role, role_label: translate(person.locale, `families:role.${result.role}`) } };
         }
         case 'joined_coordinator':
           return { outcome: result.outcome, vars: { cohort_name: result.cohortName } };
