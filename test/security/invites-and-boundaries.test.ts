@@ -166,9 +166,7 @@ describe('family boundaries', () => {
     const second = await t.database.prisma.cohort.create({ data: { name: `Second cohort ${t.redisPrefix}` } });
     await t.database.prisma.cohortCoordinator.create({ data: { cohortId: second.id, personId: coordinator.id } });
     expect(await t.channel.say('coord-a', '/newfamily')).toEqual(['Which group is this family in?']);
-    expect(await t.channel.tap('coord-a', familyB.cohortId)).toEqual([
-      'Please tap one of the buttons, or send its number.',
-      'Which group is this family in?',
-    ]);
+    expect(await t.channel.tap('coord-a', familyB.cohortId)).toEqual(['That question is closed, so that button does nothing now.']);
+    expect(await t.database.prisma.family.count({ where: { cohortId: familyB.cohortId } })).toBe(1);
   });
 });
