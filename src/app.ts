@@ -36,6 +36,7 @@ import { PersonDirectory } from './features/people/person-directory.js';
 import { defaultFlowsDir, defaultLocalesDir, projectRoot } from './paths.js';
 import type { SendLimits } from './messaging/chat-window-limiter.js';
 import { Outbox } from './messaging/outbox.js';
+import { OutboxRedaction } from './messaging/outbox-redaction.js';
 import { OutboxSealer } from './messaging/outbox-sealing.js';
 import { loadDeploymentSecret } from './infra/deployment-secret.js';
 import { ReminderQueue } from './scheduling/reminder-queue.js';
@@ -96,6 +97,8 @@ export interface Kinbridge {
   readonly services: FeatureServices;
   readonly db: Database;
   readonly outbox: Outbox;
+  /** Removes the words of old settled messages (run by the retention job; tests call `sweep()` themselves). */
+  readonly outboxRedaction: OutboxRedaction;
   readonly reminders: ReminderQueue;
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -164,11 +167,13 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
     },
     { limits: options.mediaLimits, retentionDays: options.mediaRetentionDays ?? DEFAULT_MEDIA_RETENTION_DAYS },
   );
+  const outboxRedaction = new OutboxRedaction(db, clock, options.outboxRedactionDays ?? DEFAULT_OUTBOX_REDACTION_DAYS);
   const retentionJob = new RetentionJob({
     connection: { url: options.redisUrl, maxRetriesPerRequest: null },
     prefix,
     everyMs: options.mediaRetentionSweepEveryMs ?? 3_600_000,
     retention: updates.retention,
+    outboxRedaction,
     logger,
   });
   const invites = new InviteService(db, clock, new RedisInviteGuessGuard(redis, `${prefix}:`, options.guessLimits), options.inviteTtlHours ?? 72, keys.inviteCodeKey);
@@ -197,7 +202,7 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
     activities,
     updates,
     privacyTerms: { mediaRetentionDays: options.mediaRetentionDays ?? DEFAULT_MEDIA_RETENTION_DAYS, outboxRedactionDays: options.outboxRedactionDays ?? DEFAULT_OUTBOX_REDACTION_DAYS },
-    eraser: new PersonEraser(db, mediaStore),
+    eraser: new PersonEraser(db, mediaStore, outboxRedaction),
     broadcasts,
     broadcastRunner: broadcastWorker,
     supportedLocales: translator.locales,
@@ -222,6 +227,7 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
     services,
     db,
     outbox,
+    outboxRedaction,
     reminders,
     async start() {
       outbox.start(options.channels.map((channel) => channel.name));

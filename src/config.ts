@@ -15,6 +15,8 @@ const configSchema = z.object({
   KINBRIDGE_MEDIA_DIR: z.string().optional(),
   /** Days shared moments and their files are kept. */
   MEDIA_RETENTION_DAYS: z.coerce.number().positive().default(90),
+  /** Days after which the words of sent and failed messages are removed from the outbox (only "it was sent" stays). */
+  OUTBOX_REDACTION_DAYS: z.coerce.number().positive().default(7),
   TELEGRAM_BOT_TOKEN: z.string().min(1).optional(),
   TELEGRAM_API_ROOT: z.string().url().optional(),
   /** Set to receive Telegram updates by webhook instead of long polling. */

@@ -53,6 +53,7 @@ async function main(): Promise<void> {
     inviteTtlHours: config.INVITE_TTL_HOURS,
     mediaDir: path.resolve(projectRoot, config.KINBRIDGE_MEDIA_DIR ?? path.join(config.KINBRIDGE_DATA_DIR, 'media')),
     mediaRetentionDays: config.MEDIA_RETENTION_DAYS,
+    outboxRedactionDays: config.OUTBOX_REDACTION_DAYS,
     callEscalationWeeks: config.CALL_ESCALATION_WEEKS,
     speechProvider: config.SPEECH_PROVIDER,
     defaultLocale: config.DEFAULT_LOCALE,

@@ -43,8 +43,11 @@ describe('media retention', () => {
     expect(existsSync(abandonedDraft.file)).toBe(false);
     expect(existsSync(freshDraft.file)).toBe(true);
 
+    // The copy a parent was sent (caption, names) goes with the moment.
+    await t.app.outbox.enqueue({ address: { channel: 'memory', chatId: 'papa' }, messages: [{ text: 'Nainai shared a moment' }], dedupeKey: `update:${old.id}:papa` });
     clock.advance(89 * DAY);
     expect(await t.app.services.updates.retention.sweep()).toEqual({ updates: 2, withdrawnFiles: 0 });
+    expect(await t.database.prisma.outboxMessage.count({ where: { dedupeKey: { startsWith: `update:${old.id}:` } } })).toBe(0);
     expect(existsSync(old.file)).toBe(false);
     expect(existsSync(recent.file)).toBe(true);
     const left = await t.database.prisma.familyUpdate.findMany({ select: { id: true } });

@@ -81,6 +81,8 @@ export class UpdateRetention {
     const { db, store } = this.deps;
     const media = await db.updateMedia.findMany({ where: { updateId: { in: [...updateIds] } }, select: { storageKey: true } });
     await store.delete(media.map((item) => item.storageKey));
+    // The copies sent to each parent (captions, names) go with the moment.
+    await db.outboxMessage.deleteMany({ where: { OR: updateIds.map((id) => ({ dedupeKey: { startsWith: `update:${id}:` } })) } });
     await db.familyUpdate.deleteMany({ where: { id: { in: [...updateIds] } } });
   }
 }
