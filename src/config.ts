@@ -21,7 +21,8 @@ const configSchema = z.object({
   TELEGRAM_API_ROOT: z.string().url().optional(),
   /** Set to receive Telegram updates by webhook instead of long polling. */
   TELEGRAM_WEBHOOK_URL: z.string().url().optional(),
-  TELEGRAM_WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{1,256}$/).optional(),
+  /** Telegram's secret_token header: at least 32 characters, so it cannot be guessed. */
+  TELEGRAM_WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{32,256}$/, 'must be 32–256 letters, digits, _ or -').optional(),
   /** Telegram's broadcast ceiling for one bot; raise it only against a local Bot API fake or with paid broadcasts. */
   TELEGRAM_MAX_PER_SECOND: z.coerce.number().int().positive().default(30),
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
