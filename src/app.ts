@@ -5,6 +5,7 @@ import type { ChannelAdapter } from './channels/channel-adapter.js';
 import { ChannelRouter } from './channels/channel-router.js';
 import { systemClock, type Clock } from './core/clock.js';
 import { createLogger, type Logger } from './core/logger.js';
+import { deriveSecretKeys } from './core/secret-keys.js';
 import { ActionRegistry } from './engine/action-registry.js';
 import { ConversationEngine } from './engine/conversation-engine.js';
 import { EngineQueue } from './engine/engine-queue.js';
@@ -36,6 +37,9 @@ import { PersonDirectory } from './features/people/person-directory.js';
 import { defaultFlowsDir, defaultLocalesDir, projectRoot } from './paths.js';
 import type { SendLimits } from './messaging/chat-window-limiter.js';
 import { Outbox } from './messaging/outbox.js';
+import { OutboxRedaction } from './messaging/outbox-redaction.js';
+import { OutboxSealer } from './messaging/outbox-sealing.js';
+import { loadDeploymentSecret } from './infra/deployment-secret.js';
 import { ReminderQueue } from './scheduling/reminder-queue.js';
 import { ReminderStore } from './scheduling/reminder-store.js';
 import { LocalMediaStore } from './storage/local-media-store.js';
@@ -65,6 +69,8 @@ export interface KinbridgeOptions {
   readonly mediaLimits?: MediaLimits;
   /** Days a shared moment and its files are kept (default 90). */
   readonly mediaRetentionDays?: number;
+  /** Days after which the words of sent and failed outbox messages are removed (default 7). */
+  readonly outboxRedactionDays?: number;
   /** How often the media retention sweep runs (ms, default hourly). */
   readonly mediaRetentionSweepEveryMs?: number;
   /** Replaces a channel's own sending limits (tests lift Telegram's per-chat limit). */
@@ -82,6 +88,8 @@ export interface KinbridgeOptions {
   /** Who reads play reminders aloud (default espeak-ng), and where the audio is cached (default .kinbridge/speech). */
   readonly speechProvider?: SpeechProvider;
   readonly speechCacheDir?: string;
+  /** The deployment secret behind invite hashes and sealed outbox texts (default: generated once under .kinbridge/). */
+  readonly secret?: string;
 }
 
 /** The whole bot wired together: channels → engine → features → storage. */
@@ -90,6 +98,8 @@ export interface Kinbridge {
   readonly services: FeatureServices;
   readonly db: Database;
   readonly outbox: Outbox;
+  /** Removes the words of old settled messages (run by the retention job; tests call `sweep()` themselves). */
+  readonly outboxRedaction: OutboxRedaction;
   readonly reminders: ReminderQueue;
   start(): Promise<void>;
   /** Resolves once nothing is in flight: no turn, no job, no message due and unsent (see `waitUntilSettled`). */
@@ -97,12 +107,16 @@ export interface Kinbridge {
   stop(): Promise<void>;
 }
 
+const DEFAULT_MEDIA_RETENTION_DAYS = 90;
+const DEFAULT_OUTBOX_REDACTION_DAYS = 7;
+
 export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbridge> {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger('info');
   const prefix = options.redisPrefix ?? 'kinbridge';
   const defaultLocale = options.defaultLocale ?? 'zh-CN';
 
+  const keys = deriveSecretKeys(options.secret ?? loadDeploymentSecret(undefined, path.join(projectRoot, '.kinbridge')));
   const db = createPrismaClient(options.databaseUrl);
   const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
   const queue = new EngineQueue({ connection: { url: options.redisUrl, maxRetriesPerRequest: null }, prefix, clock });
@@ -116,6 +130,7 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
     prefix,
     messenger: channelRouter,
     clock,
+    sealer: new OutboxSealer(keys.outboxSealKey),
     limits: Object.fromEntries(options.channels.map((channel) => [channel.name, options.sendLimits?.[channel.name] ?? channel.limits ?? {}])),
     logger,
     ...(options.outboxClaimLeaseMs ? { claimLeaseMs: options.outboxClaimLeaseMs } : {}),
@@ -154,16 +169,18 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
       addressOf: (personId) => people.addressOf(personId),
       translate: (locale, key, vars) => translator.t(locale, key, vars),
     },
-    { limits: options.mediaLimits, retentionDays: options.mediaRetentionDays },
+    { limits: options.mediaLimits, retentionDays: options.mediaRetentionDays ?? DEFAULT_MEDIA_RETENTION_DAYS },
   );
+  const outboxRedaction = new OutboxRedaction(db, clock, options.outboxRedactionDays ?? DEFAULT_OUTBOX_REDACTION_DAYS);
   const retentionJob = new RetentionJob({
     connection: { url: options.redisUrl, maxRetriesPerRequest: null },
     prefix,
     everyMs: options.mediaRetentionSweepEveryMs ?? 3_600_000,
     retention: updates.retention,
+    outboxRedaction,
     logger,
   });
-  const invites = new InviteService(db, clock, new RedisInviteGuessGuard(redis, `${prefix}:`, options.guessLimits), options.inviteTtlHours ?? 72);
+  const invites = new InviteService(db, clock, new RedisInviteGuessGuard(redis, `${prefix}:`, options.guessLimits), options.inviteTtlHours ?? 72, keys.inviteCodeKey);
   const activities = createActivityServices({
     db,
     clock,
@@ -188,7 +205,8 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
     ),
     activities,
     updates,
-    eraser: new PersonEraser(db, mediaStore),
+    privacyTerms: { mediaRetentionDays: options.mediaRetentionDays ?? DEFAULT_MEDIA_RETENTION_DAYS, outboxRedactionDays: options.outboxRedactionDays ?? DEFAULT_OUTBOX_REDACTION_DAYS },
+    eraser: new PersonEraser(db, mediaStore, outboxRedaction),
     broadcasts,
     broadcastRunner: broadcastWorker,
     supportedLocales: translator.locales,
@@ -213,6 +231,7 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
     services,
     db,
     outbox,
+    outboxRedaction,
     reminders,
     async start() {
       outbox.start(options.channels.map((channel) => channel.name));

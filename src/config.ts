@@ -9,15 +9,20 @@ const configSchema = z.object({
   KINBRIDGE_REDIS_PREFIX: z.string().regex(/^[\w-]+$/).default('kinbridge'),
   /** Where embedded PostgreSQL keeps its data when DATABASE_URL is unset. */
   KINBRIDGE_DATA_DIR: z.string().default('.kinbridge'),
+  /** Keys invite hashes and sealed outbox texts; generated once into KINBRIDGE_DATA_DIR/secret.key when unset. */
+  KINBRIDGE_SECRET: z.string().min(32).optional(),
   /** Where photos, videos and voice notes are kept; defaults to `media/` under KINBRIDGE_DATA_DIR. Never a public path. */
   KINBRIDGE_MEDIA_DIR: z.string().optional(),
   /** Days shared moments and their files are kept. */
   MEDIA_RETENTION_DAYS: z.coerce.number().positive().default(90),
+  /** Days after which the words of sent and failed messages are removed from the outbox (only "it was sent" stays). */
+  OUTBOX_REDACTION_DAYS: z.coerce.number().positive().default(7),
   TELEGRAM_BOT_TOKEN: z.string().min(1).optional(),
   TELEGRAM_API_ROOT: z.string().url().optional(),
   /** Set to receive Telegram updates by webhook instead of long polling. */
   TELEGRAM_WEBHOOK_URL: z.string().url().optional(),
-  TELEGRAM_WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{1,256}$/).optional(),
+  /** Telegram's secret_token header: at least 32 characters, so it cannot be guessed. */
+  TELEGRAM_WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{32,256}$/, 'must be 32–256 letters, digits, _ or -').optional(),
   /** Telegram's broadcast ceiling for one bot; raise it only against a local Bot API fake or with paid broadcasts. */
   TELEGRAM_MAX_PER_SECOND: z.coerce.number().int().positive().default(30),
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),

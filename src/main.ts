@@ -13,6 +13,7 @@ import { loadConfig, type Config } from './config.js';
 import { createLogger, type Logger } from './core/logger.js';
 import { SendPacer } from './messaging/send-pacer.js';
 import { startLocalServices } from './infra/local-services.js';
+import { loadDeploymentSecret } from './infra/deployment-secret.js';
 import { aptInstallLine, debianPackagesFor, missingTools } from './infra/system-tools.js';
 import { projectRoot } from './paths.js';
 import { applyMigrations } from './storage/migrate.js';
@@ -46,6 +47,7 @@ async function main(): Promise<void> {
   const channels = wanted.map((name) => createChannel(name, config, logger, pacer));
   const telegram = channels.find((channel): channel is TelegramChannel => channel instanceof TelegramChannel);
   const app = await createKinbridge({
+    secret: loadDeploymentSecret(config.KINBRIDGE_SECRET, path.resolve(projectRoot, config.KINBRIDGE_DATA_DIR)),
     databaseUrl: services.databaseUrl,
     redisUrl: services.redisUrl,
     redisPrefix: config.KINBRIDGE_REDIS_PREFIX,
@@ -55,6 +57,7 @@ async function main(): Promise<void> {
     inviteTtlHours: config.INVITE_TTL_HOURS,
     mediaDir: path.resolve(projectRoot, config.KINBRIDGE_MEDIA_DIR ?? path.join(config.KINBRIDGE_DATA_DIR, 'media')),
     mediaRetentionDays: config.MEDIA_RETENTION_DAYS,
+    outboxRedactionDays: config.OUTBOX_REDACTION_DAYS,
     callEscalationWeeks: config.CALL_ESCALATION_WEEKS,
     speechProvider: config.SPEECH_PROVIDER,
     defaultLocale: config.DEFAULT_LOCALE,

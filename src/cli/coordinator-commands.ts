@@ -1,6 +1,9 @@
 import path from 'node:path';
 import { DateTime } from 'luxon';
 import { systemClock, type Clock } from '../core/clock.js';
+import { deriveSecretKeys } from '../core/secret-keys.js';
+import { loadDeploymentSecret } from '../infra/deployment-secret.js';
+import { projectRoot } from '../paths.js';
 import { BroadcastService, type BroadcastReport } from '../features/broadcasts/broadcasts.js';
 import { FAMILY_INVITE_ROLES, FamilyService, NotCoordinatorError, type NewChild } from '../features/families/families.js';
 import type { InviteGuessGuard } from '../features/families/invite-guess-guard.js';
@@ -69,6 +72,8 @@ export interface CommandOptions {
   /** Hours until an invite expires; the bot's INVITE_TTL_HOURS. */
   readonly inviteTtlHours: number;
   readonly clock?: Clock;
+  /** The bot's deployment secret, so the bot recognises the codes the CLI issues (default: the one under .kinbridge/). */
+  readonly secret?: string;
 }
 
 export class CoordinatorCommands {
@@ -81,7 +86,8 @@ export class CoordinatorCommands {
     options: CommandOptions,
   ) {
     this.clock = options.clock ?? systemClock;
-    this.invites = new InviteService(db, this.clock, issueOnlyGuessGuard, options.inviteTtlHours);
+    const secret = options.secret ?? loadDeploymentSecret(undefined, path.join(projectRoot, '.kinbridge'));
+    this.invites = new InviteService(db, this.clock, issueOnlyGuessGuard, options.inviteTtlHours, deriveSecretKeys(secret).inviteCodeKey);
     this.families = new FamilyService(db, this.invites);
   }
 

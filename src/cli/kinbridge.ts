@@ -10,6 +10,7 @@ import { machineTimeMs, systemClock } from '../core/clock.js';
 import type { NewChild } from '../features/families/families.js';
 import { formatInviteCode } from '../features/families/invite-code.js';
 import type { IssuedInvite } from '../features/families/invites.js';
+import { loadDeploymentSecret } from '../infra/deployment-secret.js';
 import { startLocalPostgres } from '../infra/local-postgres.js';
 import { describeUrl, embeddedPostgresDir } from '../infra/local-services.js';
 import { projectRoot } from '../paths.js';
@@ -393,7 +394,7 @@ async function main(argv: readonly string[]): Promise<number> {
     if (applied.length > 0) console.error(`Applied migrations: ${applied.join(', ')}`);
     const db = createPrismaClient(connection.url);
     try {
-      const output = await parsed.run(new CoordinatorCommands(db, { inviteTtlHours: config.INVITE_TTL_HOURS }), config);
+      const output = await parsed.run(new CoordinatorCommands(db, { inviteTtlHours: config.INVITE_TTL_HOURS, secret: loadDeploymentSecret(config.KINBRIDGE_SECRET, path.resolve(projectRoot, config.KINBRIDGE_DATA_DIR)) }), config);
       console.log(`${output}\n\nDatabase: ${connection.description}`);
       return 0;
     } catch (error) {

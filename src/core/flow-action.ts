@@ -24,6 +24,11 @@ export interface ActionResult {
   readonly outcome?: string;
   /** Merged into the session's variables. */
   readonly vars?: Readonly<Record<string, unknown>>;
+  /**
+   * Like `vars`, but only for this turn's messages: never saved in the session, and a message that shows one is
+   * stored with a placeholder in its place (invite codes).
+   */
+  readonly secrets?: Readonly<Record<string, string>>;
   /** What the action changed on the person, so later steps speak the new language at once. */
   readonly person?: Partial<Pick<PersonView, 'locale' | 'timeZone' | 'optedOutAt' | 'displayName'>>;
 }

@@ -119,7 +119,7 @@ export class ConversationEngine {
     if (await runner.receive(turn, message.content)) return;
     const unasked = catalog.matchInbound(message.content.kind);
     if (unasked) await runner.start(turn, unasked.flow, { inbound: message.content }, unasked.mode);
-    else turn.outbox.push(this.say(turn.person, message.content.kind === 'unsupported' ? 'common:unsupported' : 'common:unknown'));
+    else turn.outbox.push(this.say(turn.person, fallbackKeyOf(message.content.kind)));
   }
 
   /** A turn nobody asked for right now (a timer, an event): it goes to the person's latest app, unless they opted out. */
@@ -133,7 +133,7 @@ export class ConversationEngine {
 
   private async turn(person: PersonView, replyTo: Address | undefined, step: (turn: Turn) => Promise<void>): Promise<void> {
     const { sessions, timers, logger } = this.deps;
-    const turn: Turn = { person, state: await sessions.load(person.id), outbox: [], timers: [], staleTokens: [] };
+    const turn: Turn = { person, state: await sessions.load(person.id), outbox: [], timers: [], staleTokens: [], secrets: {} };
     try {
       await step(turn);
     } catch (error) {
@@ -160,6 +160,12 @@ export class ConversationEngine {
   private say(person: PersonView, key: string, vars: Record<string, unknown> = {}): OutboundMessage {
     return { text: this.deps.translator.t(person.locale, key, { ...vars, person_name: person.displayName }) };
   }
+}
+
+/** What to say to a message nothing waits for; a button no question waits for belongs to a closed question. */
+function fallbackKeyOf(kind: InboundMessage['content']['kind']): string {
+  if (kind === 'choice') return 'common:question_closed';
+  return kind === 'unsupported' ? 'common:unsupported' : 'common:unknown';
 }
 
 /** "/start 123" → { name: "start", args: "123" }; "/help@KinbridgeBot" → { name: "help" }. */

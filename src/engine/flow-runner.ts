@@ -5,6 +5,7 @@ import type { PersonView } from '../core/flow-action.js';
 import type { Choice, InboundContent, MediaSource, OutboundMessage } from '../messaging/messages.js';
 import type { ActionRegistry } from './action-registry.js';
 import { parseAnswer } from './answers.js';
+import { bindChoice, newQuestionToken, unbindChoice } from './question-token.js';
 import type { FlowCatalog } from './flow-catalog.js';
 import type { AskSpec, Condition, Flow, Step } from './flow-definition.js';
 import type { SessionState } from './session-store.js';
@@ -19,6 +20,8 @@ export interface Turn {
   readonly outbox: OutboundMessage[];
   readonly timers: { token: string; dueAt: Date }[];
   readonly staleTokens: string[];
+  /** Action secrets of this turn (see ActionResult.secrets): filled into messages, never saved. */
+  readonly secrets: Record<string, string>;
 }
 
 export class FlowLoopError extends Error {
@@ -51,6 +54,7 @@ export class FlowRunner {
       stepId: flow.steps[0]!.id,
       vars,
       waitToken: null,
+      choiceToken: null,
       retries: 0,
       stack,
     };
@@ -63,7 +67,12 @@ export class FlowRunner {
     if (!located) return false;
     const { flow, step } = located;
     if ('ask' in step) {
-      this.answer(turn, flow, step, step.ask, content);
+      const answer = this.untokened(turn, content);
+      if (!answer) {
+        turn.outbox.push(this.say(turn, 'common:question_closed'));
+        return true;
+      }
+      this.answer(turn, flow, step, step.ask, answer);
       await this.advance(turn);
       return true;
     }
@@ -102,7 +111,7 @@ export class FlowRunner {
     if (!frame || !flow || !step) return false;
     const next = 'ask' in step ? step.ask.timeout?.goto : 'wait' in step ? nextOf(flow, step) : undefined;
     if (next === undefined) state.stack.splice(index, 1);
-    else Object.assign(frame, { stepId: next, waitToken: null, retries: 0 });
+    else Object.assign(frame, { stepId: next, waitToken: null, choiceToken: null, retries: 0 });
     return true;
   }
 
@@ -110,6 +119,13 @@ export class FlowRunner {
   repeatQuestion(turn: Turn): void {
     const located = turn.state && this.locate(turn);
     if (located && 'ask' in located.step) turn.outbox.push(this.prompt(turn, located.step.ask));
+  }
+
+  /** A tapped button counts only if it carries the pending question's token; other content passes as it is. */
+  private untokened(turn: Turn, content: InboundContent): InboundContent | undefined {
+    if (content.kind !== 'choice') return content;
+    const { choiceId, token } = unbindChoice(content.choiceId);
+    return token !== undefined && token === turn.state!.choiceToken ? { kind: 'choice', choiceId } : undefined;
   }
 
   private answer(turn: Turn, flow: Flow, step: Step, ask: AskSpec, content: InboundContent): void {
@@ -151,6 +167,8 @@ export class FlowRunner {
     } else if ('ask' in step) {
       if (state.waitToken) turn.staleTokens.push(state.waitToken);
       state.waitToken = null;
+      // Kept while the question is asked again (a wrong answer, an interruption): its buttons stay valid until answered.
+      state.choiceToken ??= newQuestionToken();
       turn.outbox.push(this.prompt(turn, step.ask));
       if (step.ask.timeout) this.startTimer(turn, new Date(this.clock.now().getTime() + durationMs(step.ask.timeout.after)));
       return true;
@@ -169,6 +187,7 @@ export class FlowRunner {
     } else if ('action' in step) {
       const result = await this.actions.run(step.action, { person: turn.person, args: fillAll(step.args ?? {}, state.vars), vars: state.vars });
       Object.assign(state.vars, result.vars);
+      Object.assign(turn.secrets, result.secrets);
       if (result.person) turn.person = { ...turn.person, ...result.person };
       this.moveTo(turn, step.routes?.[result.outcome] ?? nextOf(flow, step));
     } else if ('goto' in step) {
@@ -198,6 +217,7 @@ export class FlowRunner {
     const state = turn.state!;
     if (state.waitToken) turn.staleTokens.push(state.waitToken);
     state.waitToken = null;
+    state.choiceToken = null;
     state.retries = 0;
     if (stepId === undefined) this.finish(turn);
     else state.stepId = stepId;
@@ -218,8 +238,9 @@ export class FlowRunner {
   }
 
   private prompt(turn: Turn, ask: AskSpec): OutboundMessage {
-    const choices = this.choicesOf(turn, ask);
-    return { text: this.text(turn, ask.text), ...(choices.length > 0 ? { choices } : {}) };
+    const token = turn.state!.choiceToken!;
+    const choices = this.choicesOf(turn, ask).map((choice) => ({ ...choice, id: bindChoice(choice.id, token) }));
+    return { ...this.words(turn, ask.text), ...(choices.length > 0 ? { choices } : {}) };
   }
 
   private choicesOf(turn: Turn, ask: AskSpec): Choice[] {
@@ -230,7 +251,7 @@ export class FlowRunner {
 
   private render(turn: Turn, flow: Flow, send: Extract<Step, { send: unknown }>['send']): OutboundMessage {
     return {
-      ...(send.text ? { text: this.text(turn, send.text) } : {}),
+      ...(send.text ? this.words(turn, send.text) : {}),
       ...(send.choices ? { choices: send.choices.map((c) => ({ id: c.id, label: this.text(turn, c.text) })) } : {}),
       ...(send.photo ? { photo: this.media(flow, send.photo) } : {}),
       ...(send.voice ? { voice: this.media(flow, send.voice) } : {}),
@@ -244,18 +265,28 @@ export class FlowRunner {
   }
 
   private say(turn: Turn, key: string): OutboundMessage {
-    return { text: this.text(turn, key) };
+    return this.words(turn, key);
   }
 
-  private text(turn: Turn, key: string): string {
+  /** A message's text; when it shows a secret, also the text its stored copy keeps (the secret replaced). */
+  private words(turn: Turn, key: string): Pick<OutboundMessage, 'text' | 'textAfterSending'> {
+    const names = Object.keys(turn.secrets);
+    const text = this.text(turn, key, turn.secrets);
+    if (names.length === 0) return { text };
+    const placeholder = this.translator.t(turn.person.locale, 'common:secret_removed');
+    const kept = this.text(turn, key, Object.fromEntries(names.map((name) => [name, placeholder])));
+    return kept === text ? { text } : { text, textAfterSending: kept };
+  }
+
+  private text(turn: Turn, key: string, secrets: Readonly<Record<string, string>> = {}): string {
     const vars = turn.state?.vars ?? {};
-    return this.translator.t(turn.person.locale, key, { ...vars, person_name: turn.person.displayName });
+    return this.translator.t(turn.person.locale, key, { ...vars, ...secrets, person_name: turn.person.displayName });
   }
 }
 
 function frameOf(state: SessionState): SessionState['stack'][number] {
-  const { flowId, flowVersion, stepId, vars, waitToken, retries } = state;
-  return { flowId, flowVersion, stepId, vars, waitToken, retries };
+  const { flowId, flowVersion, stepId, vars, waitToken, choiceToken, retries } = state;
+  return { flowId, flowVersion, stepId, vars, waitToken, choiceToken, retries };
 }
 
 function nextOf(flow: Flow, step: Step): string | undefined {

@@ -7,6 +7,8 @@ export interface SessionFrame {
   stepId: string;
   vars: Record<string, unknown>;
   waitToken: string | null;
+  /** The one-time token the buttons of the pending question carry; null when no question with buttons waits. */
+  choiceToken: string | null;
   retries: number;
 }
 
@@ -31,6 +33,7 @@ export class SessionStore {
       vars: row.vars as Record<string, unknown>,
       stack: row.stack as unknown as SessionFrame[],
       waitToken: row.waitToken,
+      choiceToken: row.choiceToken,
       retries: row.retries,
     };
   }
@@ -43,6 +46,7 @@ export class SessionStore {
       vars: state.vars as object,
       stack: state.stack as unknown as object,
       waitToken: state.waitToken,
+      choiceToken: state.choiceToken,
       retries: state.retries,
     };
     await this.db.flowSession.upsert({ where: { personId: state.personId }, create: { personId: state.personId, ...data }, update: data });

@@ -28,6 +28,8 @@ export interface FeatureServices {
   readonly calls: CallServices;
   /** Moments from home to parents (photos, voice, video, text) and their answers. */
   readonly updates: UpdateServices;
+  /** How long what is shared is kept, as `/privacy` tells people. */
+  readonly privacyTerms: { readonly mediaRetentionDays: number; readonly outboxRedactionDays: number };
   /** `/forget`: deletes everything of a person. */
   readonly eraser: PersonEraser;
   /** Weekly play: the curriculum, caregivers' reminders with their voice, progress, recordings. */

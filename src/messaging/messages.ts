@@ -62,6 +62,8 @@ export interface OutboundAlbumItem {
 
 export interface OutboundMessage {
   readonly text?: string;
+  /** Set when `text` holds a secret (invite codes): the stored copy keeps only this (see OutboxSealer). */
+  readonly textAfterSending?: string;
   readonly choices?: readonly Choice[];
   readonly photo?: MediaSource;
   readonly voice?: MediaSource;

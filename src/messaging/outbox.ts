@@ -6,7 +6,8 @@ import type { Database } from '../storage/prisma.js';
 import { ChatWindowLimiter, type SendLimits } from './chat-window-limiter.js';
 import type { Address, OutboundMessage } from './messages.js';
 import type { Messenger } from './messenger.js';
-import { fromPayload, toPayload } from './outbound-payload.js';
+import { toPayload } from './outbound-payload.js';
+import type { OutboxSealer } from './outbox-sealing.js';
 import { ChannelSendError } from './send-error.js';
 
 export interface OutboxItem {
@@ -35,6 +36,8 @@ export interface OutboxOptions {
   readonly messenger: Messenger;
   /** Decides when a row is due, when a claim is stale, and stamps sends. */
   readonly clock: Clock;
+  /** Keeps secrets (invite codes) sealed in stored rows until they are sent. */
+  readonly sealer: OutboxSealer;
   /** Per channel: how fast it may send. A channel without an entry is not limited. */
   readonly limits: Readonly<Record<string, SendLimits>>;
   readonly logger: Logger;
@@ -78,7 +81,7 @@ export class Outbox implements OutboxWriter {
         channel: item.address.channel,
         chatId: item.address.chatId,
         personId: item.personId ?? null,
-        payload: toPayload(message),
+        payload: this.options.sealer.seal(toPayload(message)),
         dedupeKey: item.dedupeKey ? `${item.dedupeKey}:${index}` : null,
         broadcastId: item.broadcastId ?? null,
         notBefore: item.notBefore ?? now,
@@ -170,11 +173,11 @@ export class Outbox implements OutboxWriter {
       return this.postpone(job, token, waitMs);
     }
     try {
-      await this.options.messenger.deliver({ channel: row.channel, chatId: row.chatId }, [fromPayload(row.payload)]);
+      await this.options.messenger.deliver({ channel: row.channel, chatId: row.chatId }, [this.options.sealer.open(row.payload)]);
     } catch (error) {
       return this.onSendError(job, token, row.id, row.channel, row.chatId, error);
     }
-    await this.recordSent(row.id);
+    await this.recordSent(row.id, this.options.sealer.settled(row.payload));
     await this.wakeNextInChat(row.channel, row.chatId, row.seq);
   }
 
@@ -249,11 +252,12 @@ export class Outbox implements OutboxWriter {
     await this.options.db.outboxMessage.updateMany({ where: { id: job.data.id, status: { in: ['queued', 'sending'] } }, data: { status: 'failed' } });
   }
 
-  private async recordSent(id: string): Promise<void> {
+  /** `payload` replaces the stored one when sending settled it (a sealed secret dropped). */
+  private async recordSent(id: string, payload: object | undefined): Promise<void> {
     const deadline = machineTimeMs() + RECORD_SENT_RETRY_MS;
     for (let delay = 100; ; delay = Math.min(delay * 2, 5_000)) {
       try {
-        await this.options.db.outboxMessage.update({ where: { id }, data: { status: 'sent', sentAt: this.options.clock.now(), attempts: { increment: 1 } } });
+        await this.options.db.outboxMessage.update({ where: { id }, data: { status: 'sent', sentAt: this.options.clock.now(), attempts: { increment: 1 }, ...(payload ? { payload } : {}) } });
         return;
       } catch (error) {
         if (machineTimeMs() > deadline) throw error;

@@ -3,11 +3,16 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI_PERSON_ID, CommandError, CoordinatorCommands, issueOnlyGuessGuard } from '../../src/cli/coordinator-commands.js';
 import { systemClock } from '../../src/core/clock.js';
+import { deriveSecretKeys } from '../../src/core/secret-keys.js';
 import { RedisInviteGuessGuard } from '../../src/features/families/invite-guess-guard.js';
 import { InviteService } from '../../src/features/families/invites.js';
 import { projectRoot } from '../../src/paths.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { testRedisUrl, uniquePrefix } from '../support/test-redis.js';
+
+/** The bot and the CLI share the deployment secret, or the bot would not recognise the CLI's codes. */
+const SECRET = 'coordinator-cli-test-secret-of-32-characters';
+const inviteCodeKey = deriveSecretKeys(SECRET).inviteCodeKey;
 
 describe('coordinator CLI', () => {
   let database: TestDatabase;
@@ -20,8 +25,8 @@ describe('coordinator CLI', () => {
   beforeAll(async () => {
     database = await createTestDatabase();
     redis = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
-    commands = new CoordinatorCommands(database.prisma, { inviteTtlHours: 72 });
-    bot = new InviteService(database.prisma, systemClock, new RedisInviteGuessGuard(redis, `${uniquePrefix('cli')}:`), 72);
+    commands = new CoordinatorCommands(database.prisma, { inviteTtlHours: 72, secret: SECRET });
+    bot = new InviteService(database.prisma, systemClock, new RedisInviteGuessGuard(redis, `${uniquePrefix('cli')}:`), 72, inviteCodeKey);
   });
   afterAll(async () => {
     redis?.disconnect();
@@ -137,7 +142,7 @@ describe('coordinator CLI', () => {
   it("never redeems through the CLI's invite service (it has no rate limit)", async () => {
     await commands.createCohort('Guarded cohort');
     const { invite } = await commands.inviteCoordinator('Guarded cohort');
-    const issueOnly = new InviteService(database.prisma, systemClock, issueOnlyGuessGuard, 72);
+    const issueOnly = new InviteService(database.prisma, systemClock, issueOnlyGuessGuard, 72, inviteCodeKey);
     await expect(issueOnly.redeem(await newPerson(), invite.code)).rejects.toThrow(/only issues invites/);
   });
 
@@ -147,7 +152,7 @@ describe('coordinator CLI', () => {
         execFile(
           'npx',
           ['tsx', 'src/cli/kinbridge.ts', ...args],
-          { cwd: projectRoot, env: { ...process.env, DATABASE_URL: database.url, REDIS_URL: testRedisUrl() }, timeout: 45_000 },
+          { cwd: projectRoot, env: { ...process.env, DATABASE_URL: database.url, REDIS_URL: testRedisUrl(), KINBRIDGE_SECRET: SECRET }, timeout: 45_000 },
           (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr }),
         );
       });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../src/paths.js';
-import { startTestApp, type SeededFamily, type TestApp } from '../support/test-app.js';
+import { startTestApp, TEST_DEPLOYMENT_SECRET, type SeededFamily, type TestApp } from '../support/test-app.js';
 import { testRedisUrl, uniquePrefix } from '../support/test-redis.js';
 
 /** The bot as `npm start` runs it: a real process on the console channel, killed with SIGKILL mid-conversation. */
@@ -58,6 +58,7 @@ describe('npm start on the console channel', () => {
       DATABASE_URL: t.database.url,
       REDIS_URL: testRedisUrl(),
       KINBRIDGE_REDIS_PREFIX: uniquePrefix('console'),
+      KINBRIDGE_SECRET: TEST_DEPLOYMENT_SECRET,
       KINBRIDGE_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'kinbridge-console-')),
     };
   });

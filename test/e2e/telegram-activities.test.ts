@@ -37,7 +37,7 @@ describe('weekly play on Telegram (fake Bot API)', () => {
   }
 
   it('asks the grandmother for a day and time right after she joins, on her own clock', async () => {
-    await t.onboardOnTelegram(grandmother, family.codes.caregiver, { language: '中文', city: '河池', quietHours: '21:00 – 08:00', photos: '可以，分享给家人' });
+    await t.onboardOnTelegram(grandmother, family.codes.caregiver, { language: '中文', city: '河池', quietHours: '21:00 – 08:00' });
     await answer(grandmother, '哪一天方便', { label: '星期三' });
     await answer(grandmother, '什么时候', { label: '晚上 19:30' });
     const saved = await telegram.waitForSent(grandmother.id, hasText('每星期三 19:30'));

@@ -21,7 +21,7 @@ describe('calls on Telegram (fake Bot API)', () => {
   it('proposes times in both local times, nudges the father, logs "We talked ✓" and sums the week up', async () => {
     const { telegram } = t;
     await t.onboardOnTelegram(grandmother, family.codes.caregiver, { language: '中文', city: '河池', quietHours: '21:00 – 08:00' });
-    await telegram.waitForSent(grandmother.id, hasText('照片'));
+    await telegram.waitForSent(grandmother.id, hasText('设置完成'));
 
     await t.onboardOnTelegram(father, family.codes.parent, { language: 'English', city: 'Milan', quietHours: '22:00 – 07:00', photos: 'Yes, share with family' });
     await telegram.userAnswers(father, 'How many calls a week', { label: 'Once a week' });

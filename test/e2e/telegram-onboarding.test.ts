@@ -40,7 +40,7 @@ describe('onboarding on Telegram (fake Bot API)', () => {
     await telegram.nextSent(father.id, (m) => m.text === 'All set! Send /help at any time to see what I can do.');
 
     const texts = telegram.sent(father.id).map((m) => m.text);
-    expect(texts).toContain('Understood. No photos of your children will be shared.');
+    expect(texts).toContain('Understood. No photos of Xiaoming will be shared.');
     expect(telegram.answeredCallbackQueries.length).toBeGreaterThanOrEqual(3);
     const person = await t.database.prisma.person.findFirstOrThrow({ where: { identities: { some: { channel: 'telegram', externalId: String(father.id) } } } });
     expect(person).toMatchObject({ displayName: 'Wei', timeZone: 'Europe/Rome', locale: 'en' });

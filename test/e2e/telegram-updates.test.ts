@@ -43,7 +43,10 @@ describe('moments from home on Telegram (fake Bot API)', () => {
     ids.set(user.id, person.id);
   };
   const consent = async (user: FakeUser, granted = true): Promise<void> => {
-    await t.app.services.consents.decide(ids.get(user.id)!, 'photo_sharing', granted);
+    const personId = ids.get(user.id)!;
+    for (const child of await t.app.services.consents.standings(personId, 'photo_sharing')) {
+      await t.app.services.consents.decide(personId, 'photo_sharing', child.childId, granted);
+    }
   };
   const buttons = (message: SentMessage): { text: string; callback_data?: string }[] => message.replyMarkup?.inline_keyboard?.flat() ?? [];
   const storedPictures = async (familyId: string): Promise<string[]> => {
@@ -161,11 +164,12 @@ describe('moments from home on Telegram (fake Bot API)', () => {
     expect(telegram.sent(papa.id).slice(-5).map((m) => m.text)).toEqual(Array(5).fill('This moment is no longer available.'));
     // A caregiver of A sending a photo cannot pick B's child, even by sending its id as an answer.
     await t.database.prisma.child.create({ data: { familyId: familyA, name: 'Xiaohong', birthDate: new Date('2023-01-01') } });
+    for (const parent of [papa, mama]) await consent(parent); // consent is per child: Xiaohong's is decided on its own
     telegram.userSendsPhoto(nainai, { bytes: await jpegWithGps() });
     const question = await telegram.nextSent(nainai.id, (m) => m.text === 'Which child is this about?');
     expect(buttons(question).map((b) => b.text)).toEqual(['Xiaoming', 'Xiaohong']);
     telegram.userTapsButton(nainai, child.id);
-    await telegram.nextSent(nainai.id, (m) => m.text === 'Please tap one of the buttons, or send its number.');
+    await telegram.nextSent(nainai.id, (m) => m.text === 'That question is closed, so that button does nothing now.');
     telegram.userSays(nainai, child.id);
     await telegram.nextSent(nainai.id, (m) => m.text === 'Please tap one of the buttons, or send its number.');
     telegram.userTapsButton(nainai, buttons(question)[1]!.callback_data!);
@@ -198,14 +202,18 @@ describe('moments from home on Telegram (fake Bot API)', () => {
     const video = await telegram.nextSent(papa.id, (m) => m.method === 'sendVideo');
     expect(video.caption).toContain('First steps');
 
-    const before = await storedPictures(familyA);
+    // Consent is per child: withdrawing Xiaoming's deletes his pictures (his sister's stay, decided on their own).
+    const xiaoming = await t.database.prisma.child.findFirstOrThrow({ where: { familyId: familyA, name: 'Xiaoming' } });
+    const before = (await t.database.prisma.updateMedia.findMany({ where: { update: { childId: xiaoming.id }, kind: { in: ['photo', 'video'] } } })).map((item) => path.join(t.mediaDir, item.storageKey));
     expect(before.length).toBeGreaterThan(0);
     telegram.userSays(mama, '/privacy');
+    const which = await telegram.nextSent(mama.id, (m) => m.text?.startsWith('Photo sharing now') ?? false);
+    telegram.userTapsButton(mama, buttons(which)[0]!.callback_data!);
     const ask = await telegram.nextSent(mama.id, (m) => m.text?.startsWith('May photos') ?? false);
     telegram.userTapsButton(mama, buttons(ask)[1]!.callback_data!);
     await telegram.nextSent(mama.id, (m) => m.text?.startsWith('Understood. From now on') ?? false);
     for (const file of before) expect(existsSync(file)).toBe(false);
-    expect(await t.database.prisma.updateMedia.count({ where: { update: { familyId: familyA }, kind: { in: ['photo', 'video'] } } })).toBe(0);
+    expect(await t.database.prisma.updateMedia.count({ where: { update: { childId: xiaoming.id }, kind: { in: ['photo', 'video'] } } })).toBe(0);
 
     const papaPhotos = telegram.sent(papa.id).filter((m) => m.method === 'sendPhoto').length;
     telegram.userSendsPhoto(nainai, { bytes: await jpegWithGps() });

@@ -29,13 +29,13 @@ describe('weekly play: reminders in the caregiver\'s local time, answers as prog
   const personId = async (name: string) => (await t.database.prisma.channelIdentity.findFirstOrThrow({ where: { externalId: name } })).personId;
 
   it('asks a caregiver who joins for a day and time, and schedules it on her own clock', async () => {
-    await t.onboard('nainai', family.codes.caregiver, { locale: 'zh-CN', city: '河池', quiet: '21-8', consent: 'yes' });
+    await t.onboard('nainai', family.codes.caregiver, { locale: 'zh-CN', city: '河池', quiet: '21-8' });
     await expect.poll(() => last('nainai'), { timeout: 10_000 }).toContain('哪一天方便');
     await tap('nainai', '6');
     expect(await tap('nainai', '09:00')).toEqual(['好的！每星期六 09:00，您会收到一个和Xiaoming玩的游戏。第一个在11月28日。发送 /play 可以改时间。']);
     const pending = await t.database.prisma.scheduledReminder.findMany({ where: { flowId: 'play-reminder' } });
     expect(pending.map((r) => r.dueAt?.toISOString())).toEqual(['2026-11-28T01:00:00.000Z']);
-    await t.onboard('wei', family.codes.parent, { locale: 'en', city: 'Milan', quiet: '22-7', consent: 'no' });
+    await t.onboard('wei', family.codes.parent, { locale: 'en', city: 'Milan', quiet: '22-7', consent: 'consent_no' });
   });
 
   it('sends the voice first and the steps second at 09:00 on Saturday in Hechi', async () => {
@@ -45,7 +45,7 @@ describe('weekly play: reminders in the caregiver\'s local time, answers as prog
     const [voice, steps] = t.channel.delivered.filter((d) => d.chatId === 'nainai').slice(-2).map((d) => d.message);
     expect(voice!.voice).toMatchObject({ kind: 'file', mimeType: 'audio/ogg' });
     expect(probeAudio((voice!.voice as { path: string }).path)).toMatchObject({ format: 'ogg', codec: 'opus' });
-    expect(steps!.choices?.map((c) => c.id)).toEqual(['done', 'later']);
+    expect(steps!.choices?.map((c) => c.id.split('#')[0])).toEqual(['done', 'later']);
   });
 
   it('reminds again three hours after "later", with the same game and no second note to the parents', async () => {
@@ -77,8 +77,8 @@ describe('weekly play: reminders in the caregiver\'s local time, answers as prog
 
   it('keeps schedules, weeks and notes inside the family', async () => {
     const other = await t.seedFamily('Li family');
-    await t.onboard('laoye', other.codes.caregiver, { locale: 'zh-CN', city: '河池', quiet: '21-8', consent: 'yes' });
-    await t.onboard('li', other.codes.parent, { locale: 'en', city: 'Rome', quiet: '22-7', consent: 'no' });
+    await t.onboard('laoye', other.codes.caregiver, { locale: 'zh-CN', city: '河池', quiet: '21-8' });
+    await t.onboard('li', other.codes.parent, { locale: 'en', city: 'Rome', quiet: '22-7', consent: 'consent_no' });
     const { activities } = t.app.services;
     const [laoye, li, nainai] = await Promise.all([personId('laoye'), personId('li'), personId('nainai')]);
     const assignment = await t.database.prisma.playAssignment.findFirstOrThrow({ include: { schedule: true } });

@@ -61,8 +61,8 @@ describe('calls: plan, nudges, log, summary and escalation', () => {
 
 
   it('offer a father who joins a plan, proposed in both local times and explained', async () => {
-    await t.onboard('nainai', family.codes.caregiver, { locale: 'zh-CN', city: '河池', quiet: '21-8', consent: 'yes' });
-    await t.onboard('wei', family.codes.parent, { locale: 'en', city: 'Milan', quiet: '22-7', consent: 'no' });
+    await t.onboard('nainai', family.codes.caregiver, { locale: 'zh-CN', city: '河池', quiet: '21-8' });
+    await t.onboard('wei', family.codes.parent, { locale: 'en', city: 'Milan', quiet: '22-7', consent: 'consent_no' });
     await expect.poll(() => last('wei'), { timeout: 10_000 }).toContain('How many calls a week');
     const proposal = await tap('wei', '2');
     expect(proposal).toEqual([

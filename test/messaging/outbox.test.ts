@@ -5,6 +5,7 @@ import { TelegramChannel } from '../../src/channels/telegram/telegram-channel.js
 import { systemClock } from '../../src/core/clock.js';
 import { createLogger } from '../../src/core/logger.js';
 import { Outbox } from '../../src/messaging/outbox.js';
+import { OutboxSealer } from '../../src/messaging/outbox-sealing.js';
 import { FakeTelegram } from '../support/fake-telegram.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { testRedisUrl, uniquePrefix } from '../support/test-redis.js';
@@ -39,6 +40,7 @@ describe('outbox', () => {
       prefix,
       messenger: new ChannelRouter([channel]),
       clock: systemClock,
+      sealer: new OutboxSealer(Buffer.alloc(32, 7)),
       limits: { telegram: { perSecond: 1_000 } },
       logger: createLogger('silent'),
       sweepIntervalMs: 200,

@@ -1,9 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
+import { deriveSecretKeys } from '../../src/core/secret-keys.js';
 import { FamilyService, NotCoordinatorError } from '../../src/features/families/families.js';
 import { generateInviteCode, hashInviteCode, INVITE_CODE_DIGITS, normaliseInviteCode } from '../../src/features/families/invite-code.js';
 import { startTestApp, type SeededFamily, type TestApp } from '../support/test-app.js';
 import { TestClock } from '../support/test-clock.js';
 
+const SECRET = 'invites-test-secret-at-least-32-characters';
 const WRONG = "That code doesn't work. Please check the digits and send it again.";
 const ASK_CODE = 'Please send the invite code you received from your kindergarten or coordinator (15 digits).';
 
@@ -29,15 +32,47 @@ describe('joining a family: attacks on invite codes', () => {
   let family: SeededFamily;
 
   beforeAll(async () => {
-    t = await startTestApp({ clock, guessLimits: { failures: 5, windowSeconds: 2 } });
+    t = await startTestApp({ clock, guessLimits: { failures: 5, windowSeconds: 2 }, secret: SECRET });
     family = await t.seedFamily();
   });
   afterAll(() => t.close());
 
-  it('stores only a hash of each code', async () => {
+  it('stores only a keyed hash of each code, which nobody can recompute without the deployment secret', async () => {
     const rows = await t.database.prisma.invite.findMany({ where: { familyId: family.familyId } });
-    expect(rows.map((row) => row.codeHash).sort()).toEqual(Object.values(family.codes).map(hashInviteCode).sort());
+    const codes = Object.values(family.codes);
+    const { inviteCodeKey } = deriveSecretKeys(SECRET);
+    expect(rows.map((row) => row.codeHash).sort()).toEqual(codes.map((code) => hashInviteCode(code, inviteCodeKey)).sort());
     expect(JSON.stringify(rows)).not.toContain(family.codes.parent);
+    // Hashing all 10^15 codes offline finds none of them: plain SHA-256 (salted or not) is not what is stored.
+    const stored = new Set(rows.map((row) => row.codeHash));
+    for (const code of codes) {
+      expect(stored.has(createHash('sha256').update(code).digest('hex'))).toBe(false);
+      expect(stored.has(createHash('sha256').update(`kinbridge-invite:${code}`).digest('hex'))).toBe(false);
+      expect(stored.has(hashInviteCode(code, deriveSecretKeys(`${SECRET}-other`).inviteCodeKey))).toBe(false);
+    }
+  });
+
+  it('never keeps a working code in clear in the outbox: /newfamily seals the codes, then keeps a placeholder', async () => {
+    const coordinator = await t.database.prisma.person.findUniqueOrThrow({ where: { id: family.coordinatorId } });
+    await t.database.prisma.channelIdentity.create({ data: { channel: 'memory', externalId: 'coord-codes', personId: coordinator.id } });
+    await t.channel.say('coord-codes', '/newfamily');
+    await t.channel.say('coord-codes', 'Li family');
+    await t.channel.say('coord-codes', 'Xiaohong');
+    await t.channel.say('coord-codes', '2022-01-02');
+    const [created] = await t.channel.say('coord-codes', '-');
+    const sentCodes = [...created!.matchAll(/\d{3} \d{3} \d{3} \d{3} \d{3}/g)].map((match) => match[0].replaceAll(' ', ''));
+    expect(sentCodes).toHaveLength(3);
+    const stored = JSON.stringify(await t.database.prisma.outboxMessage.findMany({ where: { chatId: 'coord-codes' }, select: { payload: true } }));
+    const sessions = JSON.stringify(await t.database.prisma.flowSession.findMany());
+    for (const code of sentCodes) {
+      expect(stored).not.toContain(code);
+      expect(stored).not.toContain(code.replace(/(\d{3})(?=\d)/g, '$1 '));
+      expect(sessions).not.toContain(code);
+    }
+    expect(stored).toContain('(codes removed after sending)');
+    expect(stored).not.toContain('sealedText');
+    // The codes that went out work.
+    expect((await t.channel.say('li-parent', `/start ${sentCodes[0]}`))[0]).toContain('Welcome to the family "Li family"');
   });
 
   it('refuses a wrong code and asks again', async () => {
@@ -131,9 +166,7 @@ describe('family boundaries', () => {
     const second = await t.database.prisma.cohort.create({ data: { name: `Second cohort ${t.redisPrefix}` } });
     await t.database.prisma.cohortCoordinator.create({ data: { cohortId: second.id, personId: coordinator.id } });
     expect(await t.channel.say('coord-a', '/newfamily')).toEqual(['Which group is this family in?']);
-    expect(await t.channel.tap('coord-a', familyB.cohortId)).toEqual([
-      'Please tap one of the buttons, or send its number.',
-      'Which group is this family in?',
-    ]);
+    expect(await t.channel.tap('coord-a', familyB.cohortId)).toEqual(['That question is closed, so that button does nothing now.']);
+    expect(await t.database.prisma.family.count({ where: { cohortId: familyB.cohortId } })).toBe(1);
   });
 });

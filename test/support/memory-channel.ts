@@ -39,8 +39,14 @@ export class MemoryChannel implements ChannelAdapter {
     return this.deliver(person, { kind: 'text', text }, languageCode);
   }
 
+  /** Taps the button `choiceId` of the latest message offering it (a question's buttons carry its token), or sends the id as it is. */
   async tap(person: string, choiceId: string): Promise<string[]> {
-    return this.deliver(person, { kind: 'choice', choiceId });
+    return this.deliver(person, { kind: 'choice', choiceId: this.offered(person, choiceId) ?? choiceId });
+  }
+
+  private offered(person: string, choiceId: string): string | undefined {
+    const offers = this.delivered.filter((d) => d.chatId === person).flatMap((d) => d.message.choices ?? []);
+    return offers.findLast((choice) => choice.id === choiceId || choice.id.startsWith(`${choiceId}#`))?.id;
   }
 
   async deliver(person: string, content: InboundContent, languageCode = 'en'): Promise<string[]> {

@@ -18,8 +18,11 @@ export interface TestApp {
   readonly mediaDir: string;
   /** A cohort with a coordinator person and one family, with fresh invite codes per role. */
   seedFamily(name?: string): Promise<SeededFamily>;
-  /** `name` joins with `code` on the MemoryChannel, answering by button ids (`locale`, `quiet`, `consent`) and text. */
-  onboard(name: string, code: string, answers: { locale: string; city: string; quiet: string; consent: string }): Promise<void>;
+  /**
+   * `name` joins with `code` on the MemoryChannel, answering by button ids (`locale`, `quiet`, `consent`) and text;
+   * `consent` only for a parent, the one role asked about photos.
+   */
+  onboard(name: string, code: string, answers: { locale: string; city: string; quiet: string; consent?: string }): Promise<void>;
   /** Stops the bot, keeping the database (to start another instance on it). */
   stopApp(): Promise<void>;
   close(): Promise<void>;
@@ -32,6 +35,9 @@ export interface SeededFamily {
   readonly codes: Record<'parent' | 'caregiver' | 'teacher', string>;
 }
 
+/** The deployment secret of every test app, so a bot process started beside one (KINBRIDGE_SECRET) reads its codes. */
+export const TEST_DEPLOYMENT_SECRET = 'kinbridge-test-deployment-secret-0123456789';
+
 export type TestAppOverrides = Partial<Omit<KinbridgeOptions, 'databaseUrl' | 'redisUrl'>> & { database?: TestDatabase; redisPrefix?: string };
 
 /** The real bot on a fresh database and its own Redis namespace, talking through a MemoryChannel unless told otherwise. */
@@ -43,6 +49,7 @@ export async function startTestApp(overrides: TestAppOverrides = {}): Promise<Te
   const mediaDir = overrides.mediaDir ?? mkdtempSync(path.join(tmpdir(), 'kinbridge-media-'));
   const app = await createKinbridge({
     logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
+    secret: TEST_DEPLOYMENT_SECRET,
     ...overrides,
     channels,
     databaseUrl: database.url,
@@ -79,7 +86,7 @@ export async function startTestApp(overrides: TestAppOverrides = {}): Promise<Te
       await channel.tap(name, locale);
       await channel.say(name, city);
       await channel.tap(name, quiet);
-      await channel.tap(name, consent);
+      if (consent) await channel.tap(name, consent);
     },
     stopApp: () => app.stop(),
     async close() {

@@ -151,7 +151,8 @@ export class WechatChannel implements ChannelAdapter {
     this.cancelReconnect();
     this.setState('waiting_for_scan');
     const link = qrcodeValueToImageUrl(qrcode);
-    this.logger.warn({ channel: this.name, link }, 'Scan this QR code with the phone of the bot account to log in');
+    // The link logs whoever opens it into the bot account: it goes to the terminal only, never to the logs.
+    this.logger.warn({ channel: this.name }, 'Scan the QR code in the terminal with the phone of the bot account to log in');
     const output = this.options.qrOutput ?? process.stderr;
     qrcodeTerminal.generate(qrcode, { small: true }, (drawing) => output.write(`${drawing}\n${link}\n`));
   }

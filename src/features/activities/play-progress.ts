@@ -1,6 +1,7 @@
 import type { Clock } from '../../core/clock.js';
 import type { ReminderScheduler } from '../../core/reminders.js';
 import type { Database } from '../../storage/prisma.js';
+import { photosAllowed } from '../updates/photo-consent.js';
 import type { AssignmentView, PlayWeekService } from './play-weeks.js';
 
 export type ProgressKind = 'done' | 'later' | 'photo' | 'voice';
@@ -33,8 +34,9 @@ export class PlayProgressService {
     private readonly listeners: readonly PlayProgressListener[],
   ) {}
 
-  async record(assignment: AssignmentView, caregiverId: string, kind: ProgressKind, media?: Readonly<Record<string, unknown>>): Promise<void> {
+  async record(assignment: AssignmentView, caregiverId: string, kind: ProgressKind, answered?: Readonly<Record<string, unknown>>): Promise<void> {
     const firstTime = assignment.status === 'pending' && kind !== 'later';
+    const media = await this.keepable(assignment, kind, answered);
     await this.db.$transaction([
       this.db.playProgress.create({ data: { assignmentId: assignment.id, personId: caregiverId, kind, ...(media ? { media: media as object } : {}) } }),
       ...(kind === 'later' ? [] : [this.db.playAssignment.update({ where: { id: assignment.id }, data: { status: 'done', doneAt: assignment.status === 'done' ? undefined : this.clock.now() } })]),
@@ -42,6 +44,13 @@ export class PlayProgressService {
     if (kind === 'later') return;
     // A photo after "done" is news worth passing on; a second "done" is not.
     if (firstTime || kind !== 'done') for (const listener of this.listeners) await listener.progressed({ assignment, caregiverId, kind, ...(media ? { media } : {}) });
+  }
+
+  /** A photo of the child is kept only while the parents allow photos of that child; the answer itself always counts. */
+  private async keepable(assignment: AssignmentView, kind: ProgressKind, media: Readonly<Record<string, unknown>> | undefined): Promise<Readonly<Record<string, unknown>> | undefined> {
+    if (kind !== 'photo' || !media) return media;
+    const { child } = assignment.schedule;
+    return (await photosAllowed(this.db, child.familyId, child.id)) ? media : undefined;
   }
 }
 

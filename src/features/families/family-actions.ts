@@ -17,7 +17,7 @@ export const familyActions = [
           if (others.length > 0) {
             await events.publish({ name: 'family.member_joined', personIds: others, vars: { joiner_name: person.displayName, joiner_role: result.role } });
           }
-          return { outcome: 'joined', vars: { family_name: result.familyName, role: result.role, role_label: translate(person.locale, `families:role.${result.role}`) } };
+          return { outcome: 'joined', vars: { family_id: result.familyId, family_name: result.familyName, role: result.role, role_label: translate(person.locale, `families:role.${result.role}`) } };
         }
         case 'joined_coordinator':
           return { outcome: result.outcome, vars: { cohort_name: result.cohortName } };
@@ -57,7 +57,8 @@ export const familyActions = [
         const role = translate(person.locale, `families:role.${invite.role}`);
         return `${role}: ${formatInviteCode(invite.code)}${link ? `\n${link}` : ''}`;
       });
-      return { outcome: 'created', vars: { invite_list: lines.join('\n\n'), expires_at: formatLocal(invites[0]!.expiresAt, person) } };
+      // The codes are secrets: shown once, never kept in the session, and replaced in the outbox's copy once sent.
+      return { outcome: 'created', vars: { expires_at: formatLocal(invites[0]!.expiresAt, person) }, secrets: { invite_list: lines.join('\n\n') } };
     },
   }),
   defineAction<FeatureServices>({

@@ -1,4 +1,4 @@
-import { createHash, randomInt } from 'node:crypto';
+import { createHmac, randomInt } from 'node:crypto';
 
 /**
  * Invite codes are 15 random digits (log2(10^15) ≈ 49.8 bits). Digits are what every grandparent can type on
@@ -23,7 +23,10 @@ export function normaliseInviteCode(input: string): string | undefined {
   return new RegExp(`^\\d{${INVITE_CODE_DIGITS}}$`).test(digits) ? digits : undefined;
 }
 
-/** Only this hash is stored, so the database alone never hands out a working code. */
-export function hashInviteCode(code: string): string {
-  return createHash('sha256').update(`kinbridge-invite:${code}`).digest('hex');
+/**
+ * Only this hash is stored, so the database alone never hands out a working code. It is an HMAC under a key from
+ * the deployment secret: 10^15 codes are few enough to hash them all in a GPU day, but not without the key.
+ */
+export function hashInviteCode(code: string, key: Buffer): string {
+  return createHmac('sha256', key).update(code).digest('hex');
 }

@@ -24,12 +24,14 @@ export class InviteService {
     private readonly clock: Clock,
     private readonly guard: InviteGuessGuard,
     private readonly ttlHours: number,
+    /** The HMAC key of invite hashes (from the deployment secret). */
+    private readonly codeKey: Buffer,
   ) {}
 
   async issue(target: { role: Role; familyId?: string; cohortId?: string; createdById?: string }): Promise<IssuedInvite> {
     const code = generateInviteCode();
     const expiresAt = new Date(this.clock.now().getTime() + this.ttlHours * 3_600_000);
-    await this.db.invite.create({ data: { codeHash: hashInviteCode(code), expiresAt, ...target } });
+    await this.db.invite.create({ data: { codeHash: hashInviteCode(code, this.codeKey), expiresAt, ...target } });
     return { code, role: target.role, expiresAt };
   }
 
@@ -47,7 +49,7 @@ export class InviteService {
   private async tryRedeem(personId: string, typed: string): Promise<Redemption> {
     const code = normaliseInviteCode(typed);
     if (!code) return { outcome: 'invalid' };
-    const codeHash = hashInviteCode(code);
+    const codeHash = hashInviteCode(code, this.codeKey);
     const invite = await this.db.invite.findUnique({ where: { codeHash }, include: { family: true, cohort: true } });
     if (!invite) return { outcome: 'invalid' };
     if (invite.familyId && invite.family) {

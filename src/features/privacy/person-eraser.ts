@@ -1,4 +1,5 @@
 import type { MediaStore } from '../../storage/media-store.js';
+import type { OutboxRedaction } from '../../messaging/outbox-redaction.js';
 import type { Database } from '../../storage/prisma.js';
 
 /**
@@ -6,12 +7,14 @@ import type { Database } from '../../storage/prisma.js';
  * messages addressed to them in the outbox (which hold words about their family), then the person row, whose
  * deletion cascades to identities, memberships, consent decisions, session, updates, deliveries and answers.
  * Kept: invites they created or redeemed (unlinked, so codes stay single-use), calls they logged for a family
- * (unlinked); messages others received that name them stay in those others' chats and outbox rows.
+ * (unlinked). Messages to others that name them lose their stored content (see OutboxRedaction.forgetName); what
+ * others already received stays in their chat apps.
  */
 export class PersonEraser {
   constructor(
     private readonly db: Database,
     private readonly store: MediaStore,
+    private readonly outboxRedaction: OutboxRedaction,
   ) {}
 
   async forget(personId: string): Promise<void> {
@@ -20,7 +23,9 @@ export class PersonEraser {
       select: { storageKey: true },
     });
     await this.store.delete(media.map((item) => item.storageKey));
+    const person = await this.db.person.findUnique({ where: { id: personId }, select: { displayName: true } });
     await this.db.outboxMessage.deleteMany({ where: { personId } });
+    if (person) await this.outboxRedaction.forgetName(person.displayName);
     await this.db.person.deleteMany({ where: { id: personId } });
   }
 }

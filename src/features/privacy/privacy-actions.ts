@@ -3,6 +3,13 @@ import type { FeatureServices } from '../feature-services.js';
 
 export const privacyActions = [
   defineAction<FeatureServices>({
+    name: 'privacy.terms',
+    outcomes: ['ok'],
+    async run({ privacyTerms }) {
+      return { vars: { retention_days: privacyTerms.mediaRetentionDays, outbox_days: privacyTerms.outboxRedactionDays } };
+    },
+  }),
+  defineAction<FeatureServices>({
     name: 'privacy.forget',
     outcomes: ['ok'],
     async run({ eraser }, { person }) {

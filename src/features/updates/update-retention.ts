@@ -1,3 +1,4 @@
+import { Prisma } from '../../storage/generated/client.js';
 import { photosAllowed } from './photo-consent.js';
 import type { UpdateDeps } from './update-deps.js';
 
@@ -26,6 +27,7 @@ export class UpdateRetention {
     const expired = {
       OR: [{ createdAt: { lt: new Date(now - this.settings.retentionDays * 24 * 3600_000) } }, { sharedAt: null, createdAt: { lt: new Date(now - DRAFT_TTL_MS) } }],
     };
+    await this.forgetPlayPhotos({ createdAt: { lt: new Date(now - this.settings.retentionDays * 24 * 3600_000) } });
     let updates = 0;
     for (;;) {
       const batch = await this.deps.db.familyUpdate.findMany({ where: expired, select: { id: true }, take: BATCH });
@@ -52,6 +54,7 @@ export class UpdateRetention {
     const children = await db.child.findMany({ where: { familyId: { in: [...familyIds] } }, select: { id: true, familyId: true } });
     for (const child of children) {
       if (await photosAllowed(db, child.familyId, child.id)) continue;
+      await this.forgetPlayPhotos({ assignment: { schedule: { childId: child.id } } });
       const media = await db.updateMedia.findMany({
         where: { kind: { in: ['photo', 'video'] }, update: { childId: child.id } },
         select: { id: true, storageKey: true, updateId: true },
@@ -66,10 +69,20 @@ export class UpdateRetention {
     return removed;
   }
 
+  /**
+   * Photos sent in answer to a play reminder are kept as the platform's file reference (and caption) in PlayProgress:
+   * past retention or without consent the reference goes, and the answer stays a plain "photo" in the progress.
+   */
+  private async forgetPlayPhotos(where: Prisma.PlayProgressWhereInput): Promise<void> {
+    await this.deps.db.playProgress.updateMany({ where: { ...where, kind: 'photo', media: { not: Prisma.DbNull } }, data: { media: Prisma.DbNull } });
+  }
+
   private async deleteUpdates(updateIds: readonly string[]): Promise<void> {
     const { db, store } = this.deps;
     const media = await db.updateMedia.findMany({ where: { updateId: { in: [...updateIds] } }, select: { storageKey: true } });
     await store.delete(media.map((item) => item.storageKey));
+    // The copies sent to each parent (captions, names) go with the moment.
+    await db.outboxMessage.deleteMany({ where: { OR: updateIds.map((id) => ({ dedupeKey: { startsWith: `update:${id}:` } })) } });
     await db.familyUpdate.deleteMany({ where: { id: { in: [...updateIds] } } });
   }
 }

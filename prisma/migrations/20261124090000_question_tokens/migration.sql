@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "FlowSession" ADD COLUMN     "choiceToken" TEXT;
