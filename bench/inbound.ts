@@ -32,7 +32,7 @@ import { pino } from 'pino';
 import { createKinbridge, type Kinbridge } from '../src/app.js';
 import type { ChannelAdapter, InboundHandler } from '../src/channels/channel-adapter.js';
 import { startLocalServices, type LocalServices } from '../src/infra/local-services.js';
-import type { InboundContent, InboundMessage, OutboundMessage } from '../src/messaging/messages.js';
+import type { InboundContent, InboundMessage, OutboundMessage } from '../src/core/messages.js';
 import { applyMigrations } from '../src/storage/migrate.js';
 
 const CHANNEL = 'bench';

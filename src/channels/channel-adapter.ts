@@ -1,5 +1,5 @@
 import type { SendLimits } from '../messaging/chat-window-limiter.js';
-import type { InboundMessage, MediaRef, OutboundMessage } from '../messaging/messages.js';
+import type { InboundMessage, MediaRef, OutboundMessage } from '../core/messages.js';
 
 /** Called once per normalised inbound message; resolves when the message is safely handled. */
 export type InboundHandler = (message: InboundMessage) => Promise<void>;
@@ -22,3 +22,10 @@ export interface ChannelAdapter {
   downloadMedia?(ref: MediaRef, options: { readonly maxBytes: number }): Promise<Uint8Array>;
 }
 
+/** The slice of a pino logger the adapter uses, so any pino instance (or a test double) fits. */
+export interface ChannelLogger {
+  debug(fields: object, message: string): void;
+  info(fields: object, message: string): void;
+  warn(fields: object, message: string): void;
+  error(fields: object, message: string): void;
+}

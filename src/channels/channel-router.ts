@@ -1,6 +1,6 @@
-import { MediaUnavailableError, type MediaFetcher } from '../messaging/media-fetcher.js';
-import type { Address, MediaRef, OutboundMessage } from '../messaging/messages.js';
-import type { Messenger } from '../messaging/messenger.js';
+import { MediaUnavailableError, type MediaFetcher } from '../core/media-fetcher.js';
+import type { Address, MediaRef, OutboundMessage } from '../core/messages.js';
+import type { Messenger } from '../core/messenger.js';
 import type { ChannelAdapter } from './channel-adapter.js';
 
 export class UnknownChannelError extends Error {

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { FlowLoadError, formatProblem } from '../engine/flow-loader.js';
+import { ContentError, formatProblem } from '../core/content-problems.js';
 import { loadCurriculum } from '../features/activities/curriculum-loader.js';
 import { defaultCurriculumDir } from '../features/activities/curriculum-dir.js';
 
@@ -13,7 +13,7 @@ function main(directory: string): number {
     console.log(`${curriculum.activityIds().length} activities in ${curriculum.languages.size} language(s) OK`);
     return 0;
   } catch (error) {
-    if (!(error instanceof FlowLoadError)) throw error;
+    if (!(error instanceof ContentError)) throw error;
     for (const problem of error.problems) console.log(formatProblem({ ...problem, file: path.relative(process.cwd(), problem.file) }));
     return 1;
   }

@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { ActionRegistry } from '../engine/action-registry.js';
 import { flowContext } from '../engine/flow-context.js';
-import { FlowLoadError, formatProblem, loadFlowDirectory, loadFlowFiles } from '../engine/flow-loader.js';
+import { ContentError, formatProblem } from '../core/content-problems.js';
+import { loadFlowDirectory, loadFlowFiles } from '../engine/flow-loader.js';
 import { Translator } from '../engine/translator.js';
 import { featureActions } from '../features/feature-actions.js';
 import { defaultFlowsDir, defaultLocalesDir } from '../paths.js';
@@ -19,7 +20,7 @@ async function main(files: string[]): Promise<number> {
     console.log(`${flows.length} flow(s) OK`);
     return 0;
   } catch (error) {
-    if (!(error instanceof FlowLoadError)) throw error;
+    if (!(error instanceof ContentError)) throw error;
     for (const problem of error.problems) console.log(formatProblem({ ...problem, file: path.relative(process.cwd(), problem.file) }));
     return 1;
   }

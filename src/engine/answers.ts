@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import type { Choice, InboundContent } from '../messaging/messages.js';
+import type { Choice, InboundContent } from '../core/messages.js';
 import type { AskSpec } from './flow-definition.js';
 
 export type AnswerResult = { readonly ok: true; readonly value: unknown } | { readonly ok: false };

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { DomainEvent } from '../core/events.js';
 import type { PersonView } from '../core/flow-action.js';
 import type { PersonDirectory } from '../features/people/person-directory.js';
-import type { Address, InboundMessage, OutboundMessage } from '../messaging/messages.js';
+import type { Address, InboundMessage, OutboundMessage } from '../core/messages.js';
 import type { OutboxWriter } from '../messaging/outbox.js';
 import type { EngineJob, TimerScheduler } from './engine-queue.js';
 import type { FlowCatalog, TriggerMatch } from './flow-catalog.js';

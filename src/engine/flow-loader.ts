@@ -2,26 +2,9 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { isMap, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
+import { ContentError, lineOfPath, type ContentProblem, type Path } from '../core/content-problems.js';
 import { flowSchema, type Flow, type FlowData, type Step } from './flow-definition.js';
-
-/** One thing wrong with one flow file, located for a content author. */
-export interface FlowProblem {
-  readonly file: string;
-  readonly line: number;
-  readonly message: string;
-}
-
-export class FlowLoadError extends Error {
-  override readonly name = 'FlowLoadError';
-  constructor(readonly problems: readonly FlowProblem[]) {
-    super(`Flows have ${problems.length} problem(s):\n${problems.map(formatProblem).join('\n')}`);
-  }
-}
-
-export function formatProblem(problem: FlowProblem): string {
-  return `${problem.file}:${problem.line}: ${problem.message}`;
-}
 
 /** What the loader checks a flow against besides its own shape. */
 export interface FlowContext {
@@ -31,14 +14,12 @@ export interface FlowContext {
   actionOutcomes(name: string): readonly string[] | undefined;
 }
 
-export type Path = readonly (string | number)[];
-
 /** Parses and validates one file; returns the flow or the problems, never throws for bad content. */
-export function parseFlow(file: string, source: string, context: FlowContext): { flow?: Flow; problems: FlowProblem[] } {
+export function parseFlow(file: string, source: string, context: FlowContext): { flow?: Flow; problems: ContentProblem[] } {
   const lineCounter = new LineCounter();
   const doc = parseDocument(source, { lineCounter, prettyErrors: true, uniqueKeys: true });
   const lineOf = (at: Path): number => lineOfPath(doc, lineCounter, at);
-  const problem = (at: Path, message: string): FlowProblem => ({ file, line: lineOf(at), message });
+  const problem = (at: Path, message: string): ContentProblem => ({ file, line: lineOf(at), message });
 
   if (doc.errors.length > 0) {
     return {
@@ -71,9 +52,9 @@ function checkReferences(
   flow: FlowData,
   file: string,
   context: FlowContext,
-  problem: (at: Path, message: string) => FlowProblem,
-): FlowProblem[] {
-  const problems: FlowProblem[] = [];
+  problem: (at: Path, message: string) => ContentProblem,
+): ContentProblem[] {
+  const problems: ContentProblem[] = [];
   const ids = new Set<string>();
   flow.steps.forEach((step, index) => {
     if (ids.has(step.id)) problems.push(problem(['steps', index, 'id'], `duplicate step id "${step.id}"`));
@@ -144,26 +125,6 @@ function stepChecks(step: Step): Check[] {
   return [];
 }
 
-/** The line of the deepest YAML node the path still reaches (a missing key points at its parent). */
-export function lineOfPath(doc: Document, lineCounter: LineCounter, at: Path): number {
-  let node: unknown = doc.contents;
-  let offset = (doc.contents as { range?: [number] } | null)?.range?.[0] ?? 0;
-  for (const key of at) {
-    if (isMap(node)) {
-      const pair = node.items.find((item) => (item.key as { value?: unknown } | null)?.value === key);
-      if (!pair) break;
-      offset = (pair.key as { range?: [number] }).range?.[0] ?? offset;
-      node = pair.value;
-    } else if (isSeq(node) && typeof key === 'number' && node.items[key]) {
-      node = node.items[key];
-      offset = (node as { range?: [number] }).range?.[0] ?? offset;
-    } else {
-      break;
-    }
-  }
-  return lineCounter.linePos(offset).line;
-}
-
 /** Loads every `*.yaml`/`*.yml` file of a directory; all problems of all files are reported together. */
 export async function loadFlowDirectory(directory: string, context: FlowContext): Promise<Flow[]> {
   const names = (await readdir(directory)).filter((name) => /\.ya?ml$/.test(name)).sort();
@@ -172,20 +133,20 @@ export async function loadFlowDirectory(directory: string, context: FlowContext)
 
 export async function loadFlowFiles(files: readonly string[], context: FlowContext): Promise<Flow[]> {
   const flows: Flow[] = [];
-  const problems: FlowProblem[] = [];
+  const problems: ContentProblem[] = [];
   for (const file of files) {
     const result = parseFlow(file, await readFile(file, 'utf8'), context);
     problems.push(...result.problems);
     if (result.flow) flows.push(result.flow);
   }
-  problems.push(...crossFlowProblems(flows));
-  if (problems.length > 0) throw new FlowLoadError(problems);
+  problems.push(...crossContentProblems(flows));
+  if (problems.length > 0) throw new ContentError(problems);
   return flows;
 }
 
 /** Two flows may not share an id, a command or a keyword: which one would start would be luck. */
-function crossFlowProblems(flows: readonly Flow[]): FlowProblem[] {
-  const problems: FlowProblem[] = [];
+function crossContentProblems(flows: readonly Flow[]): ContentProblem[] {
+  const problems: ContentProblem[] = [];
   const seen = new Map<string, Flow>();
   const claim = (key: string, flow: Flow, what: string): void => {
     const owner = seen.get(key);

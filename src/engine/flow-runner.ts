@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { Clock } from '../core/clock.js';
 import type { PersonView } from '../core/flow-action.js';
-import type { Choice, InboundContent, MediaSource, OutboundMessage } from '../messaging/messages.js';
+import type { Choice, InboundContent, MediaSource, OutboundMessage } from '../core/messages.js';
 import type { ActionRegistry } from './action-registry.js';
 import { parseAnswer } from './answers.js';
 import { bindChoice, newQuestionToken, unbindChoice } from './question-token.js';

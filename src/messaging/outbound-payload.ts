@@ -1,4 +1,4 @@
-import { mediaOf, type OutboundMessage } from './messages.js';
+import { mediaOf, type OutboundMessage } from '../core/messages.js';
 
 export class UnstorableMessageError extends Error {
   override readonly name = 'UnstorableMessageError';

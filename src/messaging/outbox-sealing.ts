@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import type { OutboundMessage } from './messages.js';
+import type { OutboundMessage } from '../core/messages.js';
 
 /** A stored payload whose real text is sealed: `text` is what may be kept, `sealedText` what is sent. */
 interface SealedPayload {

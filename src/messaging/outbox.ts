@@ -4,11 +4,11 @@ import type { Logger } from 'pino';
 import { delayUntil, machineTimeMs, type Clock } from '../core/clock.js';
 import type { Database } from '../storage/prisma.js';
 import { ChatWindowLimiter, type SendLimits } from './chat-window-limiter.js';
-import type { Address, OutboundMessage } from './messages.js';
-import type { Messenger } from './messenger.js';
+import type { Address, OutboundMessage } from '../core/messages.js';
+import type { Messenger } from '../core/messenger.js';
 import { toPayload } from './outbound-payload.js';
 import type { OutboxSealer } from './outbox-sealing.js';
-import { ChannelSendError } from './send-error.js';
+import { ChannelSendError } from '../core/send-error.js';
 
 export interface OutboxItem {
   readonly address: Address;

@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import { DateTime } from 'luxon';
 import type { Clock } from '../core/clock.js';
 import type { ReminderRequest, ReminderScheduler, ReminderTime } from '../core/reminders.js';
-import { deferPastQuietHours, quietHoursFrom } from '../features/people/quiet-hours.js';
+import { deferPastQuietHours, quietHoursFrom } from '../core/quiet-hours.js';
 import type { Database } from '../storage/prisma.js';
 
 /** A reminder a sweep handed to a worker: enough to find the row again and to measure how late it is. */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { MediaSource } from '../messaging/messages.js';
+import type { MediaSource } from '../core/messages.js';
 import { InvalidMediaKeyError, type MediaStore } from './media-store.js';
 
 /** "ab/ab12…-….jpg": a random UUID (two hex digits as a folder, so no folder grows huge) and an extension. */

@@ -1,4 +1,4 @@
-import type { MediaSource } from '../messaging/messages.js';
+import type { MediaSource } from '../core/messages.js';
 
 /**
  * Where the bytes of photos, videos and voice notes live. Keys are made by the store; a key never names a

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidOutboundMessageError, planSends } from '../../src/channels/telegram/to-telegram.js';
-import type { OutboundAlbumItem } from '../../src/messaging/messages.js';
+import type { OutboundAlbumItem } from '../../src/core/messages.js';
 
 const photo = (n: number): OutboundAlbumItem => ({ kind: 'photo', media: { kind: 'platform', fileId: `p${n}` } });
 

@@ -1,8 +1,9 @@
 import { createServer } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { TelegramChannel, TelegramSendError, type ChannelLogger } from '../../src/channels/telegram/telegram-channel.js';
+import type { ChannelLogger } from '../../src/channels/channel-adapter.js';
+import { TelegramChannel, TelegramSendError } from '../../src/channels/telegram/telegram-channel.js';
 import { ChoiceIdTooLongError, MAX_TEXT_LENGTH, splitText } from '../../src/channels/telegram/to-telegram.js';
-import type { InboundMessage } from '../../src/messaging/messages.js';
+import type { InboundMessage } from '../../src/core/messages.js';
 import { FakeTelegram, type FakeUser } from '../support/fake-telegram.js';
 
 const alice: FakeUser = { id: 101, firstName: 'Alice', lastName: 'Zhang', languageCode: 'zh-hans' };

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ActionRegistry } from '../../src/engine/action-registry.js';
 import { flowContext } from '../../src/engine/flow-context.js';
-import { FlowLoadError, loadFlowDirectory, loadFlowFiles } from '../../src/engine/flow-loader.js';
+import { ContentError } from '../../src/core/content-problems.js';
+import { loadFlowDirectory, loadFlowFiles } from '../../src/engine/flow-loader.js';
 import { Translator } from '../../src/engine/translator.js';
 import { featureActions } from '../../src/features/feature-actions.js';
 import { defaultFlowsDir, defaultLocalesDir } from '../../src/paths.js';
@@ -23,7 +24,7 @@ async function problemsOf(...files: string[]): Promise<string[]> {
     await loadFlowFiles(files, context);
     return [];
   } catch (error) {
-    if (!(error instanceof FlowLoadError)) throw error;
+    if (!(error instanceof ContentError)) throw error;
     return error.problems.map((p) => `${path.basename(p.file)}:${p.line}: ${p.message}`);
   }
 }

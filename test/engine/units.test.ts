@@ -5,7 +5,7 @@ import type { AskSpec } from '../../src/engine/flow-definition.js';
 import { fillTemplate } from '../../src/engine/templates.js';
 import { durationMs, nextLocalTime } from '../../src/engine/timing.js';
 import { lookupCityTimeZone } from '../../src/features/people/city-time-zones.js';
-import { formatQuietHours, parseQuietHours } from '../../src/features/people/quiet-hours.js';
+import { formatQuietHours, parseQuietHours } from '../../src/core/quiet-hours.js';
 
 const ask = (over: Partial<AskSpec>): AskSpec => ({ text: 'common:help', type: 'text', into: 'x', ...over }) as AskSpec;
 const text = (value: string) => ({ kind: 'text', text: value }) as const;

@@ -3,7 +3,7 @@ import { cpSync, mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FlowLoadError } from '../../src/engine/flow-loader.js';
+import { ContentError } from '../../src/core/content-problems.js';
 import { defaultCurriculumDir } from '../../src/features/activities/curriculum-dir.js';
 import { loadCurriculum } from '../../src/features/activities/curriculum-loader.js';
 import { ageBands } from '../../src/features/activities/curriculum.js';
@@ -20,7 +20,7 @@ function problemsOf(directory: string): string[] {
     loadCurriculum(directory);
     return [];
   } catch (error) {
-    if (!(error instanceof FlowLoadError)) throw error;
+    if (!(error instanceof ContentError)) throw error;
     return error.problems.map((p) => `${path.relative(directory, p.file)}:${p.line}: ${p.message}`);
   }
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ReminderStore } from '../../src/scheduling/reminder-store.js';
-import { deferPastQuietHours } from '../../src/features/people/quiet-hours.js';
+import { deferPastQuietHours } from '../../src/core/quiet-hours.js';
 import { createFlowWorkspace, type FlowWorkspace } from '../support/flow-workspace.js';
 import { MemoryChannel } from '../support/memory-channel.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';

@@ -1,5 +1,5 @@
 import type { ChannelAdapter, InboundHandler } from '../../src/channels/channel-adapter.js';
-import type { InboundContent, OutboundMessage } from '../../src/messaging/messages.js';
+import type { InboundContent, OutboundMessage } from '../../src/core/messages.js';
 
 export interface Delivered {
   readonly chatId: string;

@@ -1,8 +1,8 @@
 import { createInterface, type Interface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import sharp from 'sharp';
-import { MediaTooLargeError, MediaUnavailableError } from '../../messaging/media-fetcher.js';
-import type { InboundContent, InboundMessage, MediaRef, OutboundMessage } from '../../messaging/messages.js';
+import { MediaTooLargeError, MediaUnavailableError } from '../../core/media-fetcher.js';
+import type { InboundContent, InboundMessage, MediaRef, OutboundMessage } from '../../core/messages.js';
 import type { ChannelAdapter, InboundHandler } from '../channel-adapter.js';
 
 export interface ConsoleChannelOptions {

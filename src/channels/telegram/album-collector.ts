@@ -1,4 +1,4 @@
-import type { AlbumPart, InboundContent, InboundMessage } from '../../messaging/messages.js';
+import type { AlbumPart, InboundContent, InboundMessage } from '../../core/messages.js';
 
 interface PendingAlbum {
   readonly parts: InboundMessage[];

@@ -3,21 +3,13 @@ import type { AddressInfo } from 'node:net';
 import { autoRetry } from '@grammyjs/auto-retry';
 import { apiThrottler, type APIThrottlerOptions } from '@grammyjs/transformer-throttler';
 import { Bot, GrammyError, HttpError, InputFile, InputMediaBuilder, webhookCallback } from 'grammy';
-import { MediaTooLargeError, MediaUnavailableError, readLimited } from '../../messaging/media-fetcher.js';
-import type { InboundMessage, MediaRef, MediaSource, OutboundAlbumItem, OutboundMessage } from '../../messaging/messages.js';
-import { ChannelSendError, type SendDisposition } from '../../messaging/send-error.js';
-import type { ChannelAdapter, InboundHandler } from '../channel-adapter.js';
+import { MediaTooLargeError, MediaUnavailableError, readLimited } from '../../core/media-fetcher.js';
+import type { InboundMessage, MediaRef, MediaSource, OutboundAlbumItem, OutboundMessage } from '../../core/messages.js';
+import { ChannelSendError, type SendDisposition } from '../../core/send-error.js';
+import type { ChannelAdapter, ChannelLogger, InboundHandler } from '../channel-adapter.js';
 import { AlbumCollector } from './album-collector.js';
 import { TELEGRAM_CHANNEL, toInbound } from './to-inbound.js';
 import { planSends, type TelegramSend } from './to-telegram.js';
-
-/** The slice of a pino logger the adapter uses, so any pino instance (or a test double) fits. */
-export interface ChannelLogger {
-  debug(fields: object, message: string): void;
-  info(fields: object, message: string): void;
-  warn(fields: object, message: string): void;
-  error(fields: object, message: string): void;
-}
 
 export interface TelegramWebhookOptions {
   /** Public HTTPS URL Telegram posts updates to (registered with setWebhook on start). */

@@ -1,5 +1,5 @@
 import type { Chat, Message, PhotoSize, Update, User } from 'grammy/types';
-import type { InboundContent, InboundMessage, MediaRef } from '../../messaging/messages.js';
+import type { InboundContent, InboundMessage, MediaRef } from '../../core/messages.js';
 
 export const TELEGRAM_CHANNEL = 'telegram';
 

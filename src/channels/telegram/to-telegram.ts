@@ -1,6 +1,6 @@
 import type { InlineKeyboardMarkup } from 'grammy/types';
-import type { Choice, MediaSource, OutboundAlbumItem, OutboundMessage } from '../../messaging/messages.js';
-import { ChannelSendError } from '../../messaging/send-error.js';
+import type { Choice, MediaSource, OutboundAlbumItem, OutboundMessage } from '../../core/messages.js';
+import { ChannelSendError } from '../../core/send-error.js';
 
 /** Bot API limits (https://core.telegram.org/bots/api#sendmessage, #sendphoto, #inlinekeyboardbutton). */
 export const MAX_TEXT_LENGTH = 4096;

@@ -1,5 +1,5 @@
 import { types } from 'wechaty';
-import type { InboundContent, InboundMessage } from '../../messaging/messages.js';
+import type { InboundContent, InboundMessage } from '../../core/messages.js';
 
 /** What the adapter reads off one Wechaty message, so the translation is a plain function of data. */
 export interface WechatMessageFacts {

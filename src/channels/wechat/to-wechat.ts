@@ -1,5 +1,5 @@
-import type { Choice, MediaSource, OutboundMessage } from '../../messaging/messages.js';
-import { ChannelSendError } from '../../messaging/send-error.js';
+import type { Choice, MediaSource, OutboundMessage } from '../../core/messages.js';
+import { ChannelSendError } from '../../core/send-error.js';
 
 /** One thing said to a contact: WeChat has no captions and no buttons, only texts and files. */
 export type WechatSend = { readonly kind: 'text'; readonly text: string } | { readonly kind: 'file'; readonly media: MediaSource };

@@ -4,12 +4,11 @@ import { FileBox, type FileBoxInterface } from 'file-box';
 import qrcodeTerminal from 'qrcode-terminal';
 import { qrcodeValueToImageUrl, types, WechatyBuilder, type Message, type Wechaty, type WechatyOptions } from 'wechaty';
 import { machineTimeMs } from '../../core/clock.js';
-import { MediaTooLargeError, MediaUnavailableError, readLimited } from '../../messaging/media-fetcher.js';
-import type { MediaRef, MediaSource, OutboundMessage } from '../../messaging/messages.js';
-import { ChannelSendError } from '../../messaging/send-error.js';
+import { MediaTooLargeError, MediaUnavailableError, readLimited } from '../../core/media-fetcher.js';
+import type { MediaRef, MediaSource, OutboundMessage } from '../../core/messages.js';
+import { ChannelSendError } from '../../core/send-error.js';
 import type { SendPacer } from '../../messaging/send-pacer.js';
-import type { ChannelAdapter, InboundHandler } from '../channel-adapter.js';
-import type { ChannelLogger } from '../telegram/telegram-channel.js';
+import type { ChannelAdapter, ChannelLogger, InboundHandler } from '../channel-adapter.js';
 import { toInbound, type WechatMessageFacts } from './to-inbound.js';
 import { planSays, UnsayableMessageError, type WechatSend } from './to-wechat.js';
 

@@ -1,7 +1,7 @@
 import type { Clock } from '../../core/clock.js';
 import type { Logger } from '../../core/logger.js';
 import type { ReminderScheduler } from '../../core/reminders.js';
-import type { Address } from '../../messaging/messages.js';
+import type { Address } from '../../core/messages.js';
 import type { SpeechSynthesizer } from '../../speech/speech-synthesizer.js';
 import type { Database } from '../../storage/prisma.js';
 import { ActivityRecordingService } from './activity-recordings.js';

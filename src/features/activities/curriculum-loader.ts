@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
-import { FlowLoadError, lineOfPath, type FlowProblem, type Path } from '../../engine/flow-loader.js';
+import { ContentError, lineOfPath, type ContentProblem, type Path } from '../../core/content-problems.js';
 import { ageBands, Curriculum, recordingKey, type ActivityText, type AgeBand, type CurriculumLanguage } from './curriculum.js';
 
 /**
@@ -36,10 +36,10 @@ const textsSchema = z.record(activityId, textSchema);
 const FALLBACK_LANGUAGE = 'zh-CN';
 
 export function loadCurriculum(directory: string): Curriculum {
-  const problems: FlowProblem[] = [];
+  const problems: ContentProblem[] = [];
   const plan = readYaml(path.join(directory, 'plan.yaml'), planSchema, problems);
   const languages = readYaml(path.join(directory, 'languages.yaml'), languagesSchema, problems);
-  if (!plan || !languages) throw new FlowLoadError(problems);
+  if (!plan || !languages) throw new ContentError(problems);
 
   const planFile = path.join(directory, 'plan.yaml');
   const ids = new Set<string>();
@@ -83,12 +83,12 @@ export function loadCurriculum(directory: string): Curriculum {
     if (!languageMap.has(language)) problems.push({ file: path.join(directory, 'text', name), line: 1, message: `language "${language}" is not listed in languages.yaml` });
   }
   if (!texts.has(FALLBACK_LANGUAGE)) problems.push({ file: path.join(directory, 'languages.yaml'), line: 1, message: `the curriculum needs texts in ${FALLBACK_LANGUAGE}, the fallback language` });
-  if (problems.length > 0) throw new FlowLoadError(problems);
+  if (problems.length > 0) throw new ContentError(problems);
   const bands = new Map(ageBands.map((band) => [band, plan.bands[band]]));
   return new Curriculum(bands, languageMap, texts, recordings, FALLBACK_LANGUAGE);
 }
 
-function readYaml<T>(file: string, schema: z.ZodType<T>, problems: FlowProblem[]): T | undefined {
+function readYaml<T>(file: string, schema: z.ZodType<T>, problems: ContentProblem[]): T | undefined {
   if (!existsSync(file)) {
     problems.push({ file, line: 1, message: 'file is missing' });
     return undefined;

@@ -3,7 +3,7 @@ import type { Clock } from '../../core/clock.js';
 import type { ReminderScheduler } from '../../core/reminders.js';
 import type { Database } from '../../storage/prisma.js';
 import { childrenInRole } from '../families/children-in-role.js';
-import { isoWeekOf, weekStartOf } from '../calls/call-weeks.js';
+import { isoWeekOf, weekStartOf } from '../../core/weeks.js';
 
 /** The flow the scheduler starts for the caregiver each week; content authors may reword it, not rename it. */
 export const REMINDER_FLOW = 'play-reminder';

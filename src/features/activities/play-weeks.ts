@@ -2,7 +2,7 @@ import type { Clock } from '../../core/clock.js';
 import type { ReminderScheduler } from '../../core/reminders.js';
 import type { Prisma } from '../../storage/generated/client.js';
 import type { Database } from '../../storage/prisma.js';
-import { isoWeekOf, weekStartOf } from '../calls/call-weeks.js';
+import { isoWeekOf, weekStartOf } from '../../core/weeks.js';
 import type { Curriculum } from './curriculum.js';
 import type { PlayScheduleService, ScheduleView } from './play-schedules.js';
 

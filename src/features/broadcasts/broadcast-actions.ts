@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { defineAction, type PersonView } from '../../core/flow-action.js';
-import type { MediaRef } from '../../messaging/messages.js';
+import type { MediaRef } from '../../core/messages.js';
 import type { Role } from '../../storage/generated/enums.js';
 import type { FeatureServices } from '../feature-services.js';
 import { NotCoordinatorError } from '../families/families.js';

@@ -1,11 +1,11 @@
 import type { Clock } from '../../core/clock.js';
-import type { MediaSource, OutboundMessage } from '../../messaging/messages.js';
+import type { MediaSource, OutboundMessage } from '../../core/messages.js';
 import type { OutboxItem, OutboxWriter } from '../../messaging/outbox.js';
 import { toPayload } from '../../messaging/outbound-payload.js';
 import type { Role } from '../../storage/generated/enums.js';
 import type { Database } from '../../storage/prisma.js';
 import { NotCoordinatorError } from '../families/families.js';
-import { deferPastQuietHours, quietHoursFrom } from '../people/quiet-hours.js';
+import { deferPastQuietHours, quietHoursFrom } from '../../core/quiet-hours.js';
 import { pickText } from './pick-text.js';
 
 export class BroadcastNotFoundError extends Error {

@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import { defineAction, type PersonView } from '../../core/flow-action.js';
 import type { FeatureServices } from '../feature-services.js';
 import type { PlanView, Proposal } from './call-plans.js';
-import { formatLocalDay, isoWeekOf, weekStartOf, weekStartOfIsoWeek } from './call-weeks.js';
+import { formatLocalDay, isoWeekOf, weekStartOf, weekStartOfIsoWeek } from '../../core/weeks.js';
 import { formatMinute, windowStart, type CallWindow } from './call-windows.js';
 import { conversationStarter } from './conversation-starters.js';
 

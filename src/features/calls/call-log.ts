@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import type { Clock } from '../../core/clock.js';
 import type { Database } from '../../storage/prisma.js';
 import type { PlanView } from './call-plans.js';
-import { isoWeekOf, weekStartOfIsoWeek } from './call-weeks.js';
+import { isoWeekOf, weekStartOfIsoWeek } from '../../core/weeks.js';
 
 /** How one week went, as the weekly summary tells it. */
 export interface WeekSummary {

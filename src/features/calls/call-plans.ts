@@ -3,8 +3,8 @@ import type { Clock } from '../../core/clock.js';
 import type { ReminderRequest, ReminderScheduler } from '../../core/reminders.js';
 import type { Database } from '../../storage/prisma.js';
 import { childrenInRole } from '../families/children-in-role.js';
-import { quietHoursFrom } from '../people/quiet-hours.js';
-import { isoWeekOf, weekStartOf } from './call-weeks.js';
+import { quietHoursFrom } from '../../core/quiet-hours.js';
+import { isoWeekOf, weekStartOf } from '../../core/weeks.js';
 import { parseWindows, proposeWindows, windowStart, type CallEnd, type CallWindow } from './call-windows.js';
 
 /** The flows the call plan runs through the scheduler; content authors may reword them, not rename them. */

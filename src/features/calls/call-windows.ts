@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { isQuietMinute, type QuietHours } from '../people/quiet-hours.js';
+import { isQuietMinute, type QuietHours } from '../../core/quiet-hours.js';
 
 /** A weekly window on the parent's wall clock; weekday 1 is Monday. */
 export interface CallWindow {

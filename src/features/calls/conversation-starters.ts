@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import type { PlanView } from './call-plans.js';
-import { formatLocalDay } from './call-weeks.js';
+import { formatLocalDay } from '../../core/weeks.js';
 
 export interface StarterContext {
   readonly plan: PlanView;

@@ -1,7 +1,7 @@
 import { defineAction } from '../../core/flow-action.js';
 import type { FeatureServices } from '../feature-services.js';
 import { lookupCityTimeZone } from './city-time-zones.js';
-import { formatQuietHours, parseQuietHours } from './quiet-hours.js';
+import { formatQuietHours, parseQuietHours } from '../../core/quiet-hours.js';
 
 /** Language, home city, quiet hours and opting out: what a person decides about themselves. */
 export const peopleActions = [

@@ -1,6 +1,6 @@
 import type { Clock } from '../../core/clock.js';
 import type { PersonView } from '../../core/flow-action.js';
-import type { Address, InboundMessage } from '../../messaging/messages.js';
+import type { Address, InboundMessage } from '../../core/messages.js';
 import type { Role } from '../../storage/generated/enums.js';
 import type { Database } from '../../storage/prisma.js';
 

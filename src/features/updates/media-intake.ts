@@ -1,7 +1,7 @@
 import { fileTypeFromBuffer } from 'file-type';
 import sharp from 'sharp';
-import { MediaTooLargeError, MediaUnavailableError, type MediaFetcher } from '../../messaging/media-fetcher.js';
-import type { MediaRef } from '../../messaging/messages.js';
+import { MediaTooLargeError, MediaUnavailableError, type MediaFetcher } from '../../core/media-fetcher.js';
+import type { MediaRef } from '../../core/messages.js';
 import type { MediaStore } from '../../storage/media-store.js';
 import type { MediaKind } from '../../storage/generated/enums.js';
 

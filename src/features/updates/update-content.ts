@@ -1,4 +1,4 @@
-import type { InboundContent, MediaRef } from '../../messaging/messages.js';
+import type { InboundContent, MediaRef } from '../../core/messages.js';
 import type { MediaKind } from '../../storage/generated/enums.js';
 
 /** What a person handed over to share: some text, and photos and videos, or one voice note. */

@@ -1,5 +1,5 @@
 import type { Clock } from '../../core/clock.js';
-import type { Address } from '../../messaging/messages.js';
+import type { Address } from '../../core/messages.js';
 import type { OutboxWriter } from '../../messaging/outbox.js';
 import type { MediaStore } from '../../storage/media-store.js';
 import type { Database } from '../../storage/prisma.js';

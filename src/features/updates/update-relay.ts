@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import type { Choice, OutboundMessage } from '../../messaging/messages.js';
+import type { Choice, OutboundMessage } from '../../core/messages.js';
 import type { UpdateDeps } from './update-deps.js';
 
 /** Buttons under a relayed moment carry `update:<action>:<delivery id>`; the delivery names its one recipient. */

@@ -1,4 +1,4 @@
-import type { OutboundMessage } from '../../messaging/messages.js';
+import type { OutboundMessage } from '../../core/messages.js';
 import type { StoredMedia } from './media-intake.js';
 import { parseAnswerChoice, type AnswerAction } from './update-relay.js';
 import type { UpdateDeps } from './update-deps.js';

@@ -1,4 +1,4 @@
-import type { MediaFetcher } from '../../messaging/media-fetcher.js';
+import type { MediaFetcher } from '../../core/media-fetcher.js';
 import { DEFAULT_MEDIA_LIMITS, MediaIntake, type MediaLimits } from './media-intake.js';
 import type { UpdateDeps } from './update-deps.js';
 import { UpdateRelay } from './update-relay.js';
