@@ -10,7 +10,7 @@ import { startTestServices } from './support/test-services.js';
  * `npm test`, the one command that tells the truth about the suite:
  * 1. the Debian tools the tests run are there — installed when this runs as root or with sudo, otherwise one
  *    `apt-get install` line and exit 1, before anything else can fail confusingly;
- * 2. `tsc --noEmit`;
+ * 2. the static checks: `tsc --noEmit`, the layering rules (dependency-cruiser) and the copy-paste check (jscpd);
  * 3. PostgreSQL and Redis, started once here (DATABASE_URL/REDIS_URL when set, else embedded ones);
  * 4. vitest over the suite, then again with the machine's clock a year ahead and a year back (libfaketime). The
  *    tests keep their own dates, so a path that reads the real clock instead of the injected one fails there;
@@ -30,9 +30,10 @@ async function main(): Promise<number> {
   const vitestArgs = process.argv.slice(2);
   const tools: SystemTool[] = ['espeak-ng', 'ffmpeg', 'ffprobe', 'faketime', ...(process.env.REDIS_URL ? [] : ['redis-server' as const])];
   if (!(await installMissing(tools))) return 1;
-  if ((await run('npx', ['tsc', '--noEmit'])) !== 0) {
-    console.error('\nThe type check failed; no tests were run.');
-    console.log(`\n${closingLine({ passed: 0, failed: 1, skipped: 0 })}`);
+  const failedChecks = await runStaticChecks();
+  if (failedChecks.length > 0) {
+    console.error(`\nFailed before any test ran: ${failedChecks.join(', ')}.`);
+    console.log(`\n${closingLine({ passed: 0, failed: failedChecks.length, skipped: 0 })}`);
     return 1;
   }
 
@@ -64,6 +65,20 @@ async function main(): Promise<number> {
   }
   console.log(`\nTotal: ${closingLine(total)}`);
   return total.failed === 0 && total.passed > 0 ? 0 : 1;
+}
+
+/** Checks that read the code without running it; answers the names of those that failed. */
+async function runStaticChecks(): Promise<string[]> {
+  const checks = [
+    { name: 'the type check', command: ['tsc', '--noEmit'] },
+    { name: 'the layering rules (.dependency-cruiser.cjs)', command: ['depcruise', 'src', '--config', '.dependency-cruiser.cjs', '--output-type', 'err'] },
+    { name: 'the copy-paste check (.jscpd.json)', command: ['jscpd'] },
+  ];
+  const failed: string[] = [];
+  for (const check of checks) {
+    if ((await run('npx', check.command)) !== 0) failed.push(check.name);
+  }
+  return failed;
 }
 
 /** True when every tool is there (perhaps after installing); false after saying how to get the rest. */

@@ -8,7 +8,7 @@ import { BroadcastService, type BroadcastReport } from '../features/broadcasts/b
 import { FAMILY_INVITE_ROLES, FamilyService, NotCoordinatorError, type NewChild } from '../features/families/families.js';
 import type { InviteGuessGuard } from '../features/families/invite-guess-guard.js';
 import { InviteService, type IssuedInvite } from '../features/families/invites.js';
-import type { OutboxWriter } from '../messaging/outbox.js';
+import type { OutboxWriter } from '../core/outbox-writer.js';
 import type { Database } from '../storage/prisma.js';
 import type { Role } from '../storage/generated/enums.js';
 

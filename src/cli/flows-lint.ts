@@ -1,11 +1,11 @@
 import path from 'node:path';
 import { ActionRegistry } from '../engine/action-registry.js';
 import { flowContext } from '../engine/flow-context.js';
-import { ContentError, formatProblem } from '../core/content-problems.js';
 import { loadFlowDirectory, loadFlowFiles } from '../engine/flow-loader.js';
 import { Translator } from '../engine/translator.js';
 import { featureActions } from '../features/feature-actions.js';
 import { defaultFlowsDir, defaultLocalesDir } from '../paths.js';
+import { lintContent } from './content-lint.js';
 
 /**
  * `npm run flows:lint [files…]`: checks flow files (all of flows/ by default) against the shipped locales and
@@ -15,15 +15,10 @@ async function main(files: string[]): Promise<number> {
   const translator = Translator.load(defaultLocalesDir);
   // Linting needs only the actions' names and outcomes, never their services.
   const context = flowContext(translator, new ActionRegistry(featureActions, undefined));
-  try {
+  return lintContent(async () => {
     const flows = files.length > 0 ? await loadFlowFiles(files.map((file) => path.resolve(file)), context) : await loadFlowDirectory(defaultFlowsDir, context);
-    console.log(`${flows.length} flow(s) OK`);
-    return 0;
-  } catch (error) {
-    if (!(error instanceof ContentError)) throw error;
-    for (const problem of error.problems) console.log(formatProblem({ ...problem, file: path.relative(process.cwd(), problem.file) }));
-    return 1;
-  }
+    return `${flows.length} flow(s) OK`;
+  });
 }
 
 process.exitCode = await main(process.argv.slice(2));

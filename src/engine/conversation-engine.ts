@@ -1,9 +1,9 @@
 import type { Logger } from 'pino';
 import type { DomainEvent } from '../core/events.js';
 import type { PersonView } from '../core/flow-action.js';
-import type { PersonDirectory } from '../features/people/person-directory.js';
+import type { PeopleDirectory } from '../core/people.js';
 import type { Address, InboundMessage, OutboundMessage } from '../core/messages.js';
-import type { OutboxWriter } from '../messaging/outbox.js';
+import type { OutboxWriter } from '../core/outbox-writer.js';
 import type { EngineJob, TimerScheduler } from './engine-queue.js';
 import type { FlowCatalog, TriggerMatch } from './flow-catalog.js';
 import type { FlowRunner, Turn } from './flow-runner.js';
@@ -15,7 +15,7 @@ export interface EngineDependencies {
   readonly catalog: FlowCatalog;
   readonly runner: FlowRunner;
   readonly sessions: SessionStore;
-  readonly people: PersonDirectory;
+  readonly people: PeopleDirectory;
   readonly timers: TimerScheduler;
   readonly outbox: OutboxWriter;
   readonly translator: Translator;

@@ -1,7 +1,7 @@
 import type { Clock } from '../core/clock.js';
 import type { EventPublisher } from '../core/events.js';
 import type { ReminderScheduler } from '../core/reminders.js';
-import type { OutboxWriter } from '../messaging/outbox.js';
+import type { OutboxWriter } from '../core/outbox-writer.js';
 import type { Database } from '../storage/prisma.js';
 import type { ActivityServices } from './activities/activity-services.js';
 import type { BroadcastRunner } from './broadcasts/broadcast-worker.js';

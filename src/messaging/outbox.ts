@@ -4,29 +4,11 @@ import type { Logger } from 'pino';
 import { delayUntil, machineTimeMs, type Clock } from '../core/clock.js';
 import type { Database } from '../storage/prisma.js';
 import { ChatWindowLimiter, type SendLimits } from './chat-window-limiter.js';
-import type { Address, OutboundMessage } from '../core/messages.js';
+import type { OutboxItem, OutboxWriter } from '../core/outbox-writer.js';
 import type { Messenger } from '../core/messenger.js';
 import { toPayload } from './outbound-payload.js';
 import type { OutboxSealer } from './outbox-sealing.js';
 import { ChannelSendError } from '../core/send-error.js';
-
-export interface OutboxItem {
-  readonly address: Address;
-  readonly personId?: string;
-  readonly messages: readonly OutboundMessage[];
-  /** Written once however often the producer retries; message i gets `${dedupeKey}:${i}`. */
-  readonly dedupeKey?: string;
-  readonly broadcastId?: string;
-  /** Not before this instant, e.g. the end of the recipient's quiet hours. */
-  readonly notBefore?: Date;
-}
-
-/** What producers (the engine, features) see: write messages, and they will be sent. */
-export interface OutboxWriter {
-  enqueue(item: OutboxItem): Promise<void>;
-  /** One round trip for many recipients: how a broadcast fans out. */
-  enqueueMany(items: readonly OutboxItem[]): Promise<void>;
-}
 
 export interface OutboxOptions {
   readonly db: Database;

@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import { defineAction, type PersonView } from '../../core/flow-action.js';
 import type { FeatureServices } from '../feature-services.js';
+import { childrenOutcome } from '../families/children-in-role.js';
 import { ageBands } from './curriculum.js';
 import type { ProgressKind } from './play-progress.js';
 
@@ -22,10 +23,7 @@ export const activityActions = [
     name: 'activities.findChildren',
     outcomes: ['one', 'several', 'none'],
     async run({ activities }, { person }) {
-      const children = await activities.schedules.childrenOf(person.id);
-      if (children.length === 0) return { outcome: 'none' };
-      if (children.length === 1) return { outcome: 'one', vars: { child_id: children[0]!.id, child_name: children[0]!.name } };
-      return { outcome: 'several', vars: { child_choices: children.map((child) => ({ id: child.id, label: child.name })) } };
+      return childrenOutcome(await activities.schedules.childrenOf(person.id));
     },
   }),
   defineAction<FeatureServices>({

@@ -1,7 +1,7 @@
 import { Queue, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 import { countJobs } from '../../infra/queue-counts.js';
-import type { OutboxWriter } from '../../messaging/outbox.js';
+import type { OutboxWriter } from '../../core/outbox-writer.js';
 import type { PersonDirectory } from '../people/person-directory.js';
 import type { BroadcastService } from './broadcasts.js';
 

@@ -1,6 +1,6 @@
 import type { Clock } from '../../core/clock.js';
 import type { MediaSource, OutboundMessage } from '../../core/messages.js';
-import type { OutboxItem, OutboxWriter } from '../../messaging/outbox.js';
+import type { OutboxItem, OutboxWriter } from '../../core/outbox-writer.js';
 import { toPayload } from '../../messaging/outbound-payload.js';
 import type { Role } from '../../storage/generated/enums.js';
 import type { Database } from '../../storage/prisma.js';

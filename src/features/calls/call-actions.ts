@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import { defineAction, type PersonView } from '../../core/flow-action.js';
 import type { FeatureServices } from '../feature-services.js';
+import { childrenOutcome } from '../families/children-in-role.js';
 import type { PlanView, Proposal } from './call-plans.js';
 import { formatLocalDay, isoWeekOf, weekStartOf, weekStartOfIsoWeek } from '../../core/weeks.js';
 import { formatMinute, windowStart, type CallWindow } from './call-windows.js';
@@ -27,10 +28,7 @@ export const callActions = [
     name: 'calls.findChildren',
     outcomes: ['one', 'several', 'none'],
     async run({ calls }, { person }) {
-      const children = await calls.plans.childrenOf(person.id);
-      if (children.length === 0) return { outcome: 'none' };
-      if (children.length === 1) return { outcome: 'one', vars: { child_id: children[0]!.id, child_name: children[0]!.name } };
-      return { outcome: 'several', vars: { child_choices: children.map((child) => ({ id: child.id, label: child.name })) } };
+      return childrenOutcome(await calls.plans.childrenOf(person.id));
     },
   }),
   defineAction<FeatureServices>({

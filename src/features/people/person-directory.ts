@@ -1,5 +1,6 @@
 import type { Clock } from '../../core/clock.js';
 import type { PersonView } from '../../core/flow-action.js';
+import type { PeopleDirectory } from '../../core/people.js';
 import type { Address, InboundMessage } from '../../core/messages.js';
 import type { Role } from '../../storage/generated/enums.js';
 import type { Database } from '../../storage/prisma.js';
@@ -15,7 +16,7 @@ export interface NewPersonDefaults {
 }
 
 /** Who is writing: a platform identity maps to one person, created on first contact. */
-export class PersonDirectory {
+export class PersonDirectory implements PeopleDirectory {
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,

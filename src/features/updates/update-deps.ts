@@ -1,6 +1,6 @@
 import type { Clock } from '../../core/clock.js';
 import type { Address } from '../../core/messages.js';
-import type { OutboxWriter } from '../../messaging/outbox.js';
+import type { OutboxWriter } from '../../core/outbox-writer.js';
 import type { MediaStore } from '../../storage/media-store.js';
 import type { Database } from '../../storage/prisma.js';
 import type { MediaIntake } from './media-intake.js';
