@@ -24,7 +24,7 @@ import { BroadcastService } from './features/broadcasts/broadcasts.js';
 import { createCallServices } from './features/calls/call-services.js';
 import { defaultStarterSources } from './features/calls/conversation-starters.js';
 import { ConsentService } from './features/consent/consents.js';
-import { featureActions } from './features/feature-actions.js';
+import { features } from './features/feature-list.js';
 import type { FeatureServices } from './features/feature-services.js';
 import { FamilyService } from './features/families/families.js';
 import { RedisInviteGuessGuard, type GuessLimits } from './features/families/invite-guess-guard.js';
@@ -213,7 +213,7 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
     translate: (locale, key, vars) => translator.t(locale, key, vars),
     inviteLink: (code) => options.inviteLink?.(code),
   };
-  const actions = new ActionRegistry(featureActions, services);
+  const actions = new ActionRegistry(features, services);
   const catalog = new FlowCatalog(await loadFlowDirectory(options.flowsDir ?? defaultFlowsDir, flowContext(translator, actions)), translator);
   const engine = new ConversationEngine({
     catalog,

@@ -3,7 +3,7 @@ import { ActionRegistry } from '../engine/action-registry.js';
 import { flowContext } from '../engine/flow-context.js';
 import { loadFlowDirectory, loadFlowFiles } from '../engine/flow-loader.js';
 import { Translator } from '../engine/translator.js';
-import { featureActions } from '../features/feature-actions.js';
+import { features } from '../features/feature-list.js';
 import { defaultFlowsDir, defaultLocalesDir } from '../paths.js';
 import { lintContent } from './content-lint.js';
 
@@ -14,7 +14,7 @@ import { lintContent } from './content-lint.js';
 async function main(files: string[]): Promise<number> {
   const translator = Translator.load(defaultLocalesDir);
   // Linting needs only the actions' names and outcomes, never their services.
-  const context = flowContext(translator, new ActionRegistry(featureActions, undefined));
+  const context = flowContext(translator, new ActionRegistry(features, undefined));
   return lintContent(async () => {
     const flows = files.length > 0 ? await loadFlowFiles(files.map((file) => path.resolve(file)), context) : await loadFlowDirectory(defaultFlowsDir, context);
     return `${flows.length} flow(s) OK`;

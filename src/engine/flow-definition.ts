@@ -77,21 +77,25 @@ const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 
 const stepBase = { id: stepId, next: stepId.optional() };
 
-export const stepSchema = z.union([
-  z.strictObject({ ...stepBase, send: sendSchema }),
-  z.strictObject({ ...stepBase, ask: askSchema }),
-  z.strictObject({ ...stepBase, branch: z.array(branchCaseSchema).min(1) }),
-  z.strictObject({ ...stepBase, set: z.record(varName, scalar) }),
-  z.strictObject({
+/** Each kind of step, by the key that names it; a step has exactly one of these keys. */
+export const stepKinds = {
+  send: z.strictObject({ ...stepBase, send: sendSchema }),
+  ask: z.strictObject({ ...stepBase, ask: askSchema }),
+  branch: z.strictObject({ ...stepBase, branch: z.array(branchCaseSchema).min(1) }),
+  set: z.strictObject({ ...stepBase, set: z.record(varName, scalar) }),
+  action: z.strictObject({
     ...stepBase,
     action: z.string().regex(/^[a-z]+\.[a-zA-Z]+$/, 'actions look like "families.redeemInvite"'),
     args: z.record(z.string(), scalar).optional(),
     routes: z.record(z.string(), stepId).optional(),
   }),
-  z.strictObject({ ...stepBase, wait: waitSchema }),
-  z.strictObject({ id: stepId, goto: stepId }),
-  z.strictObject({ id: stepId, end: z.union([z.literal(true), z.strictObject({ text: textKey })]) }),
-]);
+  wait: z.strictObject({ ...stepBase, wait: waitSchema }),
+  goto: z.strictObject({ id: stepId, goto: stepId }),
+  end: z.strictObject({ id: stepId, end: z.union([z.literal(true), z.strictObject({ text: textKey })]) }),
+} as const;
+
+export const stepSchema = z.union(Object.values(stepKinds) as unknown as [z.ZodType<StepVariant>, ...z.ZodType<StepVariant>[]]);
+type StepVariant = { [K in keyof typeof stepKinds]: z.infer<(typeof stepKinds)[K]> }[keyof typeof stepKinds];
 
 export const triggerSchema = z.union([
   z.strictObject({
@@ -148,4 +152,6 @@ export interface Flow extends FlowData {
   readonly file: string;
   /** Step id → index, for jumps and fall-through. */
   readonly stepIndex: ReadonlyMap<string, number>;
+  /** Where each trigger and step starts in the file, for the linter's messages. */
+  readonly lines: { readonly triggers: readonly number[]; readonly steps: readonly number[] };
 }

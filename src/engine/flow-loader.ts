@@ -4,14 +4,19 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { ContentError, lineOfPath, type ContentProblem, type Path } from '../core/content-problems.js';
-import { flowSchema, type Flow, type FlowData, type Step } from './flow-definition.js';
+import type { z } from 'zod';
+import type { ChoiceReading, FeatureContract } from '../core/feature-contract.js';
+import type { FlowAction } from '../core/flow-action.js';
+import { flowSchema, stepKinds, type Flow, type FlowData, type Step } from './flow-definition.js';
 
 /** What the loader checks a flow against besides its own shape. */
 export interface FlowContext {
   /** Locales every text key must exist in. */
   hasText(key: string): string[];
-  /** Outcomes an action may return, or undefined when no such action exists. */
-  actionOutcomes(name: string): readonly string[] | undefined;
+  /** The action's outcomes and arguments, or undefined when no such action exists. */
+  action(name: string): Pick<FlowAction<never>, 'outcomes' | 'args'> | undefined;
+  /** What the features promise and expect: flows they start, events they emit, choices they read. */
+  readonly contracts: readonly FeatureContract[];
 }
 
 /** Parses and validates one file; returns the flow or the problems, never throws for bad content. */
@@ -30,21 +35,46 @@ export function parseFlow(file: string, source: string, context: FlowContext): {
       })),
     };
   }
-  const parsed = flowSchema.safeParse(doc.toJS());
+  const raw: unknown = doc.toJS();
+  const parsed = flowSchema.safeParse(raw);
   if (!parsed.success) {
-    return {
-      problems: parsed.error.issues.map((issue) => problem(issue.path as Path, describeIssue(issue.path as Path, issue.message))),
-    };
+    return { problems: parsed.error.issues.flatMap((issue) => explainIssue(raw, issue)).map(({ at, message }) => problem(at, message)) };
   }
   const problems = checkReferences(parsed.data, file, context, problem);
   if (problems.length > 0) return { problems };
   const stepIndex = new Map(parsed.data.steps.map((step, index) => [step.id, index]));
   const version = createHash('sha256').update(source).digest('hex').slice(0, 16);
-  return { flow: { ...parsed.data, version, file, stepIndex }, problems: [] };
+  const lines = { triggers: parsed.data.triggers.map((_, index) => lineOf(['triggers', index])), steps: parsed.data.steps.map((_, index) => lineOf(['steps', index])) };
+  return { flow: { ...parsed.data, version, file, stepIndex, lines }, problems: [] };
 }
 
 function describeIssue(at: Path, message: string): string {
   return at.length > 0 ? `${at.join('.')}: ${message}` : message;
+}
+
+/**
+ * Zod says only "Invalid input" when a step matches none of the step kinds; a content author needs to hear which
+ * kind it looks like and what is wrong with it, or that no kind has that name.
+ */
+function explainIssue(raw: unknown, issue: z.core.$ZodIssue): { at: Path; message: string }[] {
+  const at = issue.path as Path;
+  const isStep = issue.code === 'invalid_union' && at.length === 2 && at[0] === 'steps' && typeof at[1] === 'number';
+  if (!isStep) return [{ at, message: describeIssue(at, issue.message) }];
+  const step = ((raw as { steps?: unknown[] }).steps?.[at[1] as number] ?? {}) as Record<string, unknown>;
+  const kinds = Object.keys(stepKinds).filter((kind) => kind in step);
+  const where = `step ${typeof step.id === 'string' ? `"${step.id}"` : (at[1] as number) + 1}`;
+  if (kinds.length === 0) {
+    const unknown = Object.keys(step).filter((key) => key !== 'id' && key !== 'next');
+    const named = unknown.length > 0 ? `unknown step type ${unknown.map((key) => `"${key}"`).join(', ')}` : 'no step type';
+    return [{ at, message: `${where}: ${named} (expected one of ${Object.keys(stepKinds).join(', ')})` }];
+  }
+  if (kinds.length > 1) return [{ at, message: `${where}: a step does one thing, but this one has ${kinds.join(' and ')}` }];
+  const checked = stepKinds[kinds[0] as keyof typeof stepKinds].safeParse(step);
+  if (checked.success) return [{ at, message: describeIssue(at, issue.message) }];
+  return checked.error.issues.map((inner) => {
+    const innerAt = [...at, ...(inner.path as Path)];
+    return { at: innerAt, message: `${where}: ${describeIssue(inner.path as Path, inner.message)}` };
+  });
 }
 
 /** Targets, texts, actions and media a flow names must all exist. */
@@ -61,7 +91,7 @@ function checkReferences(
     ids.add(step.id);
   });
   const target = (at: Path, id: string | undefined): void => {
-    if (id !== undefined && !ids.has(id)) problems.push(problem(at, `no step "${id}" in this flow`));
+    if (id !== undefined && !ids.has(id)) problems.push(problem(at, `goto "${id}": no step with that id in this flow`));
   };
   const text = (at: Path, key: string | undefined): void => {
     if (key === undefined) return;
@@ -86,8 +116,10 @@ function checkReferences(
       if (check.kind === 'media') media(at(...check.at), check.value);
     }
     if ('action' in step) {
-      const outcomes = context.actionOutcomes(step.action);
-      if (!outcomes) problems.push(problem(at('action'), `unknown action "${step.action}"`));
+      const action = context.action(step.action);
+      const outcomes = action?.outcomes;
+      if (!action) problems.push(problem(at('action'), `unknown action "${step.action}"`));
+      else problems.push(...argumentProblems(step.action, action.args, step.args ?? {}).map(({ arg, message }) => problem(arg ? at('args', arg) : at('action'), message)));
       for (const [outcome, goto] of Object.entries(step.routes ?? {})) {
         if (outcomes && !outcomes.includes(outcome)) {
           problems.push(problem(at('routes', outcome), `action "${step.action}" never returns "${outcome}" (it returns ${outcomes.join(', ')})`));
@@ -97,6 +129,33 @@ function checkReferences(
     }
   });
   return problems;
+}
+
+/**
+ * What a flow gives an action against what it takes: every argument it needs, none it does not know, and literal
+ * values (not `{{variables}}`, which are only known when the step runs) that fit.
+ */
+function argumentProblems(name: string, schema: z.ZodObject | undefined, given: Record<string, unknown>): { arg?: string; message: string }[] {
+  const shape = schema?.shape ?? {};
+  const takes = Object.keys(shape);
+  const listed = takes.length > 0 ? `it takes ${takes.join(', ')}` : 'it takes none';
+  const problems: { arg?: string; message: string }[] = [];
+  for (const [arg, value] of Object.entries(given)) {
+    const field = shape[arg] as z.ZodType | undefined;
+    if (!field) problems.push({ arg, message: `action "${name}" has no argument "${arg}" (${listed})` });
+    else if (!isTemplate(value)) {
+      const checked = field.safeParse(value);
+      if (!checked.success) problems.push({ arg, message: `argument "${arg}" of "${name}": ${checked.error.issues[0]!.message}` });
+    }
+  }
+  for (const arg of takes) {
+    if (!(arg in given) && !(shape[arg] as z.ZodType).safeParse(undefined).success) problems.push({ message: `action "${name}" needs the argument "${arg}"` });
+  }
+  return problems;
+}
+
+function isTemplate(value: unknown): boolean {
+  return typeof value === 'string' && /\{\{\s*[a-zA-Z_][a-zA-Z0-9_]*\s*\}\}/.test(value);
 }
 
 type Check = { kind: 'target' | 'text' | 'media'; at: (string | number)[]; value: string | undefined };
@@ -140,8 +199,49 @@ export async function loadFlowFiles(files: readonly string[], context: FlowConte
     if (result.flow) flows.push(result.flow);
   }
   problems.push(...crossContentProblems(flows));
+  // The contract speaks of whole flows: checked only once every file loaded, so a broken file is reported once.
+  if (problems.length === 0) problems.push(...contractProblems(flows, context.contracts));
   if (problems.length > 0) throw new ContentError(problems);
   return flows;
+}
+
+/**
+ * The features' side of the contract: every flow a feature starts exists, every event a flow listens to is emitted
+ * by some feature, and every choice a feature reads is offered by the question it reads it from.
+ */
+function contractProblems(flows: readonly Flow[], contracts: readonly FeatureContract[]): ContentProblem[] {
+  const problems: ContentProblem[] = [];
+  const byId = new Map(flows.map((flow) => [flow.id, flow]));
+  const emitted = new Set(contracts.flatMap((contract) => contract.emits));
+  for (const contract of contracts) {
+    const at = { file: contract.declaredIn, line: 1 };
+    for (const id of contract.startsFlows) {
+      if (!byId.has(id)) problems.push({ ...at, message: `feature "${contract.feature}" starts flow "${id}", but no flow has that id` });
+    }
+    for (const reading of contract.readsChoices) problems.push(...choiceProblems(contract, reading, byId.get(reading.flow)));
+  }
+  for (const flow of flows) {
+    flow.triggers.forEach((trigger, index) => {
+      if ('event' in trigger && !emitted.has(trigger.event)) {
+        problems.push({ file: flow.file, line: flow.lines.triggers[index] ?? 1, message: `flow "${flow.id}" listens to event "${trigger.event}", which no feature emits (known: ${[...emitted].sort().join(', ')})` });
+      }
+    });
+  }
+  return problems;
+}
+
+function choiceProblems(contract: FeatureContract, reading: ChoiceReading, flow: Flow | undefined): ContentProblem[] {
+  const at = { file: contract.declaredIn, line: 1 };
+  const where = `feature "${contract.feature}" reads the answer of step "${reading.step}" of flow "${reading.flow}"`;
+  if (!flow) return [{ ...at, message: `${where}, but no flow has that id` }];
+  const index = flow.stepIndex.get(reading.step);
+  const step = index === undefined ? undefined : flow.steps[index];
+  const choices = step && ('ask' in step ? step.ask.choices : 'send' in step ? step.send.choices : undefined);
+  if (!choices) return [{ ...at, message: `${where}, but that flow has no step with that id offering choices` }];
+  const offered = new Set(choices.map((choice) => choice.id));
+  return reading.choices
+    .filter((choice) => !offered.has(choice))
+    .map((choice) => ({ file: flow.file, line: flow.lines.steps[index!] ?? 1, message: `${where} and expects the choice "${choice}", which that question does not offer` }));
 }
 
 /** Two flows may not share an id, a command or a keyword: which one would start would be luck. */

@@ -7,11 +7,11 @@ import { flowContext } from '../../src/engine/flow-context.js';
 import { ContentError } from '../../src/core/content-problems.js';
 import { loadFlowDirectory, loadFlowFiles } from '../../src/engine/flow-loader.js';
 import { Translator } from '../../src/engine/translator.js';
-import { featureActions } from '../../src/features/feature-actions.js';
+import { features } from '../../src/features/feature-list.js';
 import { defaultFlowsDir, defaultLocalesDir } from '../../src/paths.js';
 
 const translator = Translator.load(defaultLocalesDir);
-const context = flowContext(translator, new ActionRegistry(featureActions, undefined));
+const context = flowContext(translator, new ActionRegistry(features, undefined));
 
 function flowFile(name: string, yaml: string): string {
   const file = path.join(mkdtempSync(path.join(tmpdir(), 'kinbridge-lint-')), name);
@@ -55,16 +55,16 @@ describe('broken flow files', () => {
       '    send: { text: common:no_such_text }', //      4
       '    next: nowhere', //                            5
       '  - id: decide', //                                6
-      '    action: families.create', //                  7
+      '    action: families.coordinatorCohorts', //      7
       '    routes: { bogus: greet }', //                 8
       '  - id: greet', //                                 9
       '    end: true', //                                10
     ].join('\n'));
     expect(await problemsOf(file)).toEqual([
       'broken.yaml:9: duplicate step id "greet"',
-      'broken.yaml:5: no step "nowhere" in this flow',
+      'broken.yaml:5: goto "nowhere": no step with that id in this flow',
       'broken.yaml:4: text "common:no_such_text" is missing in locale(s) en, zh-CN',
-      'broken.yaml:8: action "families.create" never returns "bogus" (it returns created, denied)',
+      'broken.yaml:8: action "families.coordinatorCohorts" never returns "bogus" (it returns one, several, none)',
     ]);
   });
 

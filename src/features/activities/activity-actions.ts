@@ -1,9 +1,13 @@
 import { DateTime } from 'luxon';
-import { defineAction, type PersonView } from '../../core/flow-action.js';
+import { actionArgs, defineAction, type PersonView } from '../../core/flow-action.js';
 import type { FeatureServices } from '../feature-services.js';
 import { childrenOutcome } from '../families/children-in-role.js';
 import { ageBands } from './curriculum.js';
 import type { ProgressKind } from './play-progress.js';
+import { ACTIVITY_EVENTS } from './activity-events.js';
+
+/** The buttons under the play reminder (step "show" of play-reminder.yaml), in the order shown. */
+export const PLAY_ANSWERS = ['done', 'later'] as const;
 
 /** "Later": the reminder comes again this much later. */
 const REMIND_AGAIN_MINUTES = 180;
@@ -13,9 +17,10 @@ export const activityActions = [
   defineAction<FeatureServices>({
     name: 'activities.offerPlay',
     outcomes: ['offered', 'not_caregiver'],
+    args: actionArgs(['role']),
     async run({ events }, { person, args }) {
       if (args.role !== 'caregiver') return { outcome: 'not_caregiver' };
-      await events.publish({ name: 'activities.play_wanted', personIds: [person.id] });
+      await events.publish({ name: ACTIVITY_EVENTS.playWanted, personIds: [person.id] });
       return { outcome: 'offered' };
     },
   }),
@@ -29,6 +34,7 @@ export const activityActions = [
   defineAction<FeatureServices>({
     name: 'activities.savePlay',
     outcomes: ['ok', 'not_allowed'],
+    args: actionArgs(['child_id', 'weekday', 'time']),
     async run({ activities }, { person, args }) {
       const weekday = Number(args.weekday);
       const minute = minuteOf(String(args.time ?? ''));
@@ -42,6 +48,7 @@ export const activityActions = [
   defineAction<FeatureServices>({
     name: 'activities.startWeek',
     outcomes: ['ok', 'gone'],
+    args: actionArgs(['schedule_id']),
     async run({ activities, translate }, { person, args }) {
       const schedule = await activities.schedules.find(person.id, String(args.schedule_id ?? ''));
       if (!schedule) return { outcome: 'gone' };
@@ -70,6 +77,7 @@ export const activityActions = [
   defineAction<FeatureServices>({
     name: 'activities.answer',
     outcomes: ['done', 'later', 'photo', 'voice', 'unclear', 'gone'],
+    args: actionArgs(['assignment_id']),
     async run({ activities }, { person, args, vars }) {
       const assignment = await activities.weeks.find(person.id, String(args.assignment_id ?? ''));
       if (!assignment) return { outcome: 'gone' };
@@ -84,6 +92,7 @@ export const activityActions = [
   defineAction<FeatureServices>({
     name: 'activities.parentNote',
     outcomes: ['ok', 'gone'],
+    args: actionArgs(['assignment_id']),
     async run({ activities }, { person, args }) {
       return describeForParent(activities, person, String(args.assignment_id ?? ''));
     },
@@ -99,6 +108,7 @@ export const activityActions = [
   defineAction<FeatureServices>({
     name: 'activities.activityChoices',
     outcomes: ['ok'],
+    args: actionArgs(['band']),
     async run({ activities }, { person, args }) {
       const band = ageBands.find((candidate) => candidate === args.band) ?? ageBands[0];
       const choices = Array.from({ length: activities.curriculum.weeksIn(band) }, (_, index) => activities.curriculum.activityOf(band, index)).map(({ activityId, week }) => ({
@@ -118,6 +128,7 @@ export const activityActions = [
   defineAction<FeatureServices>({
     name: 'activities.saveRecording',
     outcomes: ['ok', 'not_allowed'],
+    args: actionArgs(['activity_id', 'language']),
     async run({ activities }, { person, args, vars }) {
       const recording = vars.recording as { fileId?: unknown; channel?: unknown } | undefined;
       if (typeof recording?.fileId !== 'string') return { outcome: 'not_allowed' };
@@ -140,13 +151,15 @@ type Answer = { kind: Exclude<ProgressKind, 'photo' | 'voice'>; media?: undefine
 function readAnswer(vars: Readonly<Record<string, unknown>>): Answer {
   const answer = vars.answer;
   if (typeof answer === 'string') {
+    // Typed instead of tapped: the button's number as shown on WeChat and the console, or its label.
     const typed = answer.normalize('NFKC').trim().toLowerCase();
-    if (typed === '1' || typed === String(vars.done_label ?? '').toLowerCase()) return { kind: 'done' };
-    if (typed === '2' || typed === String(vars.later_label ?? '').toLowerCase()) return { kind: 'later' };
-    return { kind: 'unclear' };
+    const labels = [vars.done_label, vars.later_label].map((label) => String(label ?? '').toLowerCase());
+    const index = PLAY_ANSWERS.findIndex((_, i) => typed === String(i + 1) || typed === labels[i]);
+    return index >= 0 ? { kind: PLAY_ANSWERS[index]! } : { kind: 'unclear' };
   }
   const content = answer as { kind?: unknown; choiceId?: unknown; media?: Record<string, unknown>; caption?: unknown } | null;
-  if (content?.kind === 'choice' && (content.choiceId === 'done' || content.choiceId === 'later')) return { kind: content.choiceId };
+  const tapped = PLAY_ANSWERS.find((choice) => choice === content?.choiceId);
+  if (content?.kind === 'choice' && tapped) return { kind: tapped };
   if ((content?.kind === 'photo' || content?.kind === 'voice') && content.media) {
     return { kind: content.kind, media: { ...content.media, ...(typeof content.caption === 'string' ? { caption: content.caption } : {}) } };
   }

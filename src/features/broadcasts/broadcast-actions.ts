@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { defineAction, type PersonView } from '../../core/flow-action.js';
+import { actionArgs, defineAction, type PersonView } from '../../core/flow-action.js';
 import type { MediaRef } from '../../core/messages.js';
 import type { Role } from '../../storage/generated/enums.js';
 import type { FeatureServices } from '../feature-services.js';
@@ -16,6 +16,7 @@ export const broadcastActions = [
   defineAction<FeatureServices>({
     name: 'broadcasts.prepare',
     outcomes: ['ready', 'empty', 'denied'],
+    args: actionArgs(['cohort_id', 'audience', 'language', 'text', 'translation_locale', 'translation', 'photo', 'voice']),
     async run(services, { person, args }) {
       const texts: Record<string, string> = { [person.locale]: String(args.text ?? '') };
       if (typeof args.translation === 'string' && typeof args.translation_locale === 'string') texts[args.translation_locale] = args.translation;
@@ -42,6 +43,7 @@ export const broadcastActions = [
   defineAction<FeatureServices>({
     name: 'broadcasts.sendNow',
     outcomes: ['queued', 'denied'],
+    args: actionArgs(['broadcast_id']),
     async run(services, { person, args }) {
       return guarded(async () => {
         const id = String(args.broadcast_id);
@@ -54,6 +56,7 @@ export const broadcastActions = [
   defineAction<FeatureServices>({
     name: 'broadcasts.schedule',
     outcomes: ['scheduled', 'invalid_time', 'denied'],
+    args: actionArgs(['broadcast_id', 'when']),
     async run(services, { person, args }) {
       const at = parseLocalDateTime(String(args.when ?? ''), person.timeZone);
       const now = DateTime.fromJSDate(services.clock.now());
@@ -67,6 +70,7 @@ export const broadcastActions = [
   defineAction<FeatureServices>({
     name: 'broadcasts.cancel',
     outcomes: ['ok', 'denied'],
+    args: actionArgs(['broadcast_id']),
     async run(services, { person, args }) {
       return guarded(async () => {
         await services.broadcasts.cancel(person.id, String(args.broadcast_id));

@@ -1,11 +1,12 @@
 import { DateTime } from 'luxon';
-import { defineAction, type PersonView } from '../../core/flow-action.js';
+import { actionArgs, defineAction, type PersonView } from '../../core/flow-action.js';
 import type { FeatureServices } from '../feature-services.js';
 import { childrenOutcome } from '../families/children-in-role.js';
 import type { PlanView, Proposal } from './call-plans.js';
 import { formatLocalDay, isoWeekOf, weekStartOf, weekStartOfIsoWeek } from '../../core/weeks.js';
 import { formatMinute, windowStart, type CallWindow } from './call-windows.js';
 import { conversationStarter } from './conversation-starters.js';
+import { CALL_EVENTS } from './call-events.js';
 
 /** "Remind me in 1 hour". */
 const SNOOZE_MINUTES = 60;
@@ -18,9 +19,10 @@ export const callActions = [
   defineAction<FeatureServices>({
     name: 'calls.offerPlan',
     outcomes: ['offered', 'not_parent'],
+    args: actionArgs(['role']),
     async run({ events }, { person, args }) {
       if (args.role !== 'parent') return { outcome: 'not_parent' };
-      await events.publish({ name: 'calls.plan_wanted', personIds: [person.id] });
+      await events.publish({ name: CALL_EVENTS.planWanted, personIds: [person.id] });
       return { outcome: 'offered' };
     },
   }),
@@ -34,6 +36,7 @@ export const callActions = [
   defineAction<FeatureServices>({
     name: 'calls.propose',
     outcomes: ['ok', 'no_overlap', 'not_allowed'],
+    args: actionArgs(['child_id', 'target']),
     async run({ calls, clock, translate }, { person, args }) {
       const proposal = await calls.plans.propose(person.id, String(args.child_id ?? ''), target(args.target));
       return describeProposal(proposal, person, clock.now(), translate);
@@ -42,6 +45,7 @@ export const callActions = [
   defineAction<FeatureServices>({
     name: 'calls.savePlan',
     outcomes: ['ok', 'no_overlap', 'not_allowed'],
+    args: actionArgs(['child_id', 'target']),
     async run({ calls, clock, translate }, { person, args }) {
       const proposal = await calls.plans.save(person.id, String(args.child_id ?? ''), target(args.target));
       return describeProposal(proposal, person, clock.now(), translate);
@@ -50,6 +54,7 @@ export const callActions = [
   defineAction<FeatureServices>({
     name: 'calls.prepareNudge',
     outcomes: ['ok', 'already_talked', 'skipped', 'gone'],
+    args: actionArgs(['plan_id']),
     async run(services, { person, args }) {
       const { calls, clock, translate } = services;
       const plan = await calls.plans.planFor(person.id, String(args.plan_id ?? ''));
@@ -75,6 +80,7 @@ export const callActions = [
   defineAction<FeatureServices>({
     name: 'calls.logCall',
     outcomes: ['ok', 'not_allowed'],
+    args: actionArgs(['plan_id']),
     async run({ calls }, { person, args }) {
       const plan = await calls.plans.planFor(person.id, String(args.plan_id ?? ''));
       if (!plan) return { outcome: 'not_allowed' };
@@ -85,6 +91,7 @@ export const callActions = [
   defineAction<FeatureServices>({
     name: 'calls.snooze',
     outcomes: ['ok', 'gone'],
+    args: actionArgs(['plan_id']),
     async run({ calls }, { person, args }) {
       const plan = await calls.plans.planFor(person.id, String(args.plan_id ?? ''));
       if (!plan || plan.parent.id !== person.id) return { outcome: 'gone' };
@@ -95,6 +102,7 @@ export const callActions = [
   defineAction<FeatureServices>({
     name: 'calls.skipWeek',
     outcomes: ['ok', 'gone'],
+    args: actionArgs(['plan_id']),
     async run({ calls }, { person, args }) {
       const plan = await calls.plans.planFor(person.id, String(args.plan_id ?? ''));
       if (!plan || plan.parent.id !== person.id) return { outcome: 'gone' };
@@ -115,6 +123,7 @@ export const callActions = [
   defineAction<FeatureServices>({
     name: 'calls.weeklySummary',
     outcomes: ['met', 'some', 'none', 'gentle', 'gone'],
+    args: actionArgs(['plan_id', 'week']),
     async run({ calls, clock, translate }, { person, args }) {
       const plan = await calls.plans.planFor(person.id, String(args.plan_id ?? ''));
       if (!plan || plan.parent.id !== person.id) return { outcome: 'gone' };

@@ -2,6 +2,7 @@ import type { Clock } from '../../core/clock.js';
 import type { EventPublisher } from '../../core/events.js';
 import type { Database } from '../../storage/prisma.js';
 import type { PlanView } from './call-plans.js';
+import { CALL_EVENTS } from './call-events.js';
 
 export const NO_CONTACT_ALERT = 'calls.no_contact';
 
@@ -74,7 +75,7 @@ export class CallEscalation {
     const coordinators = family.cohort?.coordinators.map((coordinator) => coordinator.personId) ?? [];
     if (coordinators.length > 0) {
       await this.events.publish({
-        name: 'calls.coordinator_alert',
+        name: CALL_EVENTS.coordinatorAlert,
         personIds: coordinators,
         vars: { family_name: family.name, parent_name: plan.parent.displayName, child_name: plan.child.name, weeks },
       });

@@ -1,7 +1,11 @@
-import { defineAction, type PersonView } from '../../core/flow-action.js';
+import { z } from 'zod';
+import { actionArgs, defineAction, type PersonView } from '../../core/flow-action.js';
 import { ConsentKind } from '../../storage/generated/enums.js';
 import type { FeatureServices } from '../feature-services.js';
 import type { ConsentStanding, ConsentSubject } from './consents.js';
+
+/** The kinds of consent a flow may ask about, as the database knows them. */
+const consentKind = z.enum(ConsentKind);
 
 /** The answers of a consent question: ids no other question uses, so no other button can ever answer it. */
 export const CONSENT_ANSWERS = { yes: 'consent_yes', no: 'consent_no' } as const;
@@ -12,6 +16,7 @@ export const consentActions = [
   defineAction<FeatureServices>({
     name: 'consent.nextQuestion',
     outcomes: ['ask', 'none'],
+    args: actionArgs(['family_id'], { kind: consentKind }),
     async run({ consents }, { person, args }) {
       const familyId = typeof args.family_id === 'string' && args.family_id !== '' ? args.family_id : undefined;
       const subject = await consents.nextUndecided(person.id, kindOf(args), familyId);
@@ -21,6 +26,7 @@ export const consentActions = [
   defineAction<FeatureServices>({
     name: 'consent.overview',
     outcomes: ['ok', 'no_children'],
+    args: actionArgs([], { kind: consentKind }),
     async run({ consents, translate }, { person, args }) {
       const standings = await consents.standings(person.id, kindOf(args));
       if (standings.length === 0) return { outcome: 'no_children' };
@@ -38,6 +44,7 @@ export const consentActions = [
   defineAction<FeatureServices>({
     name: 'consent.pick',
     outcomes: ['ok', 'keep'],
+    args: actionArgs(['child_id'], { kind: consentKind }),
     async run({ consents }, { person, args }) {
       // A tapped id is only ever a child this person decides about; anything else changes nothing.
       const subject = await consents.subject(person.id, kindOf(args), String(args.child_id ?? ''));
@@ -47,6 +54,7 @@ export const consentActions = [
   defineAction<FeatureServices>({
     name: 'consent.decide',
     outcomes: ['granted', 'refused', 'not_parent'],
+    args: actionArgs(['child_id', 'granted'], { kind: consentKind }),
     async run({ consents }, { person, args }) {
       const granted = args.granted === CONSENT_ANSWERS.yes;
       if (!granted && args.granted !== CONSENT_ANSWERS.no) throw new TypeError(`consent.decide: "${String(args.granted)}" is not a consent answer`);

@@ -1,21 +1,23 @@
 import { DateTime } from 'luxon';
-import { defineAction, type PersonView } from '../../core/flow-action.js';
+import { actionArgs, defineAction, fromVariable, type PersonView } from '../../core/flow-action.js';
 import type { FeatureServices } from '../feature-services.js';
 import type { FamilySummary } from './families.js';
 import { formatInviteCode } from './invite-code.js';
+import { FAMILY_EVENTS } from './family-events.js';
 
 /** Joining with a code, creating families, and seeing one's own family. */
 export const familyActions = [
   defineAction<FeatureServices>({
     name: 'families.redeemInvite',
     outcomes: ['joined', 'joined_coordinator', 'already_member', 'invalid', 'expired', 'used', 'rate_limited'],
+    args: actionArgs(['code']),
     async run({ invites, families, events, translate }, { person, args }) {
       const result = await invites.redeem(person.id, String(args.code ?? ''));
       switch (result.outcome) {
         case 'joined': {
           const others = await families.otherMemberIds(result.familyId, person.id);
           if (others.length > 0) {
-            await events.publish({ name: 'family.member_joined', personIds: others, vars: { joiner_name: person.displayName, joiner_role: result.role } });
+            await events.publish({ name: FAMILY_EVENTS.memberJoined, personIds: others, vars: { joiner_name: person.displayName, joiner_role: result.role } });
           }
           return { outcome: 'joined', vars: { family_id: result.familyId, family_name: result.familyName, role: result.role, role_label: translate(person.locale, `families:role.${result.role}`) } };
         }
@@ -43,6 +45,7 @@ export const familyActions = [
   defineAction<FeatureServices>({
     name: 'families.create',
     outcomes: ['created', 'denied'],
+    args: actionArgs(['cohort_id', 'family_name', 'child_name', 'birth_date', 'class_name']),
     async run({ families, inviteLink, translate }, { person, args }) {
       const cohortId = String(args.cohort_id ?? '');
       const cohorts = await families.cohortsCoordinatedBy(person.id);
@@ -64,6 +67,7 @@ export const familyActions = [
   defineAction<FeatureServices>({
     name: 'families.describeMine',
     outcomes: ['ok', 'none'],
+    args: actionArgs([], { family_id: fromVariable.optional() }),
     async run({ families, translate }, { person, args }) {
       // An id the person typed narrows the answer to that family only if they are in it.
       const familyId = typeof args.family_id === 'string' && isUuid(args.family_id) ? args.family_id : undefined;

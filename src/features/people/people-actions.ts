@@ -1,4 +1,4 @@
-import { defineAction } from '../../core/flow-action.js';
+import { actionArgs, defineAction } from '../../core/flow-action.js';
 import type { FeatureServices } from '../feature-services.js';
 import { lookupCityTimeZone } from './city-time-zones.js';
 import { formatQuietHours, parseQuietHours } from '../../core/quiet-hours.js';
@@ -8,6 +8,7 @@ export const peopleActions = [
   defineAction<FeatureServices>({
     name: 'people.setLanguage',
     outcomes: ['ok', 'unsupported'],
+    args: actionArgs(['locale']),
     async run({ db, supportedLocales }, { person, args }) {
       const locale = String(args.locale ?? '');
       if (!supportedLocales.includes(locale)) return { outcome: 'unsupported' };
@@ -18,6 +19,7 @@ export const peopleActions = [
   defineAction<FeatureServices>({
     name: 'people.setCity',
     outcomes: ['ok', 'unknown'],
+    args: actionArgs(['city']),
     async run({ db, reminders }, { person, args }) {
       const found = lookupCityTimeZone(String(args.city ?? ''));
       if (!found) return { outcome: 'unknown' };
@@ -29,6 +31,7 @@ export const peopleActions = [
   defineAction<FeatureServices>({
     name: 'people.setQuietHours',
     outcomes: ['ok', 'none', 'invalid'],
+    args: actionArgs(['hours']),
     async run({ db, reminders }, { person, args }) {
       const quiet = parseQuietHours(String(args.hours ?? ''));
       if (quiet === undefined) return { outcome: 'invalid' };

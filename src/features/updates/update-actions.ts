@@ -1,5 +1,4 @@
-import type { ActionResult } from '../../core/flow-action.js';
-import { defineAction } from '../../core/flow-action.js';
+import { actionArgs, defineAction, fromVariable, type ActionResult } from '../../core/flow-action.js';
 import type { FeatureServices } from '../feature-services.js';
 import { MediaRejectedError } from './media-intake.js';
 import { updateContentOf } from './update-content.js';
@@ -12,6 +11,7 @@ export const updateActions = [
   defineAction<FeatureServices>({
     name: 'updates.take',
     outcomes: ['ok', 'one_child', 'not_a_sharer', 'empty', 'too_large', 'unsupported', 'unavailable', 'skip', 'finish'],
+    args: actionArgs([], { child: fromVariable.optional() }),
     async run({ updates }, { person, args, vars }) {
       const control = controlOf(vars.inbound);
       if (control) return { outcome: control };
@@ -33,6 +33,7 @@ export const updateActions = [
   defineAction<FeatureServices>({
     name: 'updates.share',
     outcomes: ['shared', 'no_consent', 'no_parents', 'gone'],
+    args: actionArgs(['child']),
     async run({ updates }, { person, args, vars }) {
       const activity = typeof args.activity === 'string' && args.activity ? args.activity : undefined;
       const result = await updates.sharing.share(person.id, String(vars.draft_id ?? ''), String(args.child ?? ''), activity);
@@ -64,6 +65,7 @@ export const updateActions = [
   defineAction<FeatureServices>({
     name: 'updates.answer',
     outcomes: ['sent', 'gone', 'unsupported', 'too_large', 'unavailable'],
+    args: actionArgs(['delivery']),
     async run({ updates }, { person, args, vars }) {
       const answer = vars.answer;
       const content = await rejectionAware(() => replyContentOf(updates.intake, answer));
@@ -76,6 +78,7 @@ export const updateActions = [
   defineAction<FeatureServices>({
     name: 'updates.nextChild',
     outcomes: ['child', 'done', 'not_a_teacher'],
+    args: actionArgs([], { after: fromVariable.optional() }),
     async run({ updates }, { person, args }) {
       const children = await updates.sharing.childrenOf(person.id, ['teacher']);
       if (children.length === 0) return { outcome: 'not_a_teacher' };

@@ -1,0 +1,7 @@
+/** Events the calls feature emits; flows listen to them by these names. */
+export const CALL_EVENTS = {
+  /** A parent who just joined may want a call plan. */
+  planWanted: 'calls.plan_wanted',
+  /** A family has gone quiet for weeks: the coordinators hear of it. */
+  coordinatorAlert: 'calls.coordinator_alert',
+} as const;
