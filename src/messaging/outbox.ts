@@ -58,6 +58,8 @@ const ORDER_RECHECK_MS = 100;
 const RECORD_SENT_RETRY_MS = 60_000;
 /** A send takes seconds at most (grammY's own 429 retries included); a claim older than this lost its worker. */
 const DEFAULT_CLAIM_LEASE_MS = 5 * 60_000;
+/** How long a status callback waits for the send it reports on to be recorded (a few doublings of 50 ms). */
+const STATUS_BEFORE_RECEIPT_WAIT_MS = 3_200;
 
 /**
  * Every outgoing message is a row first, then a BullMQ job whose id is that row's id: a retried job finds the row
@@ -213,20 +215,32 @@ export class Outbox implements OutboxWriter {
    * "read"). A failure because the reply window had closed sends the message again, as a template or held.
    */
   async recordDeliveryStatus(update: DeliveryStatusUpdate): Promise<void> {
-    const rank = DELIVERY_STATUSES.indexOf(update.status) + 1;
-    const rows = await this.options.db.$queryRaw<{ id: string }[]>`
-      UPDATE "OutboxMessage" SET "deliveryStatus" = ${update.status}, "deliveryStatusAt" = ${update.at},
-        "lastError" = COALESCE(${update.error?.description.slice(0, 500) ?? null}, "lastError")
-      WHERE "channel" = ${update.channel} AND ${update.platformMessageId} = ANY("platformMessageIds")
-        AND (CASE "deliveryStatus" WHEN 'sent' THEN 1 WHEN 'delivered' THEN 2 WHEN 'read' THEN 3 WHEN 'failed' THEN 4 ELSE 0 END) < ${rank}
-      RETURNING "id"`;
-    if (!update.error?.windowClosed || rows.length === 0) return;
+    let rows = await this.applyDeliveryStatus(update);
+    // A status can overtake the answer to the very send it reports on: give the sender a moment to record the id.
+    for (let delay = 50; rows === undefined && delay <= STATUS_BEFORE_RECEIPT_WAIT_MS; delay *= 2) {
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      rows = await this.applyDeliveryStatus(update);
+    }
+    if (!update.error?.windowClosed || !rows?.length) return;
     const again = await this.options.db.outboxMessage.updateManyAndReturn({
       where: { id: { in: rows.map((row) => row.id) }, status: 'sent' },
       data: { status: 'queued', templateRequired: true, sentAt: null, notBefore: this.options.clock.now() },
       select: { id: true, channel: true, notBefore: true },
     });
     await this.schedule(again);
+  }
+
+  /** The rows the status moved on; undefined when no row (yet) carries the platform's id. */
+  private async applyDeliveryStatus(update: DeliveryStatusUpdate): Promise<{ id: string }[] | undefined> {
+    const known = await this.options.db.outboxMessage.count({ where: { channel: update.channel, platformMessageIds: { has: update.platformMessageId } } });
+    if (known === 0) return undefined;
+    const rank = DELIVERY_STATUSES.indexOf(update.status) + 1;
+    return this.options.db.$queryRaw<{ id: string }[]>`
+      UPDATE "OutboxMessage" SET "deliveryStatus" = ${update.status}, "deliveryStatusAt" = ${update.at},
+        "lastError" = COALESCE(${update.error?.description.slice(0, 500) ?? null}, "lastError")
+      WHERE "channel" = ${update.channel} AND ${update.platformMessageId} = ANY("platformMessageIds")
+        AND (CASE "deliveryStatus" WHEN 'sent' THEN 1 WHEN 'delivered' THEN 2 WHEN 'read' THEN 3 WHEN 'failed' THEN 4 ELSE 0 END) < ${rank}
+      RETURNING "id"`;
   }
 
   private settledPayload(payload: unknown): { payload?: object } {

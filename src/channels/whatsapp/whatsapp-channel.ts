@@ -8,7 +8,7 @@ import type { MediaRef, MediaSource, OutboundMessage } from '../../messaging/mes
 import type { ChannelAdapter, DeliveryStatusHandler, InboundHandler } from '../channel-adapter.js';
 import type { ChannelLogger } from '../telegram/telegram-channel.js';
 import type { ChannelMemory } from './channel-memory.js';
-import { CloudApi } from './cloud-api.js';
+import { CloudApi, CloudApiError } from './cloud-api.js';
 import { toEvents, WHATSAPP_CHANNEL, type WebhookEvent } from './to-inbound.js';
 import { planSends, requestBody } from './to-whatsapp.js';
 import { hasValidSignature, sameSecret } from './webhook-signature.js';
@@ -47,6 +47,12 @@ const MEDIA_ID_MEMORY_MS = 29 * 24 * 3600_000;
 /** Cloud API takes files up to 16 MB for audio and video (5 MB images), and hands out up to 100 MB. */
 const MAX_DOWNLOAD_BYTES = 100 * 1024 * 1024;
 const MAX_WEBHOOK_BYTES = 1024 * 1024;
+/**
+ * Short rate limits (throughput, pair rate) are waited out here, as grammY's auto-retry does for Telegram, so a storm
+ * does not reorder a chat; a longer or endless one goes back to the outbox, which keeps the row until it can go.
+ */
+const MAX_WAIT_IN_PROCESS_MS = 10_000;
+const MAX_RATE_LIMIT_RETRIES = 8;
 
 const silentLogger: ChannelLogger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
 
@@ -95,7 +101,7 @@ export class WhatsAppChannel implements ChannelAdapter {
     for (const [index, send] of sends.entries()) {
       const what = `${send.type} ${index + 1}/${sends.length}`;
       const mediaId = 'media' in send ? await this.mediaIdOf(send.media, what) : undefined;
-      platformMessageIds.push(await this.api.sendMessage(requestBody(chatId, send, mediaId), what));
+      platformMessageIds.push(await waitingOutRateLimits(() => this.api.sendMessage(requestBody(chatId, send, mediaId), what)));
     }
     return { platformMessageIds };
   }
@@ -210,6 +216,18 @@ export class WhatsAppChannel implements ChannelAdapter {
       });
     });
     this.server = server;
+  }
+}
+
+async function waitingOutRateLimits<T>(call: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call();
+    } catch (err) {
+      const waitMs = err instanceof CloudApiError && err.disposition === 'retry_later' ? err.retryAfterMs : undefined;
+      if (waitMs === undefined || waitMs > MAX_WAIT_IN_PROCESS_MS || attempt >= MAX_RATE_LIMIT_RETRIES) throw err;
+      await new Promise((resolve) => setTimeout(resolve, waitMs));
+    }
   }
 }
 
