@@ -1,8 +1,5 @@
-import { PassThrough } from 'node:stream';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WechatChannel } from '../../src/channels/wechat/wechat-channel.js';
-import { SendPacer } from '../../src/messaging/send-pacer.js';
 import { RATE_LIMITED, type FakeWhatsApp, type WhatsAppUser } from '../support/fake-whatsapp.js';
 import { createFlowWorkspace } from '../support/flow-workspace.js';
 import { jpegWithGps } from '../support/media-fixtures.js';
@@ -62,10 +59,9 @@ describe('WhatsApp through the Cloud API', () => {
         en: { play_now: 'Time to play "find the colour" with Xiaoming!', done: 'We played', later: 'Later', thanks: 'Wonderful!', notice: 'Notice: parents meeting next week.' },
       },
     );
-    const pacing = { minIntervalMs: 10, jitterMs: 10, dailyCap: 500, timeZone: 'Asia/Shanghai', dayStartsAtHour: 8, maxHoldMs: 2_000 };
     t = await startWhatsAppTestApp({
       clock,
-      channels: [new WechatChannel({ puppet: wechat.puppet, pacer: new SendPacer(redis, `test-pacer-${process.pid}-${Date.now()}`, pacing), qrOutput: new PassThrough() })],
+      channels: [wechat.channel(redis)],
       reminderSweepEveryMs: 0,
       flowsDir: workspace.flowsDir,
       localesDir: workspace.localesDir,
