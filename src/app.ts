@@ -34,11 +34,13 @@ import type { MediaLimits } from './features/updates/media-intake.js';
 import { RetentionJob } from './features/updates/retention-job.js';
 import { createUpdateServices } from './features/updates/update-services.js';
 import { PersonDirectory } from './features/people/person-directory.js';
-import { defaultFlowsDir, defaultLocalesDir, projectRoot } from './paths.js';
+import { defaultFlowsDir, defaultLocalesDir, defaultMessageTemplatesFile, projectRoot } from './paths.js';
 import type { SendLimits } from './messaging/chat-window-limiter.js';
+import { MessageTemplates } from './messaging/message-templates.js';
 import { Outbox } from './messaging/outbox.js';
 import { OutboxRedaction } from './messaging/outbox-redaction.js';
 import { OutboxSealer } from './messaging/outbox-sealing.js';
+import { ReplyWindowGate } from './messaging/reply-window-gate.js';
 import { loadDeploymentSecret } from './infra/deployment-secret.js';
 import { ReminderQueue } from './scheduling/reminder-queue.js';
 import { ReminderStore } from './scheduling/reminder-store.js';
@@ -90,6 +92,8 @@ export interface KinbridgeOptions {
   readonly speechCacheDir?: string;
   /** The deployment secret behind invite hashes and sealed outbox texts (default: generated once under .kinbridge/). */
   readonly secret?: string;
+  /** Templates sent outside a channel's reply window (default config/whatsapp-templates.yaml); read only when a channel has one. */
+  readonly messageTemplatesFile?: string;
 }
 
 /** The whole bot wired together: channels → engine → features → storage. */
@@ -123,6 +127,8 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
   const translator = Translator.load(options.localesDir ?? defaultLocalesDir);
   const channelRouter = new ChannelRouter(options.channels);
   const mediaStore = new LocalMediaStore(options.mediaDir ?? path.join(projectRoot, '.kinbridge', 'media'));
+  const windowed = options.channels.filter((channel) => channel.replyWindowMs !== undefined);
+  const templates = windowed.length > 0 ? MessageTemplates.load(options.messageTemplatesFile ?? defaultMessageTemplatesFile) : undefined;
   const outbox = new Outbox({
     db,
     redis,
@@ -132,6 +138,7 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
     clock,
     sealer: new OutboxSealer(keys.outboxSealKey),
     limits: Object.fromEntries(options.channels.map((channel) => [channel.name, options.sendLimits?.[channel.name] ?? channel.limits ?? {}])),
+    gates: Object.fromEntries(windowed.map((channel) => [channel.name, new ReplyWindowGate(db, clock, channel.replyWindowMs!, templates!)])),
     logger,
     ...(options.outboxClaimLeaseMs ? { claimLeaseMs: options.outboxClaimLeaseMs } : {}),
   });
@@ -147,7 +154,7 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
   const people = new PersonDirectory(db, clock, {
     timeZone: options.defaultTimeZone ?? 'Asia/Shanghai',
     locale: (hint) => translator.supportedLocale(hint, defaultLocale),
-  });
+  }, new Set(windowed.map((channel) => channel.name)));
   const broadcasts = new BroadcastService(db, outbox, clock, options.broadcastFallbackLocales ?? ['zh-CN', 'en']);
   const broadcastWorker = new BroadcastWorker({
     connection: { url: options.redisUrl, maxRetriesPerRequest: null },
@@ -244,7 +251,16 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
       });
       broadcastWorker.start();
       await retentionJob.start();
-      for (const channel of options.channels) await channel.start((message) => engine.handleInbound(message));
+      for (const channel of options.channels) {
+        await channel.start(
+          async (message) => {
+            await engine.handleInbound(message);
+            // The person's reply window is open again: what was held for it goes now.
+            if (channel.replyWindowMs !== undefined) await outbox.releaseHeld(message.channel, message.chatId);
+          },
+          (update) => outbox.recordDeliveryStatus(update),
+        );
+      }
       logger.info({ channels: options.channels.map((c) => c.name), flows: catalog.flows.length }, 'Kinbridge is running');
     },
     settled: (settleOptions) =>

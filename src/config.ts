@@ -29,7 +29,18 @@ const configSchema = z.object({
   /** Wechaty puppet of `--channel wechat`: wechat4u (web protocol, QR login) or puppet-service with a token. */
   WECHATY_PUPPET: z.string().min(1).default('wechaty-puppet-wechat4u'),
   WECHATY_PUPPET_SERVICE_TOKEN: z.string().min(1).optional(),
-  /** Wechaty puppet of `--channel whatsapp` (the same adapter under the name 'whatsapp'). */
+  /** `--channel whatsapp`: Meta's WhatsApp Business Cloud API (see the README for setting up the app and webhook). */
+  WHATSAPP_ACCESS_TOKEN: z.string().min(1).optional(),
+  WHATSAPP_PHONE_NUMBER_ID: z.string().regex(/^\d+$/, 'the phone number id is digits (WhatsApp Manager › API setup)').optional(),
+  /** Signs every webhook POST (X-Hub-Signature-256): App settings › Basic › App secret. */
+  WHATSAPP_APP_SECRET: z.string().min(1).optional(),
+  /** Any long random string, entered again as "Verify token" where the webhook is configured. */
+  WHATSAPP_VERIFY_TOKEN: z.string().min(16).optional(),
+  /** Graph API root with version; a local fake in tests. */
+  WHATSAPP_API_ROOT: z.string().url().default('https://graph.facebook.com/v21.0'),
+  /** Where the webhook server listens (path /whatsapp); behind the HTTPS address registered with Meta. */
+  WHATSAPP_WEBHOOK_PORT: z.coerce.number().int().min(0).max(65535).default(8081),
+  /** Experimental `--channel whatsapp-web`: Wechaty's WhatsApp Web puppet (a headless browser), never run here. */
   WHATSAPP_PUPPET: z.string().min(1).default('wechaty-puppet-whatsapp'),
   /** Pacing of each Wechaty account (personal accounts get banned for bursts): least pause, random extra, daily cap. */
   WECHATY_SEND_MIN_INTERVAL_MS: z.coerce.number().int().nonnegative().default(3_000),

@@ -9,6 +9,8 @@ import type { ChannelAdapter } from './channels/channel-adapter.js';
 import { ConsoleChannel } from './channels/console/console-channel.js';
 import { TelegramChannel } from './channels/telegram/telegram-channel.js';
 import { WechatChannel } from './channels/wechat/wechat-channel.js';
+import { RedisChannelMemory } from './channels/whatsapp/channel-memory.js';
+import { WhatsAppChannel } from './channels/whatsapp/whatsapp-channel.js';
 import { loadConfig, type Config } from './config.js';
 import { createLogger, type Logger } from './core/logger.js';
 import { SendPacer } from './messaging/send-pacer.js';
@@ -39,12 +41,13 @@ async function main(): Promise<void> {
   const { applied } = await applyMigrations({ databaseUrl: services.databaseUrl });
   if (applied.length > 0) logger.info({ applied }, 'migrations applied');
 
-  let pacingRedis: Redis | undefined;
-  const pacer = (): SendPacer => {
-    pacingRedis ??= new Redis(services.redisUrl, { maxRetriesPerRequest: null });
-    return new SendPacer(pacingRedis, `${config.KINBRIDGE_REDIS_PREFIX}:pacer`, wechatyPacing(config));
+  let channelRedis: Redis | undefined;
+  const shared = (): Redis => (channelRedis ??= new Redis(services.redisUrl, { maxRetriesPerRequest: null }));
+  const channelHelpers: ChannelHelpers = {
+    pacer: () => new SendPacer(shared(), `${config.KINBRIDGE_REDIS_PREFIX}:pacer`, wechatyPacing(config)),
+    memory: (name) => new RedisChannelMemory(shared(), `${config.KINBRIDGE_REDIS_PREFIX}:${name}`),
   };
-  const channels = wanted.map((name) => createChannel(name, config, logger, pacer));
+  const channels = wanted.map((name) => createChannel(name, config, logger, channelHelpers));
   const telegram = channels.find((channel): channel is TelegramChannel => channel instanceof TelegramChannel);
   const app = await createKinbridge({
     secret: loadDeploymentSecret(config.KINBRIDGE_SECRET, path.resolve(projectRoot, config.KINBRIDGE_DATA_DIR)),
@@ -69,7 +72,7 @@ async function main(): Promise<void> {
 
   const shutdown = async (): Promise<void> => {
     await app.stop();
-    pacingRedis?.disconnect();
+    channelRedis?.disconnect();
     await services.stop();
     process.exit(0);
   };
@@ -117,9 +120,16 @@ function wechatyPacing(config: Config) {
   };
 }
 
-function createChannel(name: string, config: Config, logger: Logger, pacer: () => SendPacer): ChannelAdapter {
+/** What channels share through Redis with every other worker. */
+interface ChannelHelpers {
+  pacer(): SendPacer;
+  memory(channel: string): RedisChannelMemory;
+}
+
+function createChannel(name: string, config: Config, logger: Logger, { pacer, memory }: ChannelHelpers): ChannelAdapter {
   if (name === 'console') return new ConsoleChannel({ input: process.stdin, output: process.stdout, personas: ['me'] });
-  if (name === 'wechat' || name === 'whatsapp') {
+  if (name === 'whatsapp') return createWhatsAppChannel(config, logger, memory(name));
+  if (name === 'wechat' || name === 'whatsapp-web') {
     const token = name === 'wechat' ? config.WECHATY_PUPPET_SERVICE_TOKEN : undefined;
     return new WechatChannel({
       name,
@@ -143,7 +153,15 @@ function createChannel(name: string, config: Config, logger: Logger, pacer: () =
       ...(config.TELEGRAM_MAX_PER_SECOND !== TELEGRAM_DEFAULT_PER_SECOND ? { throttle: raisedThrottle(config.TELEGRAM_MAX_PER_SECOND) } : {}),
     });
   }
-  throw new Error(`Unknown channel "${name}" (known: console, telegram, wechat, whatsapp)`);
+  throw new Error(`Unknown channel "${name}" (known: console, telegram, wechat, whatsapp, whatsapp-web)`);
+}
+
+function createWhatsAppChannel(config: Config, logger: Logger, memory: RedisChannelMemory): WhatsAppChannel {
+  const { WHATSAPP_ACCESS_TOKEN: accessToken, WHATSAPP_PHONE_NUMBER_ID: phoneNumberId, WHATSAPP_APP_SECRET: appSecret, WHATSAPP_VERIFY_TOKEN: verifyToken } = config;
+  if (!accessToken || !phoneNumberId || !appSecret || !verifyToken) {
+    throw new Error('The whatsapp channel needs WHATSAPP_ACCESS_TOKEN, WHATSAPP_PHONE_NUMBER_ID, WHATSAPP_APP_SECRET and WHATSAPP_VERIFY_TOKEN (see the README)');
+  }
+  return new WhatsAppChannel({ accessToken, phoneNumberId, appSecret, verifyToken, apiRoot: config.WHATSAPP_API_ROOT, memory, listen: { port: config.WHATSAPP_WEBHOOK_PORT }, logger });
 }
 
 main().catch((error: unknown) => {

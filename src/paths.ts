@@ -5,3 +5,5 @@ import { fileURLToPath } from 'node:url';
 export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const defaultFlowsDir = path.join(projectRoot, 'flows');
 export const defaultLocalesDir = path.join(projectRoot, 'locales');
+/** Approved templates for channels with a reply window (WhatsApp), per proactive message kind and language. */
+export const defaultMessageTemplatesFile = path.join(projectRoot, 'config', 'whatsapp-templates.yaml');

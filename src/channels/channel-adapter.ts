@@ -1,8 +1,12 @@
 import type { SendLimits } from '../messaging/chat-window-limiter.js';
+import type { DeliveryReceipt, DeliveryStatusUpdate } from '../core/delivery-status.js';
 import type { InboundMessage, MediaRef, OutboundMessage } from '../core/messages.js';
 
 /** Called once per normalised inbound message; resolves when the message is safely handled. */
 export type InboundHandler = (message: InboundMessage) => Promise<void>;
+
+/** Called with the platform's word on a message sent earlier (delivered, read, failed). */
+export type DeliveryStatusHandler = (update: DeliveryStatusUpdate) => Promise<void>;
 
 /**
  * One messaging platform. Adapters only translate: no flow logic, no database, no feature rules.
@@ -12,9 +16,15 @@ export interface ChannelAdapter {
   readonly name: string;
   /** The platform's sending limits, enforced by the outbox across all workers; none means unlimited. */
   readonly limits?: SendLimits;
-  start(onMessage: InboundHandler): Promise<void>;
+  /**
+   * Set when the platform lets the bot write freely only this long after the person's last message (WhatsApp: 24 h);
+   * later, only approved templates go (see ReplyWindowGate).
+   */
+  readonly replyWindowMs?: number;
+  start(onMessage: InboundHandler, onStatus?: DeliveryStatusHandler): Promise<void>;
   stop(): Promise<void>;
-  send(chatId: string, message: OutboundMessage): Promise<void>;
+  /** Platforms that report on delivery later answer with the ids their status callbacks will name. */
+  send(chatId: string, message: OutboundMessage): Promise<DeliveryReceipt | void>;
   /**
    * The bytes of a file a person sent through this adapter; throws MediaTooLargeError past `maxBytes` and
    * MediaUnavailableError when the platform will not hand it out. Adapters without files leave it out.

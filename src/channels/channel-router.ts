@@ -1,3 +1,4 @@
+import type { DeliveryReceipt } from '../core/delivery-status.js';
 import { MediaUnavailableError, type MediaFetcher } from '../core/media-fetcher.js';
 import type { Address, MediaRef, OutboundMessage } from '../core/messages.js';
 import type { Messenger } from '../core/messenger.js';
@@ -15,10 +16,15 @@ export class ChannelRouter implements Messenger, MediaFetcher {
     for (const adapter of adapters) this.adapters.set(adapter.name, adapter);
   }
 
-  async deliver(address: Address, messages: readonly OutboundMessage[]): Promise<void> {
+  async deliver(address: Address, messages: readonly OutboundMessage[]): Promise<DeliveryReceipt> {
     const adapter = this.adapters.get(address.channel);
     if (!adapter) throw new UnknownChannelError(`No channel "${address.channel}" is running`);
-    for (const message of messages) await adapter.send(address.chatId, message);
+    const platformMessageIds: string[] = [];
+    for (const message of messages) {
+      const receipt = await adapter.send(address.chatId, message);
+      if (receipt) platformMessageIds.push(...receipt.platformMessageIds);
+    }
+    return { platformMessageIds };
   }
 
   async fetch(ref: MediaRef, options: { readonly maxBytes: number }): Promise<Uint8Array> {

@@ -13,7 +13,9 @@ import type { IssuedInvite } from '../features/families/invites.js';
 import { loadDeploymentSecret } from '../infra/deployment-secret.js';
 import { startLocalPostgres } from '../infra/local-postgres.js';
 import { describeUrl, embeddedPostgresDir } from '../infra/local-services.js';
-import { projectRoot } from '../paths.js';
+import { MessageTemplates, TemplateConfigError } from '../messaging/message-templates.js';
+import { defaultMessageTemplatesFile, projectRoot } from '../paths.js';
+import { describeTemplates } from './whatsapp-templates.js';
 import { applyMigrations } from '../storage/migrate.js';
 import { createPrismaClient } from '../storage/prisma.js';
 import { CLI_PERSON_ID, CLI_PERSON_NAME, CommandError, CoordinatorCommands, parseFamilyRole, validateNewFamily } from './coordinator-commands.js';
@@ -56,6 +58,11 @@ Commands:
   invite --family <family id> --role parent|caregiver|teacher
       Issue a fresh single-use invite for an existing family (e.g. after one expired).
 
+  whatsapp templates [--file <yaml>]
+      Print the WhatsApp message templates this deployment must register in WhatsApp Manager
+      (name, category, language, body and what fills each variable), from
+      config/whatsapp-templates.yaml. Outside the 24-hour window only these can be sent.
+
   help
       Show this text.
 
@@ -70,6 +77,8 @@ Exit codes: 0 done, 1 unknown command or failure, 2 invalid input (unknown cohor
 
 type Parsed =
   | { readonly kind: 'help' }
+  /** Needs no database. */
+  | { readonly kind: 'print'; readonly print: () => string }
   | { readonly kind: 'unknown'; readonly command: string }
   | { readonly kind: 'run'; readonly run: (commands: CoordinatorCommands, config: Config) => Promise<string> };
 
@@ -181,6 +190,13 @@ function parseCommandLine(argv: readonly string[]): Parsed {
         return `Broadcast ${created.id} to ${reach}: ${report.delivered} delivered, ${report.failed} failed, ${report.blocked} blocked the bot, ${report.optedOut} opted out.`;
       },
     };
+  }
+
+  if (command === 'whatsapp templates') {
+    const { values } = parse(rest, { file: { type: 'string' } });
+    if (values.help) return { kind: 'help' };
+    const file = values.file ? path.resolve(values.file) : defaultMessageTemplatesFile;
+    return { kind: 'print', print: () => describeTemplates(MessageTemplates.load(file), file) };
   }
 
   if (first === 'invite') {
@@ -371,6 +387,10 @@ async function main(argv: readonly string[]): Promise<number> {
       console.log(USAGE);
       return 0;
     }
+    if (parsed.kind === 'print') {
+      console.log(parsed.print());
+      return 0;
+    }
     if (parsed.kind === 'unknown') {
       console.error(`Unknown command "${argv.join(' ')}".\n\n${USAGE}`);
       return 1;
@@ -381,7 +401,7 @@ async function main(argv: readonly string[]): Promise<number> {
       console.error(`${error.message}  (npm run cli -- help)`);
       return 2;
     }
-    if (error instanceof ConfigError) {
+    if (error instanceof ConfigError || error instanceof TemplateConfigError) {
       console.error(error.message);
       return 2;
     }

@@ -60,7 +60,32 @@ export interface OutboundAlbumItem {
   readonly media: MediaSource;
 }
 
+/**
+ * Messages the bot sends on its own initiative, by kind. A channel with a reply window (WhatsApp's 24 hours) sends
+ * such a message outside the window as the approved template configured for its kind and the reader's language.
+ */
+export const PROACTIVE_KINDS = ['call_nudge', 'play_reminder', 'moment', 'broadcast', 'check_in'] as const;
+export type ProactiveKind = (typeof PROACTIVE_KINDS)[number];
+
+/** Why a message is sent, set by its producer: the kind, and the values a template of that kind may fill in. */
+export interface MessagePurpose {
+  readonly kind: ProactiveKind;
+  readonly vars: Readonly<Record<string, string>>;
+}
+
+/** An approved template as the platform registered it, with its body variables in order ({{1}}, {{2}}…). */
+export interface TemplateMessage {
+  readonly name: string;
+  /** The platform's language code (e.g. zh_CN, en). */
+  readonly language: string;
+  readonly parameters: readonly string[];
+}
+
 export interface OutboundMessage {
+  /** Set on proactive messages; replies to what a person just said leave it out. */
+  readonly purpose?: MessagePurpose;
+  /** Sent instead of everything else: only set by the reply-window gate, on channels that have templates. */
+  readonly template?: TemplateMessage;
   readonly text?: string;
   /** Set when `text` holds a secret (invite codes): the stored copy keeps only this (see OutboxSealer). */
   readonly textAfterSending?: string;

@@ -1,9 +1,10 @@
 /**
  * How a failed send should be treated, said by the adapter that knows its platform:
  * `retry_later` (rate limit, outage; `retryAfterMs` when the platform named a time), `recipient_unreachable`
- * (blocked the bot, account gone: retrying cannot help), `invalid_message` (this message can never be sent).
+ * (blocked the bot, account gone: retrying cannot help), `invalid_message` (this message can never be sent),
+ * `window_closed` (the platform's reply window has closed: only an approved template may go now).
  */
-export type SendDisposition = 'retry_later' | 'recipient_unreachable' | 'invalid_message';
+export type SendDisposition = 'retry_later' | 'recipient_unreachable' | 'invalid_message' | 'window_closed';
 
 export class ChannelSendError extends Error {
   override readonly name: string = 'ChannelSendError';

@@ -2,9 +2,10 @@ import type { Logger } from 'pino';
 import type { DomainEvent } from '../core/events.js';
 import type { PersonView } from '../core/flow-action.js';
 import type { PeopleDirectory } from '../core/people.js';
-import type { Address, InboundMessage, OutboundMessage } from '../core/messages.js';
+import type { Address, InboundMessage, MessagePurpose, OutboundMessage } from '../core/messages.js';
 import type { OutboxWriter } from '../core/outbox-writer.js';
 import type { EngineJob, TimerScheduler } from './engine-queue.js';
+import type { Flow } from './flow-definition.js';
 import type { FlowCatalog, TriggerMatch } from './flow-catalog.js';
 import type { FlowRunner, Turn } from './flow-runner.js';
 import { KeyedSerializer } from './keyed-serializer.js';
@@ -74,9 +75,13 @@ export class ConversationEngine {
   async startFlow(personId: string, flowId: string, vars: Record<string, unknown>): Promise<boolean> {
     const flow = this.deps.catalog.get(flowId);
     if (!flow) return false;
-    await this.proactive(personId, async (turn) => {
-      if (!turn.person.optedOutAt) await this.deps.runner.start(turn, flow, vars, 'interrupt');
-    });
+    await this.proactive(
+      personId,
+      async (turn) => {
+        if (!turn.person.optedOutAt) await this.deps.runner.start(turn, flow, vars, 'interrupt');
+      },
+      flow,
+    );
     return true;
   }
 
@@ -84,7 +89,7 @@ export class ConversationEngine {
     const flow = this.deps.catalog.get(flowId);
     if (!flow) return;
     for await (const personId of this.deps.people.reachableWithRoles(roles)) {
-      await this.proactive(personId, (turn) => this.deps.runner.start(turn, flow, {}, 'interrupt'));
+      await this.proactive(personId, (turn) => this.deps.runner.start(turn, flow, {}, 'interrupt'), flow);
     }
   }
 
@@ -92,7 +97,7 @@ export class ConversationEngine {
     const flows = this.deps.catalog.flowsForEvent(event.name);
     for (const personId of event.personIds) {
       for (const flow of flows) {
-        await this.proactive(personId, (turn) => this.deps.runner.start(turn, flow, { ...event.vars }, 'interrupt'));
+        await this.proactive(personId, (turn) => this.deps.runner.start(turn, flow, { ...event.vars }, 'interrupt'), flow);
       }
     }
   }
@@ -122,18 +127,22 @@ export class ConversationEngine {
     else turn.outbox.push(this.say(turn.person, fallbackKeyOf(message.content.kind)));
   }
 
-  /** A turn nobody asked for right now (a timer, an event): it goes to the person's latest app, unless they opted out. */
-  private async proactive(personId: string, step: (turn: Turn) => Promise<void>): Promise<void> {
+  /**
+   * A turn nobody asked for right now (a timer, an event): it goes to the person's latest app, unless they opted out.
+   * `starting` is the flow it starts; a timer continues the flow the person is in.
+   */
+  private async proactive(personId: string, step: (turn: Turn) => Promise<void>, starting?: Flow): Promise<void> {
     await this.serializer.run(personId, async () => {
       const person = await this.deps.people.find(personId);
       if (!person) return;
-      await this.turn(person, undefined, step);
+      await this.turn(person, undefined, step, starting);
     });
   }
 
-  private async turn(person: PersonView, replyTo: Address | undefined, step: (turn: Turn) => Promise<void>): Promise<void> {
+  private async turn(person: PersonView, replyTo: Address | undefined, step: (turn: Turn) => Promise<void>, starting?: Flow): Promise<void> {
     const { sessions, timers, logger } = this.deps;
     const turn: Turn = { person, state: await sessions.load(person.id), outbox: [], timers: [], staleTokens: [], secrets: {} };
+    const kind = replyTo ? undefined : (starting ?? (turn.state ? this.deps.catalog.get(turn.state.flowId) : undefined))?.message_kind;
     try {
       await step(turn);
     } catch (error) {
@@ -146,7 +155,8 @@ export class ConversationEngine {
     else await sessions.delete(person.id);
     await Promise.all(turn.timers.map((timer) => timers.scheduleTimer(person.id, timer.token, timer.dueAt)));
     await Promise.all(turn.staleTokens.map((token) => timers.cancelTimer(token)));
-    await this.deliver(turn.person, replyTo, turn.outbox);
+    const purpose: MessagePurpose | undefined = kind ? { kind, vars: { ...templateVars(turn.state?.vars ?? {}), person_name: person.displayName } } : undefined;
+    await this.deliver(turn.person, replyTo, purpose ? turn.outbox.map((message) => ({ ...message, purpose })) : turn.outbox);
   }
 
   private async deliver(person: PersonView, replyTo: Address | undefined, messages: readonly OutboundMessage[]): Promise<void> {
@@ -160,6 +170,12 @@ export class ConversationEngine {
   private say(person: PersonView, key: string, vars: Record<string, unknown> = {}): OutboundMessage {
     return { text: this.deps.translator.t(person.locale, key, { ...vars, person_name: person.displayName }) };
   }
+}
+
+/** A template fills in short words (a child's name, a time), so only those of the flow's variables travel with its messages. */
+function templateVars(vars: Readonly<Record<string, unknown>>): Record<string, string> {
+  const short = Object.entries(vars).filter(([, value]) => (typeof value === 'string' && value.length <= 200) || typeof value === 'number');
+  return Object.fromEntries(short.map(([name, value]) => [name, String(value)]));
 }
 
 /** What to say to a message nothing waits for; a button no question waits for belongs to a closed question. */

@@ -1,6 +1,7 @@
 import { CronExpressionParser } from 'cron-parser';
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
+import { PROACTIVE_KINDS } from '../core/messages.js';
 
 /**
  * The shape of a flow file. Flows are data: structure here, words in `locales/<lng>/*.json`
@@ -134,6 +135,11 @@ function isCronPattern(pattern: string): boolean {
 export const flowSchema = z.strictObject({
   id: z.string().regex(/^[a-z][a-z0-9-]*$/, 'flow ids are lower-kebab-case'),
   description: z.string().optional(),
+  /**
+   * What the messages this flow sends on the bot's own initiative are (a reminder, a nudge): a channel with a reply
+   * window sends them outside it as the template configured for this kind, filled from the flow's variables.
+   */
+  message_kind: z.enum(PROACTIVE_KINDS).optional(),
   triggers: z.array(triggerSchema).default([]),
   steps: z.array(stepSchema).min(1),
 });

@@ -4,11 +4,13 @@ import type { Logger } from 'pino';
 import { delayUntil, machineTimeMs, type Clock } from '../core/clock.js';
 import type { Database } from '../storage/prisma.js';
 import { ChatWindowLimiter, type SendLimits } from './chat-window-limiter.js';
+import { DELIVERY_STATUSES, type DeliveryStatusUpdate } from '../core/delivery-status.js';
 import type { OutboxItem, OutboxWriter } from '../core/outbox-writer.js';
 import type { Messenger } from '../core/messenger.js';
 import { toPayload } from './outbound-payload.js';
 import type { OutboxSealer } from './outbox-sealing.js';
 import { ChannelSendError } from '../core/send-error.js';
+import type { ReplyWindowGate } from './reply-window-gate.js';
 
 export interface OutboxOptions {
   readonly db: Database;
@@ -22,6 +24,8 @@ export interface OutboxOptions {
   readonly sealer: OutboxSealer;
   /** Per channel: how fast it may send. A channel without an entry is not limited. */
   readonly limits: Readonly<Record<string, SendLimits>>;
+  /** Per channel with a reply window: whether a message may go now, as itself or as a template. */
+  readonly gates?: Readonly<Record<string, ReplyWindowGate>>;
   readonly logger: Logger;
   /** How often rows whose job was lost (a Redis restart) are handed to BullMQ again. */
   readonly sweepIntervalMs?: number;
@@ -36,6 +40,8 @@ const ORDER_RECHECK_MS = 100;
 const RECORD_SENT_RETRY_MS = 60_000;
 /** A send takes seconds at most (grammY's own 429 retries included); a claim older than this lost its worker. */
 const DEFAULT_CLAIM_LEASE_MS = 5 * 60_000;
+/** How long a status callback waits for the send it reports on to be recorded (a few doublings of 50 ms). */
+const STATUS_BEFORE_RECEIPT_WAIT_MS = 3_200;
 
 /**
  * Every outgoing message is a row first, then a BullMQ job whose id is that row's id: a retried job finds the row
@@ -154,13 +160,80 @@ export class Outbox implements OutboxWriter {
       await this.options.db.outboxMessage.update({ where: { id: row.id }, data: { status: 'queued', claimedAt: null } });
       return this.postpone(job, token, waitMs);
     }
+    const address = { channel: row.channel, chatId: row.chatId };
+    let message = this.options.sealer.open(row.payload);
+    const gate = this.options.gates?.[row.channel];
+    if (gate) {
+      const decision = await gate.decide(address, message, row.templateRequired);
+      if (decision.kind === 'hold') return this.hold(row, decision.reason);
+      message = decision.message;
+    }
+    let platformMessageIds: readonly string[] = [];
     try {
-      await this.options.messenger.deliver({ channel: row.channel, chatId: row.chatId }, [this.options.sealer.open(row.payload)]);
+      platformMessageIds = (await this.options.messenger.deliver(address, [message]))?.platformMessageIds ?? [];
     } catch (error) {
       return this.onSendError(job, token, row.id, row.channel, row.chatId, error);
     }
-    await this.recordSent(row.id, this.options.sealer.settled(row.payload));
+    await this.recordSent(row.id, { platformMessageIds: [...platformMessageIds], ...this.settledPayload(row.payload) });
     await this.wakeNextInChat(row.channel, row.chatId, row.seq);
+  }
+
+  /**
+   * The person wrote again, so their reply window is open: messages held for it go now, oldest first. Returns how many.
+   * Only the channel's own identity counts: a message on WhatsApp does not wait for a word on Telegram.
+   */
+  async releaseHeld(channel: string, chatId: string): Promise<number> {
+    const rows = await this.options.db.outboxMessage.updateManyAndReturn({
+      where: { channel, chatId, status: 'held' },
+      data: { status: 'queued', notBefore: this.options.clock.now(), templateRequired: false },
+      select: { id: true, channel: true, notBefore: true },
+    });
+    await this.schedule(rows);
+    return rows.length;
+  }
+
+  /**
+   * The platform's later word on a message: recorded on its row, never going back (a late "delivered" does not undo
+   * "read"). A failure because the reply window had closed sends the message again, as a template or held.
+   */
+  async recordDeliveryStatus(update: DeliveryStatusUpdate): Promise<void> {
+    let rows = await this.applyDeliveryStatus(update);
+    // A status can overtake the answer to the very send it reports on: give the sender a moment to record the id.
+    for (let delay = 50; rows === undefined && delay <= STATUS_BEFORE_RECEIPT_WAIT_MS; delay *= 2) {
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      rows = await this.applyDeliveryStatus(update);
+    }
+    if (!update.error?.windowClosed || !rows?.length) return;
+    const again = await this.options.db.outboxMessage.updateManyAndReturn({
+      where: { id: { in: rows.map((row) => row.id) }, status: 'sent' },
+      data: { status: 'queued', templateRequired: true, sentAt: null, notBefore: this.options.clock.now() },
+      select: { id: true, channel: true, notBefore: true },
+    });
+    await this.schedule(again);
+  }
+
+  /** The rows the status moved on; undefined when no row (yet) carries the platform's id. */
+  private async applyDeliveryStatus(update: DeliveryStatusUpdate): Promise<{ id: string }[] | undefined> {
+    const known = await this.options.db.outboxMessage.count({ where: { channel: update.channel, platformMessageIds: { has: update.platformMessageId } } });
+    if (known === 0) return undefined;
+    const rank = DELIVERY_STATUSES.indexOf(update.status) + 1;
+    return this.options.db.$queryRaw<{ id: string }[]>`
+      UPDATE "OutboxMessage" SET "deliveryStatus" = ${update.status}, "deliveryStatusAt" = ${update.at},
+        "lastError" = COALESCE(${update.error?.description.slice(0, 500) ?? null}, "lastError")
+      WHERE "channel" = ${update.channel} AND ${update.platformMessageId} = ANY("platformMessageIds")
+        AND (CASE "deliveryStatus" WHEN 'sent' THEN 1 WHEN 'delivered' THEN 2 WHEN 'read' THEN 3 WHEN 'failed' THEN 4 ELSE 0 END) < ${rank}
+      RETURNING "id"`;
+  }
+
+  private settledPayload(payload: unknown): { payload?: object } {
+    const settled = this.options.sealer.settled(payload);
+    return settled ? { payload: settled } : {};
+  }
+
+  /** Kept, not dropped: the row says why, the log tells whoever runs the bot, and `releaseHeld` sends it later. */
+  private async hold(row: ClaimedRow, reason: string): Promise<void> {
+    await this.options.db.outboxMessage.update({ where: { id: row.id }, data: { status: 'held', claimedAt: null, lastError: reason } });
+    this.options.logger.warn({ outboxId: row.id, channel: row.channel, reason }, 'message held until the person writes again');
   }
 
   /**
@@ -176,7 +249,7 @@ export class Outbox implements OutboxWriter {
         AND NOT EXISTS (
           SELECT 1 FROM "OutboxMessage" AS e
           WHERE e."channel" = o."channel" AND e."chatId" = o."chatId" AND e."status" IN ('queued', 'sending') AND e."seq" < o."seq")
-      RETURNING o."id", o."channel", o."chatId", o."payload", o."seq"`;
+      RETURNING o."id", o."channel", o."chatId", o."payload", o."seq", o."templateRequired"`;
     return rows[0];
   }
 
@@ -213,6 +286,11 @@ export class Outbox implements OutboxWriter {
       await db.outboxMessage.update({ where: { id }, data: { status: 'failed', lastError, attempts: { increment: 1 } } });
       return;
     }
+    if (disposition === 'window_closed') {
+      // Our record of the window was wrong (or it closed mid-way): the next attempt goes as a template, or is held.
+      await db.outboxMessage.update({ where: { id }, data: { status: 'queued', claimedAt: null, lastError, templateRequired: true, attempts: { increment: 1 } } });
+      return this.postpone(job, token, ORDER_RECHECK_MS);
+    }
     const retryAfterMs = error instanceof ChannelSendError ? error.retryAfterMs : undefined;
     await db.outboxMessage.update({
       where: { id },
@@ -235,11 +313,11 @@ export class Outbox implements OutboxWriter {
   }
 
   /** `payload` replaces the stored one when sending settled it (a sealed secret dropped). */
-  private async recordSent(id: string, payload: object | undefined): Promise<void> {
+  private async recordSent(id: string, sent: { platformMessageIds: string[]; payload?: object }): Promise<void> {
     const deadline = machineTimeMs() + RECORD_SENT_RETRY_MS;
     for (let delay = 100; ; delay = Math.min(delay * 2, 5_000)) {
       try {
-        await this.options.db.outboxMessage.update({ where: { id }, data: { status: 'sent', sentAt: this.options.clock.now(), attempts: { increment: 1 }, ...(payload ? { payload } : {}) } });
+        await this.options.db.outboxMessage.update({ where: { id }, data: { status: 'sent', sentAt: this.options.clock.now(), attempts: { increment: 1 }, ...sent } });
         return;
       } catch (error) {
         if (machineTimeMs() > deadline) throw error;
@@ -278,4 +356,5 @@ interface ClaimedRow {
   readonly chatId: string;
   readonly payload: unknown;
   readonly seq: bigint;
+  readonly templateRequired: boolean;
 }

@@ -1,9 +1,6 @@
-import { PassThrough } from 'node:stream';
 import exifr from 'exifr';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WechatChannel } from '../../src/channels/wechat/wechat-channel.js';
-import { SendPacer } from '../../src/messaging/send-pacer.js';
 import { hasText, type FakeTelegram, type FakeUser } from '../support/fake-telegram.js';
 import { createFlowWorkspace } from '../support/flow-workspace.js';
 import { jpegWithGps, oggOpusVoice } from '../support/media-fixtures.js';
@@ -49,9 +46,8 @@ describe('a family across WeChat and Telegram', () => {
         en: { play_now: 'Time to play "find the colour" with Xiaoming!', done: 'We played', later: 'Later', thanks: 'Wonderful, thank you!' },
       },
     );
-    const pacing = { minIntervalMs: 20, jitterMs: 20, dailyCap: 500, timeZone: 'Asia/Shanghai', dayStartsAtHour: 8, maxHoldMs: 2_000 };
     t = await startTelegramTestApp({
-      channels: [new WechatChannel({ puppet: wechat.puppet, pacer: new SendPacer(redis, `test-pacer-${process.pid}-${Date.now()}`, pacing), qrOutput: new PassThrough() })],
+      channels: [wechat.channel(redis)],
       clock,
       reminderSweepEveryMs: 0,
       flowsDir: workspace.flowsDir,

@@ -1,6 +1,10 @@
 import type { EventEmitter } from 'node:events';
+import { PassThrough } from 'node:stream';
 import { FileBox } from 'file-box';
+import type { Redis } from 'ioredis';
 import { PuppetMock, mock } from 'wechaty-puppet-mock';
+import { WechatChannel } from '../../src/channels/wechat/wechat-channel.js';
+import { SendPacer } from '../../src/messaging/send-pacer.js';
 
 /** What the bot said to one contact: a text, or a file with its bytes. */
 export interface Said {
@@ -23,6 +27,12 @@ export class MockWechat {
 
   get accountId(): string {
     return this.account.id;
+  }
+
+  /** The bot's WeChat channel on this mock, paced in milliseconds instead of seconds (pacing has its own tests). */
+  channel(redis: Redis): WechatChannel {
+    const pacing = { minIntervalMs: 20, jitterMs: 20, dailyCap: 500, timeZone: 'Asia/Shanghai', dayStartsAtHour: 8, maxHoldMs: 2_000 };
+    return new WechatChannel({ puppet: this.puppet, pacer: new SendPacer(redis, `test-pacer-${process.pid}-${Date.now()}`, pacing), qrOutput: new PassThrough() });
   }
 
   /** Someone on WeChat, by display name. */

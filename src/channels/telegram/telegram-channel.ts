@@ -10,6 +10,7 @@ import type { ChannelAdapter, ChannelLogger, InboundHandler } from '../channel-a
 import { AlbumCollector } from './album-collector.js';
 import { TELEGRAM_CHANNEL, toInbound } from './to-inbound.js';
 import { planSends, type TelegramSend } from './to-telegram.js';
+import { listen as listenOn } from '../listen.js';
 
 export interface TelegramWebhookOptions {
   /** Public HTTPS URL Telegram posts updates to (registered with setWebhook on start). */
@@ -285,13 +286,7 @@ export class TelegramChannel implements ChannelAdapter {
       else if (req.method !== 'POST') res.writeHead(405, { allow: 'POST' }).end();
       else void this.handleWebhookRequest(req, res);
     });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(listen.port, listen.host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+    await listenOn(server, listen);
     this.webhookServer = server;
   }
 

@@ -116,8 +116,10 @@ export class BroadcastService {
     for await (const page of this.audience(id)) {
       const items = page.flatMap((person): OutboxItem[] => {
         if (!person.address) return [];
+        const text = pickText(texts, person.locale, this.fallbackLocales);
         const message: OutboundMessage = {
-          text: pickText(texts, person.locale, this.fallbackLocales),
+          text,
+          purpose: { kind: 'broadcast', vars: { text } },
           ...(media && (!broadcast.mediaChannel || broadcast.mediaChannel === person.address.channel) ? media : {}),
         };
         return [{

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { actionArgs, defineAction, type PersonView } from '../../core/flow-action.js';
+import { actionArgs, defineAction, type ActionResult, type PersonView } from '../../core/flow-action.js';
 import type { FeatureServices } from '../feature-services.js';
 import { childrenOutcome } from '../families/children-in-role.js';
 import type { PlanView, Proposal } from './call-plans.js';
@@ -57,8 +57,8 @@ export const callActions = [
     args: actionArgs(['plan_id']),
     async run(services, { person, args }) {
       const { calls, clock, translate } = services;
-      const plan = await calls.plans.planFor(person.id, String(args.plan_id ?? ''));
-      if (!plan || plan.parent.id !== person.id) return { outcome: 'gone' };
+      const plan = await parentsOwnPlan(calls, person.id, args.plan_id);
+      if (!plan) return { outcome: 'gone' };
       const now = clock.now();
       const week = isoWeekOf(now, plan.parent.timeZone);
       if (plan.skippedWeek === week) return { outcome: 'skipped' };
@@ -88,27 +88,13 @@ export const callActions = [
       return { vars: { week_calls: weekCalls, target: plan.targetPerWeek, child_name: plan.child.name, parent_name: plan.parent.displayName } };
     },
   }),
-  defineAction<FeatureServices>({
-    name: 'calls.snooze',
-    outcomes: ['ok', 'gone'],
-    args: actionArgs(['plan_id']),
-    async run({ calls }, { person, args }) {
-      const plan = await calls.plans.planFor(person.id, String(args.plan_id ?? ''));
-      if (!plan || plan.parent.id !== person.id) return { outcome: 'gone' };
-      const at = await calls.plans.snooze(plan, SNOOZE_MINUTES);
-      return { vars: { snooze_time: DateTime.fromJSDate(at, { zone: person.timeZone }).toFormat('HH:mm') } };
-    },
+  onParentsOwnPlan('calls.snooze', async (calls, plan, person) => {
+    const at = await calls.plans.snooze(plan, SNOOZE_MINUTES);
+    return { vars: { snooze_time: DateTime.fromJSDate(at, { zone: person.timeZone }).toFormat('HH:mm') } };
   }),
-  defineAction<FeatureServices>({
-    name: 'calls.skipWeek',
-    outcomes: ['ok', 'gone'],
-    args: actionArgs(['plan_id']),
-    async run({ calls }, { person, args }) {
-      const plan = await calls.plans.planFor(person.id, String(args.plan_id ?? ''));
-      if (!plan || plan.parent.id !== person.id) return { outcome: 'gone' };
-      await calls.plans.skipWeek(plan);
-      return { vars: { child_name: plan.child.name } };
-    },
+  onParentsOwnPlan('calls.skipWeek', async (calls, plan) => {
+    await calls.plans.skipWeek(plan);
+    return { vars: { child_name: plan.child.name } };
   }),
   defineAction<FeatureServices>({
     name: 'calls.loggablePlans',
@@ -125,8 +111,8 @@ export const callActions = [
     outcomes: ['met', 'some', 'none', 'gentle', 'gone'],
     args: actionArgs(['plan_id', 'week']),
     async run({ calls, clock, translate }, { person, args }) {
-      const plan = await calls.plans.planFor(person.id, String(args.plan_id ?? ''));
-      if (!plan || plan.parent.id !== person.id) return { outcome: 'gone' };
+      const plan = await parentsOwnPlan(calls, person.id, args.plan_id);
+      if (!plan) return { outcome: 'gone' };
       const weekStart = weekStartOfIsoWeek(String(args.week ?? ''), plan.parent.timeZone) ?? weekStartOf(clock.now(), plan.parent.timeZone);
       const week = isoWeekOf(weekStart.toJSDate(), plan.parent.timeZone);
       const summary = await calls.log.summarize(plan, week);
@@ -219,4 +205,25 @@ function upcomingWindow(plan: PlanView, now: Date): CallWindow | undefined {
 
 function placeOf(person: { city: string | null; timeZone: string }): string {
   return person.city ?? person.timeZone.split('/').pop()!.replace(/_/g, ' ');
+}
+
+/** The plan, when `personId` is its parent: only they may be nudged about it, snooze it or skip a week. */
+async function parentsOwnPlan(calls: FeatureServices['calls'], personId: string, planId: unknown) {
+  const plan = await calls.plans.planFor(personId, String(planId ?? ''));
+  return plan?.parent.id === personId ? plan : undefined;
+}
+
+type OwnPlan = NonNullable<Awaited<ReturnType<typeof parentsOwnPlan>>>;
+
+/** An action a parent takes on their own plan: "gone" for anyone else, or for a plan that no longer exists. */
+function onParentsOwnPlan(name: string, act: (calls: FeatureServices['calls'], plan: OwnPlan, person: PersonView) => Promise<ActionResult>) {
+  return defineAction<FeatureServices>({
+    name,
+    outcomes: ['ok', 'gone'],
+    args: actionArgs(['plan_id']),
+    async run({ calls }, { person, args }) {
+      const plan = await parentsOwnPlan(calls, person.id, args.plan_id);
+      return plan ? act(calls, plan, person) : { outcome: 'gone' };
+    },
+  });
 }

@@ -21,6 +21,8 @@ export class PersonDirectory implements PeopleDirectory {
     private readonly db: Database,
     private readonly clock: Clock,
     private readonly defaults: NewPersonDefaults,
+    /** Channels whose reply window opens with each message: their identities keep `lastInboundAt` to the second. */
+    private readonly windowedChannels: ReadonlySet<string> = new Set(),
   ) {}
 
   async resolveSender(message: InboundMessage): Promise<PersonView> {
@@ -32,7 +34,9 @@ export class PersonDirectory implements PeopleDirectory {
     if (known) {
       // Writing to the bot again undoes an earlier block.
       const now = this.clock.now();
-      if (known.blockedAt || now.getTime() - known.lastSeenAt.getTime() > LAST_SEEN_RESOLUTION_MS) {
+      if (this.windowedChannels.has(message.channel)) {
+        await this.db.channelIdentity.update({ where: { id: known.id }, data: { lastSeenAt: now, lastInboundAt: now, blockedAt: null } });
+      } else if (known.blockedAt || now.getTime() - known.lastSeenAt.getTime() > LAST_SEEN_RESOLUTION_MS) {
         await this.db.channelIdentity.update({ where: { id: known.id }, data: { lastSeenAt: now, blockedAt: null } });
       }
       return known.person;
@@ -78,6 +82,7 @@ export class PersonDirectory implements PeopleDirectory {
         channel: message.channel,
         externalId: message.externalId,
         lastSeenAt: this.clock.now(),
+        ...(this.windowedChannels.has(message.channel) ? { lastInboundAt: this.clock.now() } : {}),
         person: {
           create: {
             displayName: message.displayName.slice(0, 100) || '—',

@@ -32,7 +32,7 @@ export class UpdateRelay {
     if (!update.familyId || !update.child) throw new Error(`Update ${updateId} has no child to be relayed for`);
     const members = await db.familyMember.findMany({
       where: { familyId: update.familyId },
-      include: { person: { select: { id: true, locale: true, timeZone: true, optedOutAt: true } } },
+      include: { person: { select: { id: true, displayName: true, locale: true, timeZone: true, optedOutAt: true } } },
     });
     const senderRole = members.find((member) => member.personId === update.senderId)?.role ?? 'caregiver';
     const parents = members.filter((member) => member.role === 'parent' && member.personId !== update.senderId && !member.person.optedOutAt);
@@ -58,7 +58,10 @@ export class UpdateRelay {
         { id: answerChoiceId('heart', delivery.id), label: '❤️' },
         { id: answerChoiceId('answer', delivery.id), label: this.deps.translate(person.locale, 'updates:answer_button') },
       ];
-      const message = this.compose(update.media, update.text ? `${header}\n\n${update.text}` : header, choices);
+      const message: OutboundMessage = {
+        ...this.compose(update.media, update.text ? `${header}\n\n${update.text}` : header, choices),
+        purpose: { kind: 'moment', vars: { person_name: person.displayName, sender_name: update.sender.displayName, child_name: update.child.name } },
+      };
       await this.deps.outbox.enqueue({ address: { channel: delivery.channel, chatId: delivery.chatId }, personId: person.id, messages: [message], dedupeKey });
       delivered += 1;
     }
