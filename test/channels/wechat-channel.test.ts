@@ -142,8 +142,9 @@ describe('WeChat sending (wechaty-puppet-mock)', () => {
     await untilChatSettles(uncle.id);
     expect(wechat.textsTo(uncle)).toEqual(texts);
     const rows = await t.database.prisma.outboxMessage.findMany({ where: { chatId: uncle.id } });
+    // Messages were still unsent while offline (checked above); whether one was mid-send at the logout depends on
+    // timing, so only the outcome is asserted: every one sent, once.
     expect(rows.map((row) => row.status)).toEqual(Array(10).fill('sent'));
-    expect(rows.some((row) => row.lastError?.includes('not logged in') || row.lastError?.includes('logged out'))).toBe(true);
     expect(states.slice(-2)).toEqual(['waiting_for_scan', 'online']);
   });
 

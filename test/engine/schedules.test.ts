@@ -35,7 +35,8 @@ describe('schedule triggers', () => {
     await t.channel.say('mum', '/stop');
     await expect.poll(() => t.channel.textsTo('dad').filter((text) => text === 'Time to call home?').length, { timeout: 10_000 }).toBeGreaterThan(0);
     // Onboarding was interrupted, not lost: the language question is still open for dad.
-    expect(await t.channel.tap('dad', 'en')).toEqual([expect.stringContaining('Which city')]);
+    // (A tick may land in the same moment: only the answer to the tap is asserted.)
+    expect(await t.channel.tap('dad', 'en')).toEqual(expect.arrayContaining([expect.stringContaining('Which city')]));
     expect(t.channel.textsTo('granny')).not.toContain('Time to call home?');
     // A tick may reach mum in the moment between joining and /stop; after /stop, none does.
     const mum = t.channel.textsTo('mum');

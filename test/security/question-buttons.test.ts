@@ -45,6 +45,8 @@ describe('buttons bound to their question', () => {
     // The bot repeated nothing, so the question's own buttons (sent before) still answer it.
     await t.channel.deliver('papa', { kind: 'choice', choiceId: ownNo });
     expect(await consents()).toBe(1);
+    // Joining goes on by itself (the call plan question comes as an event): let it finish first.
+    await t.app.settled();
     // Once answered, the same button is spent: tapping it again (or the other one) changes nothing.
     expect(await t.channel.deliver('papa', { kind: 'choice', choiceId: ownNo })).toEqual([CLOSED]);
     expect(await consents()).toBe(1);
