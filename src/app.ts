@@ -31,7 +31,6 @@ import { RedisInviteGuessGuard, type GuessLimits } from './features/families/inv
 import { InviteService } from './features/families/invites.js';
 import { PersonEraser } from './features/privacy/person-eraser.js';
 import type { MediaLimits } from './features/updates/media-intake.js';
-import { RetentionJob } from './features/updates/retention-job.js';
 import { createUpdateServices } from './features/updates/update-services.js';
 import { PersonDirectory } from './features/people/person-directory.js';
 import { defaultFlowsDir, defaultLocalesDir, defaultMessageTemplatesFile, projectRoot } from './paths.js';
@@ -42,6 +41,7 @@ import { OutboxRedaction } from './messaging/outbox-redaction.js';
 import { OutboxSealer } from './messaging/outbox-sealing.js';
 import { ReplyWindowGate } from './messaging/reply-window-gate.js';
 import { loadDeploymentSecret } from './infra/deployment-secret.js';
+import { RecurringJobs } from './scheduling/recurring-jobs.js';
 import { ReminderQueue } from './scheduling/reminder-queue.js';
 import { ReminderStore } from './scheduling/reminder-store.js';
 import { LocalMediaStore } from './storage/local-media-store.js';
@@ -73,6 +73,8 @@ export interface KinbridgeOptions {
   readonly mediaRetentionDays?: number;
   /** Days after which the words of sent and failed outbox messages are removed (default 7). */
   readonly outboxRedactionDays?: number;
+  /** False: the recurring jobs (retention, keeping reminders scheduled) run only when `recurring.runNow` is called (tests). */
+  readonly scheduleRecurringJobs?: boolean;
   /** How often the media retention sweep runs (ms, default hourly). */
   readonly mediaRetentionSweepEveryMs?: number;
   /** Replaces a channel's own sending limits (tests lift Telegram's per-chat limit). */
@@ -105,6 +107,8 @@ export interface Kinbridge {
   /** Removes the words of old settled messages (run by the retention job; tests call `sweep()` themselves). */
   readonly outboxRedaction: OutboxRedaction;
   readonly reminders: ReminderQueue;
+  /** What services repeat on their own: retention sweeps, keeping next week's reminders scheduled. */
+  readonly recurring: RecurringJobs;
   start(): Promise<void>;
   /** Resolves once nothing is in flight: no turn, no job, no message due and unsent (see `waitUntilSettled`). */
   settled(options?: SettleOptions): Promise<void>;
@@ -113,6 +117,9 @@ export interface Kinbridge {
 
 const DEFAULT_MEDIA_RETENTION_DAYS = 90;
 const DEFAULT_OUTBOX_REDACTION_DAYS = 7;
+
+/** Recurring reminders (nudges, play) are topped up this often; each run schedules a week ahead, so hours are plenty. */
+const KEEP_SCHEDULED_EVERY_MS = 6 * 3_600_000;
 
 export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbridge> {
   const clock = options.clock ?? systemClock;
@@ -179,14 +186,6 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
     { limits: options.mediaLimits, retentionDays: options.mediaRetentionDays ?? DEFAULT_MEDIA_RETENTION_DAYS },
   );
   const outboxRedaction = new OutboxRedaction(db, clock, options.outboxRedactionDays ?? DEFAULT_OUTBOX_REDACTION_DAYS);
-  const retentionJob = new RetentionJob({
-    connection: { url: options.redisUrl, maxRetriesPerRequest: null },
-    prefix,
-    everyMs: options.mediaRetentionSweepEveryMs ?? 3_600_000,
-    retention: updates.retention,
-    outboxRedaction,
-    logger,
-  });
   const invites = new InviteService(db, clock, new RedisInviteGuessGuard(redis, `${prefix}:`, options.guessLimits), options.inviteTtlHours ?? 72, keys.inviteCodeKey);
   const activities = createActivityServices({
     db,
@@ -220,6 +219,24 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
     translate: (locale, key, vars) => translator.t(locale, key, vars),
     inviteLink: (code) => options.inviteLink?.(code),
   };
+  const recurring = new RecurringJobs({
+    connection: { url: options.redisUrl, maxRetriesPerRequest: null },
+    prefix,
+    logger,
+    jobs: [
+      {
+        id: 'media-retention',
+        everyMs: options.mediaRetentionSweepEveryMs ?? 3_600_000,
+        async run() {
+          const swept = await updates.retention.sweep();
+          const redactedMessages = await outboxRedaction.sweep();
+          if (swept.updates > 0 || swept.withdrawnFiles > 0 || redactedMessages > 0) logger.info({ ...swept, redactedMessages }, 'retention sweep');
+        },
+      },
+      { id: 'calls.keep-scheduled', everyMs: KEEP_SCHEDULED_EVERY_MS, run: () => services.calls.plans.keepScheduled() },
+      { id: 'activities.keep-scheduled', everyMs: KEEP_SCHEDULED_EVERY_MS, run: () => activities.schedules.keepScheduled() },
+    ],
+  });
   const actions = new ActionRegistry(features, services);
   const catalog = new FlowCatalog(await loadFlowDirectory(options.flowsDir ?? defaultFlowsDir, flowContext(translator, actions)), translator);
   const engine = new ConversationEngine({
@@ -240,6 +257,7 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
     outbox,
     outboxRedaction,
     reminders,
+    recurring,
     async start() {
       outbox.start(options.channels.map((channel) => channel.name));
       await queue.syncSchedules(catalog.schedules());
@@ -250,7 +268,7 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
         }
       });
       broadcastWorker.start();
-      await retentionJob.start();
+      await recurring.start({ scheduled: options.scheduleRecurringJobs ?? true });
       for (const channel of options.channels) {
         await channel.start(
           async (message) => {
@@ -278,7 +296,7 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
       for (const channel of options.channels) await channel.stop();
       await queue.close();
       await reminders.close();
-      await retentionJob.close();
+      await recurring.close();
       await broadcastWorker.close();
       await outbox.close();
       redis.disconnect();

@@ -33,6 +33,7 @@ describe('weekly play on Telegram (fake Bot API)', () => {
   const answer = (user: FakeUser, waitFor: string, reply: { label: string } | { text: string }) => telegram.userAnswers(user, waitFor, reply);
   async function sweepAt(instant: string): Promise<number> {
     clock.set(instant);
+    await t.keepRemindersScheduled();
     return t.app.reminders.sweep();
   }
 

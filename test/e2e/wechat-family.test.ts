@@ -14,7 +14,7 @@ import { testRedisUrl } from '../support/test-redis.js';
 const PLAY_REMINDER = `
 id: play-reminder
 steps:
-  - id: ask
+  - id: show
     ask:
       text: test:play_now
       type: choice

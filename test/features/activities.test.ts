@@ -22,6 +22,7 @@ describe('weekly play: reminders in the caregiver\'s local time, answers as prog
   const tap = (person: string, choiceId: string) => t.channel.tap(person, choiceId);
   async function fireDue(at: string): Promise<number> {
     clock.set(at);
+    await t.keepRemindersScheduled();
     const fired = await t.app.reminders.sweep();
     await t.app.settled();
     return fired;

@@ -56,6 +56,7 @@ describe('calls: plan, nudges, log, summary and escalation', () => {
   const tap = (person: string, choiceId: string) => t.channel.tap(person, choiceId);
   async function fireDue(at: string): Promise<void> {
     clock.set(at);
+    await t.keepRemindersScheduled();
     await t.app.reminders.sweep();
   }
 
@@ -158,5 +159,20 @@ describe('calls: plan, nudges, log, summary and escalation', () => {
     expect((await t.channel.say('stranger', '/talked'))[0]).toBe('There is no call plan in your family yet. A parent can make one with /calls.');
     expect(await t.channel.say('stranger', '/calls')).toEqual(['Call plans are for parents. Once you have joined your family as a parent, send /calls.']);
     expect(await t.database.prisma.callLog.count({ where: { planId } })).toBe(calls);
+  });
+
+  it('keep nudging a father who stopped and came back: the plan schedules its weeks, not a flow step', async () => {
+    expect((await t.channel.say('wei', '/stop'))[0]).toContain('You will not receive any more messages');
+    const before = t.channel.textsTo('wei').length;
+    // A week goes by while he is away: its nudge and its summary (which used to schedule the next week) reach nobody.
+    await fireDue('2026-12-26T07:45:00Z');
+    await fireDue('2026-12-27T19:00:00Z');
+    await t.app.settled();
+    expect(t.channel.textsTo('wei')).toHaveLength(before);
+
+    expect((await t.channel.say('wei', '/start'))[0]).toContain('Welcome back');
+    // Saturday 2 January, 08:45 in Milan: the next week's nudge comes as before.
+    await fireDue('2027-01-02T07:45:00Z');
+    await expect.poll(() => last('wei'), { timeout: 10_000 }).toContain('Soon it is a good time to call Xiaoming');
   });
 });

@@ -23,6 +23,8 @@ export interface TestApp {
    * `consent` only for a parent, the one role asked about photos.
    */
   onboard(name: string, code: string, answers: { locale: string; city: string; quiet: string; consent?: string }): Promise<void>;
+  /** What the recurring jobs do every few hours, at once: keep the coming weeks' nudges and play reminders scheduled. */
+  keepRemindersScheduled(): Promise<void>;
   /** Stops the bot, keeping the database (to start another instance on it). */
   stopApp(): Promise<void>;
   close(): Promise<void>;
@@ -50,6 +52,8 @@ export async function startTestApp(overrides: TestAppOverrides = {}): Promise<Te
   const app = await createKinbridge({
     logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
     secret: TEST_DEPLOYMENT_SECRET,
+    // Tests run retention and the keeping of reminders when they mean to (`app.recurring.runNow`), not at start-up.
+    scheduleRecurringJobs: false,
     ...overrides,
     channels,
     databaseUrl: database.url,
@@ -87,6 +91,10 @@ export async function startTestApp(overrides: TestAppOverrides = {}): Promise<Te
       await channel.say(name, city);
       await channel.tap(name, quiet);
       if (consent) await channel.tap(name, consent);
+    },
+    async keepRemindersScheduled() {
+      await app.recurring.runNow('calls.keep-scheduled');
+      await app.recurring.runNow('activities.keep-scheduled');
     },
     stopApp: () => app.stop(),
     async close() {

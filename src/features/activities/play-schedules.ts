@@ -1,6 +1,6 @@
 import type { DateTime } from 'luxon';
 import type { Clock } from '../../core/clock.js';
-import type { ReminderScheduler } from '../../core/reminders.js';
+import type { ReminderRequest, ReminderScheduler } from '../../core/reminders.js';
 import type { Database } from '../../storage/prisma.js';
 import { childrenInRole } from '../families/children-in-role.js';
 import { isoWeekOf, weekStartOf } from '../../core/weeks.js';
@@ -55,9 +55,28 @@ export class PlayScheduleService {
     return { id: row.id, weekday: row.weekday, minuteOfDay: row.minuteOfDay, caregiver: row.caregiver, child: row.child };
   }
 
-  /** The reminder of the week after the one starting `weekStart`. */
-  async scheduleFollowing(schedule: ScheduleView, weekStart: DateTime): Promise<void> {
-    await this.scheduleAt(schedule, this.nextOccurrence(schedule, weekStart.plus({ weeks: 1 })));
+  /**
+   * The recurrence of every schedule, owned here rather than by the reminder flow: the next reminder and the one a
+   * week later are kept scheduled (an existing one is left as it is), whatever happened to the last one.
+   */
+  async keepScheduled(pageSize = 500): Promise<void> {
+    let after: string | undefined;
+    for (;;) {
+      const rows = await this.db.playSchedule.findMany({
+        where: after ? { id: { gt: after } } : {},
+        include: { caregiver: { select: { id: true, timeZone: true } }, child: { select: { id: true, name: true, birthDate: true, familyId: true } } },
+        orderBy: { id: 'asc' },
+        take: pageSize,
+      });
+      const requests = rows.flatMap((row) => {
+        const schedule: ScheduleView = { id: row.id, weekday: row.weekday, minuteOfDay: row.minuteOfDay, caregiver: row.caregiver, child: row.child };
+        const next = this.nextOccurrence(schedule, weekStartOf(this.clock.now(), schedule.caregiver.timeZone));
+        return [this.requestAt(schedule, next), this.requestAt(schedule, next.plus({ weeks: 1 }))];
+      });
+      if (requests.length > 0) await this.reminders.schedule(requests);
+      if (rows.length < pageSize) return;
+      after = rows.at(-1)!.id;
+    }
   }
 
   /** "Later": the same reminder once more, `minutes` from now (or after the caregiver's quiet hours). */
@@ -76,16 +95,18 @@ export class PlayScheduleService {
   }
 
   private async scheduleAt(schedule: ScheduleView, at: DateTime): Promise<void> {
-    await this.reminders.schedule([
-      {
-        subject: subjectOf(schedule.id),
-        occurrence: `week:${isoWeekOf(at.toJSDate(), schedule.caregiver.timeZone)}`,
-        personId: schedule.caregiver.id,
-        flowId: REMINDER_FLOW,
-        vars: { schedule_id: schedule.id },
-        at: { localTime: at.toFormat("yyyy-MM-dd'T'HH:mm") },
-      },
-    ]);
+    await this.reminders.schedule([this.requestAt(schedule, at)]);
+  }
+
+  private requestAt(schedule: ScheduleView, at: DateTime): ReminderRequest {
+    return {
+      subject: subjectOf(schedule.id),
+      occurrence: `week:${isoWeekOf(at.toJSDate(), schedule.caregiver.timeZone)}`,
+      personId: schedule.caregiver.id,
+      flowId: REMINDER_FLOW,
+      vars: { schedule_id: schedule.id },
+      at: { localTime: at.toFormat("yyyy-MM-dd'T'HH:mm") },
+    };
   }
 }
 

@@ -2,7 +2,7 @@ import type { Clock } from '../../core/clock.js';
 import type { ReminderScheduler } from '../../core/reminders.js';
 import type { Prisma } from '../../storage/generated/client.js';
 import type { Database } from '../../storage/prisma.js';
-import { isoWeekOf, weekStartOf } from '../../core/weeks.js';
+import { isoWeekOf } from '../../core/weeks.js';
 import type { Curriculum } from './curriculum.js';
 import type { PlayScheduleService, ScheduleView } from './play-schedules.js';
 
@@ -51,7 +51,6 @@ export class PlayWeekService {
       create: { scheduleId: schedule.id, week, band, activityId, createdAt: now },
       update: {},
     });
-    await this.schedules.scheduleFollowing(schedule, weekStartOf(now, timeZone));
     await this.noteToParents(schedule, row.id, week);
     return { id: row.id, week, activityId: row.activityId, status: row.status, schedule };
   }

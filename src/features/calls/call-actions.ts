@@ -117,7 +117,6 @@ export const callActions = [
       const week = isoWeekOf(weekStart.toJSDate(), plan.parent.timeZone);
       const summary = await calls.log.summarize(plan, week);
       const escalation = await calls.escalation.evaluate(plan, summary.weeksWithoutCall);
-      await calls.plans.scheduleWeek(plan.id, plan.parent.timeZone, plan.windows, weekStart.plus({ weeks: 1 }));
       const vars = {
         child_name: plan.child.name,
         week_calls: summary.weekCalls,

@@ -104,25 +104,50 @@ export class CallPlanService {
 
   /** The nudges of the week starting `weekStart` that are still ahead, and the summary at its end. */
   async scheduleWeek(planId: string, timeZone: string, windows: readonly CallWindow[], weekStart: DateTime): Promise<void> {
+    const { parentId } = await this.db.callPlan.findUniqueOrThrow({ where: { id: planId }, select: { parentId: true } });
+    await this.reminders.schedule(this.weekRequests({ id: planId, parentId, timeZone, windows }, weekStart));
+  }
+
+  /**
+   * The recurrence of every plan, owned here rather than by any flow step: this week's and next week's nudges and
+   * summaries are kept scheduled (an existing one is left as it is), so a parent who stopped and came back, or a
+   * week whose summary never ran, still gets the weeks after. Plans are read a page at a time.
+   */
+  async keepScheduled(pageSize = 500): Promise<void> {
+    let after: string | undefined;
+    for (;;) {
+      const page = await this.db.callPlan.findMany({
+        where: after ? { id: { gt: after } } : {},
+        select: { id: true, parentId: true, windows: true, parent: { select: { timeZone: true } } },
+        orderBy: { id: 'asc' },
+        take: pageSize,
+      });
+      const requests = page.flatMap((row) => {
+        const plan = { id: row.id, parentId: row.parentId, timeZone: row.parent.timeZone, windows: parseWindows(row.windows) };
+        const thisWeek = weekStartOf(this.clock.now(), plan.timeZone);
+        return [...this.weekRequests(plan, thisWeek), ...this.weekRequests(plan, thisWeek.plus({ weeks: 1 }))];
+      });
+      if (requests.length > 0) await this.reminders.schedule(requests);
+      if (page.length < pageSize) return;
+      after = page.at(-1)!.id;
+    }
+  }
+
+  private weekRequests(plan: { id: string; parentId: string; timeZone: string; windows: readonly CallWindow[] }, weekStart: DateTime): ReminderRequest[] {
     const now = this.clock.now();
-    const nudges = windows
-      .map((window) => windowStart(window, weekStart).minus({ minutes: NUDGE_LEAD_MINUTES }))
-      .filter((at) => at.toJSDate() > now);
+    const nudges = plan.windows.map((window) => windowStart(window, weekStart).minus({ minutes: NUDGE_LEAD_MINUTES })).filter((at) => at.toJSDate() > now);
     const summaryAt = weekStart.startOf('day').plus({ days: SUMMARY_WEEKDAY - 1 }).set({ hour: SUMMARY_HOUR });
-    const week = isoWeekOf(weekStart.toJSDate(), timeZone);
-    const planRow = await this.db.callPlan.findUniqueOrThrow({ where: { id: planId }, select: { parentId: true } });
+    const week = isoWeekOf(weekStart.toJSDate(), plan.timeZone);
     const request = (occurrence: string, flowId: string, at: DateTime, vars: ReminderRequest['vars']): ReminderRequest => ({
-      subject: subjectOf(planId),
+      subject: subjectOf(plan.id),
       occurrence,
-      personId: planRow.parentId,
+      personId: plan.parentId,
       flowId,
-      vars: { plan_id: planId, ...vars },
+      vars: { plan_id: plan.id, ...vars },
       at: { localTime: localTimeOf(at) },
     });
-    await this.reminders.schedule([
-      ...nudges.map((at) => request(`nudge:${localTimeOf(at)}`, NUDGE_FLOW, at, {})),
-      request(`summary:${week}`, SUMMARY_FLOW, summaryAt, { week }),
-    ]);
+    const summary = summaryAt.toJSDate() > now ? [request(`summary:${week}`, SUMMARY_FLOW, summaryAt, { week })] : [];
+    return [...nudges.map((at) => request(`nudge:${localTimeOf(at)}`, NUDGE_FLOW, at, {})), ...summary];
   }
 
   /** "Remind me in 1 hour": one more nudge, an hour from now (or after the parent's quiet hours). */
