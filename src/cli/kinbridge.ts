@@ -303,12 +303,23 @@ function shellQuote(text: string): string {
   return /^[\w.-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
+/** A refusal of an operation (a backup onto used ground, say) is its whole answer: no pointer to the coordinators' help. */
+async function runOperation(operation: (args: readonly string[]) => Promise<number>, args: readonly string[]): Promise<number> {
+  try {
+    return await operation(args);
+  } catch (error) {
+    if (!(error instanceof CommandError || error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    return 2;
+  }
+}
+
 async function main(argv: readonly string[]): Promise<number> {
   let parsed: Parsed;
   let config: Config;
+  const operation = operationCommands.get(argv[0] ?? '');
+  if (operation) return runOperation(operation, argv.slice(1));
   try {
-    const operation = operationCommands.get(argv[0] ?? '');
-    if (operation) return await operation(argv.slice(1));
     parsed = parseCommandLine(argv);
     if (parsed.kind === 'help') {
       console.log(USAGE);

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import type pg from 'pg';
 import { findOnPath } from './system-tools.js';
 
 const run = promisify(execFile);
@@ -61,4 +62,10 @@ async function versionOf(program: string): Promise<FoundTool | undefined> {
   } catch {
     return undefined;
   }
+}
+
+/** 15 for "15.20 (Debian 15.20-0+deb12u1)". */
+export async function serverMajorVersion(client: pg.Client): Promise<number> {
+  const { rows } = await client.query<{ server_version_num: string }>('SHOW server_version_num');
+  return Math.floor(Number(rows[0]!.server_version_num) / 10_000);
 }

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { Clock } from '../../core/clock.js';
-import { findPostgresTool, PostgresToolMissingError } from '../../infra/postgres-tools.js';
+import { findPostgresTool, PostgresToolMissingError, serverMajorVersion } from '../../infra/postgres-tools.js';
 import { MigrationFromNewerVersionError, migrationStatus } from '../../storage/migrate.js';
 import { fail, ok, warn, type CheckResult } from './check.js';
 
@@ -47,9 +47,4 @@ export async function checkBackupTool(client: pg.Client): Promise<CheckResult> {
     if (!(error instanceof PostgresToolMissingError)) throw error;
     return warn(subject, error.message, error.fix);
   }
-}
-
-export async function serverMajorVersion(client: pg.Client): Promise<number> {
-  const { rows } = await client.query<{ server_version_num: string }>('SHOW server_version_num');
-  return Math.floor(Number(rows[0]!.server_version_num) / 10_000);
 }
