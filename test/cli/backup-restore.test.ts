@@ -1,8 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { restoreCommand } from '../../src/cli/backup/restore-command.js';
 import { photosAllowed } from '../../src/features/updates/photo-consent.js';
 import { createPrismaClient } from '../../src/storage/prisma.js';
 import { baseEnvironment, runCli } from '../support/cli-process.js';
@@ -106,6 +107,19 @@ describe('backup and restore', () => {
     expect(ontoLiveOne.stderr).toMatch(/already holds data \(.*\)\. Restore only goes onto an empty deployment/);
     expect(ontoLiveOne.code).toBe(2);
     expect(await before.database.prisma.family.count()).toBe(1);
+  });
+
+  it('refuses a damaged backup, naming the file, and one made by a newer Kinbridge, before touching anything', async () => {
+    const copy = path.join(scratch, 'tampered');
+    await cp(backupDir, copy, { recursive: true });
+    const manifest = JSON.parse(await readFile(path.join(copy, 'manifest.json'), 'utf8'));
+    const photo = manifest.files.find((file: { path: string }) => file.path.startsWith('media/')).path;
+    await writeFile(path.join(copy, photo), 'not the photo');
+    await expect(restoreCommand([copy])).rejects.toThrow(`The backup is damaged: ${photo} is not the file that was backed up`);
+
+    await cp(path.join(backupDir, photo), path.join(copy, photo));
+    await writeFile(path.join(copy, 'manifest.json'), JSON.stringify({ ...manifest, migrations: [...manifest.migrations, '20991231000000_from_the_future'] }));
+    await expect(restoreCommand([copy])).rejects.toThrow(/made by a newer Kinbridge .*20991231000000_from_the_future\)\. Restore it with that version/);
   });
 
   it('restores onto an empty deployment, and the bot carries on there', async () => {
