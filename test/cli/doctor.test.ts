@@ -61,20 +61,24 @@ describe('doctor', () => {
   });
 
   it('says everything is in place, line by line, and exits 0 for a deployment set up right', async () => {
+    const goodDataDir = path.join(scratch, 'good-data');
+    await mkdir(goodDataDir);
+    await writeFile(path.join(goodDataDir, 'wechat.memory-card.json'), '{}');
     const result = await runCli(['doctor'], {
       ...baseEnvironment(),
       DATABASE_URL: migrated.url,
       REDIS_URL: keepingRedis.url,
       KINBRIDGE_SECRET: SECRET,
-      KINBRIDGE_DATA_DIR: path.join(scratch, 'good-data'),
+      KINBRIDGE_DATA_DIR: goodDataDir,
       TELEGRAM_BOT_TOKEN: telegram.token,
       TELEGRAM_API_ROOT: telegram.apiRoot,
     });
     const report = parseReport(result.stdout);
-    for (const subject of ['Settings', 'Deployment secret', 'PostgreSQL', 'Database schema', 'Clock', 'Redis', 'Redis memory policy', 'Redis persistence', 'Telegram', 'Voice tools', 'Data directory', 'Media directory', 'Speech cache', 'Free space']) {
+    for (const subject of ['Settings', 'Deployment secret', 'PostgreSQL', 'Database schema', 'Clock', 'Redis', 'Redis memory policy', 'Redis persistence', 'Telegram', 'WeChat', 'Voice tools', 'Data directory', 'Media directory', 'Speech cache', 'Free space']) {
       expect(report.get(subject), `${subject}\n${result.stdout}`).toMatchObject({ outcome: 'ok' });
     }
     expect(report.get('Telegram')!.finding).toContain('this is @');
+    expect(report.get('WeChat')!.finding).toContain('a restart needs no new QR scan');
     expect(report.get('Redis persistence')!.finding).toContain('append-only file on');
     expect(result.stdout).toMatch(/^Everything needed is in place/m);
     expect(result.code).toBe(0);
@@ -101,6 +105,7 @@ describe('doctor', () => {
         KINBRIDGE_MEDIA_DIR: path.join(blocked, 'media'),
         TELEGRAM_BOT_TOKEN: '123:wrong-token',
         TELEGRAM_API_ROOT: telegram.apiRoot,
+        WECHATY_PUPPET: 'wechaty-puppet-service',
       },
       [faketime, '-f', '+2h'],
     );
@@ -112,6 +117,7 @@ describe('doctor', () => {
       ['Redis memory policy', /allkeys-lru/, /noeviction/],
       ['Redis persistence', /keeps nothing on disk/, /appendonly yes/],
       ['Telegram', /refused TELEGRAM_BOT_TOKEN \(401/, /@BotFather/],
+      ['WeChat', /WECHATY_PUPPET_SERVICE_TOKEN is not set/, /puppet provider's token/],
       ['Voice tools', /espeak-ng and ffmpeg missing/, /sudo apt-get install -y espeak-ng ffmpeg/],
       ['Media directory', /cannot write in .*a-file\/media/, /chown/],
     ];
@@ -121,7 +127,7 @@ describe('doctor', () => {
       expect(line!.finding).toMatch(finding);
       expect(line!.fix).toMatch(fix);
     }
-    expect(result.stdout).toMatch(/^8 problems to fix/m);
+    expect(result.stdout).toMatch(/^9 problems to fix/m);
     expect(result.code).toBe(1);
   });
 

@@ -1,13 +1,36 @@
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
 import { Api, GrammyError } from 'grammy';
 import type { Config } from '../../config.js';
 import { errorText, fail, ok, warn, type CheckResult } from './check.js';
 
-/** Each configured channel's credentials, tried against the platform itself. */
-export async function checkChannels(config: Config): Promise<CheckResult[]> {
+/** Wechaty keeps a login as `<session name>.memory-card.json`; main.ts names the session `<data dir>/wechat`. */
+const MEMORY_CARD_SUFFIX = '.memory-card.json';
+
+/**
+ * Each configured channel's credentials: Telegram's token tried against the Bot API itself; WeChat's puppet token and
+ * kept login, which only a running puppet could try further.
+ */
+export async function checkChannels(config: Config, dataDir: string): Promise<CheckResult[]> {
+  const wechat = await checkWechat(config, dataDir);
   if (!config.TELEGRAM_BOT_TOKEN) {
-    return [warn('Channels', 'TELEGRAM_BOT_TOKEN is not set: npm start opens the console simulator (WeChat runs with --channel wechat)', 'for Telegram, put the token from @BotFather in TELEGRAM_BOT_TOKEN')];
+    return [...(wechat.length > 0 ? [] : [warn('Channels', 'TELEGRAM_BOT_TOKEN is not set: npm start opens the console simulator (WeChat runs with --channel wechat)', 'for Telegram, put the token from @BotFather in TELEGRAM_BOT_TOKEN')]), ...wechat];
   }
-  return [await checkTelegramToken(config.TELEGRAM_BOT_TOKEN, config.TELEGRAM_API_ROOT), ...checkTelegramWebhook(config)];
+  return [await checkTelegramToken(config.TELEGRAM_BOT_TOKEN, config.TELEGRAM_API_ROOT), ...checkTelegramWebhook(config), ...wechat];
+}
+
+const PUPPET_SERVICE = 'wechaty-puppet-service';
+
+/** Said only when WeChat shows signs of use: a puppet service chosen, or a login kept under the data directory. */
+async function checkWechat(config: Config, dataDir: string): Promise<CheckResult[]> {
+  const subject = 'WeChat';
+  if (config.WECHATY_PUPPET === PUPPET_SERVICE && !config.WECHATY_PUPPET_SERVICE_TOKEN) {
+    return [fail(subject, `WECHATY_PUPPET is ${PUPPET_SERVICE} but WECHATY_PUPPET_SERVICE_TOKEN is not set`, "put your puppet provider's token (puppet_…) in WECHATY_PUPPET_SERVICE_TOKEN")];
+  }
+  const session = path.join(dataDir, `wechat${MEMORY_CARD_SUFFIX}`);
+  const kept = await stat(session).then(() => true, () => false);
+  if (config.WECHATY_PUPPET === PUPPET_SERVICE) return [ok(subject, `puppet service token set${kept ? `; login kept in ${session}` : ''}`)];
+  return kept ? [ok(subject, `login kept in ${session}: a restart needs no new QR scan`)] : [];
 }
 
 async function checkTelegramToken(token: string, apiRoot: string | undefined): Promise<CheckResult> {

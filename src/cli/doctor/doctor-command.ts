@@ -40,7 +40,7 @@ export async function runChecks(env: NodeJS.ProcessEnv, { quick }: { quick: bool
     await checkSecret(config, paths),
     ...(await databaseChecks(config, quick)),
     ...(await redisChecks(config)),
-    ...(quick ? [] : await checkChannels(config)),
+    ...(quick ? [] : await checkChannels(config, paths.dataDir)),
     checkTools(config),
     ...(await checkDataDirectories(paths)),
   ];
