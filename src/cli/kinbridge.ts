@@ -13,7 +13,8 @@ import { projectRoot } from '../paths.js';
 import { applyMigrations } from '../storage/migrate.js';
 import { createPrismaClient } from '../storage/prisma.js';
 import { connectDatabase } from './database-connection.js';
-import { OPERATIONS_USAGE, operationCommands } from './operation-commands.js';
+import { operationCommands } from './operation-commands.js';
+import { OPERATIONS_USAGE } from './operations-usage.js';
 import { parseOptions } from './parse-options.js';
 import { CLI_PERSON_ID, CLI_PERSON_NAME, CommandError, CoordinatorCommands, parseFamilyRole, validateNewFamily } from './coordinator-commands.js';
 

@@ -4,8 +4,8 @@ import { ConfigError, loadConfig, type Config } from '../../config.js';
 import { systemClock } from '../../core/clock.js';
 import { deploymentPaths } from '../../infra/deployment-paths.js';
 import { describeUrl } from '../../infra/local-services.js';
-import { CommandError } from '../coordinator-commands.js';
 import { connectDatabase } from '../database-connection.js';
+import { OPERATIONS_USAGE } from '../operations-usage.js';
 import { parseOptions } from '../parse-options.js';
 import { checkChannels } from './channel-checks.js';
 import { errorText, fail, ok, type CheckResult } from './check.js';
@@ -20,7 +20,10 @@ import { checkEviction, checkPersistence } from './redis-checks.js';
  */
 export async function doctorCommand(args: readonly string[]): Promise<number> {
   const { values } = parseOptions(args, { quick: { type: 'boolean' } });
-  if (values.help) throw new CommandError('Usage: doctor [--quick]');
+  if (values.help) {
+    console.log(OPERATIONS_USAGE);
+    return 0;
+  }
   const results = await runChecks(process.env, { quick: values.quick ?? false });
   console.log(formatReport(results));
   return results.some((result) => result.outcome === 'fail') ? 1 : 0;
