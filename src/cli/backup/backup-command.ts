@@ -9,10 +9,9 @@ import { projectRoot } from '../../paths.js';
 import { migrationStatus } from '../../storage/migrate.js';
 import { CommandError } from '../coordinator-commands.js';
 import { connectDatabase } from '../database-connection.js';
-import { OPERATIONS_USAGE } from '../operations-usage.js';
-import { parseOptions } from '../parse-options.js';
 import { DUMP_FILE, MEDIA_SUBDIR, SECRET_COPY_FILE, describeFile, secretFingerprint, writeManifest, type BackupFile, type BackupManifest } from './backup-manifest.js';
 import { countRows, dumpDatabase, postgresTool } from './database-dump.js';
+import { directoryArgument } from './directory-argument.js';
 import { copyFiles, filesUnder } from './media-files.js';
 
 /**
@@ -21,13 +20,8 @@ import { copyFiles, filesUnder } from './media-files.js';
  * deleted, never changed, so at worst a photo shared during the backup is in the copy without its row.
  */
 export async function backupCommand(args: readonly string[]): Promise<number> {
-  const { values, positionals } = parseOptions(args, {}, true);
-  if (values.help) {
-    console.log(OPERATIONS_USAGE);
-    return 0;
-  }
-  if (positionals.length !== 1) throw new CommandError('Usage: backup <directory>  (a new or empty directory)');
-  const dir = path.resolve(positionals[0]!);
+  const dir = directoryArgument(args, 'backup <directory>  (a new or empty directory)');
+  if (dir === undefined) return 0;
   await claimEmptyDirectory(dir);
   const config = loadConfig();
   const connection = await connectDatabase(config);

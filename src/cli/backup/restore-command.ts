@@ -6,10 +6,9 @@ import { deploymentPaths, type DeploymentPaths } from '../../infra/deployment-pa
 import { applyMigrations, readMigrations } from '../../storage/migrate.js';
 import { CommandError } from '../coordinator-commands.js';
 import { connectDatabase } from '../database-connection.js';
-import { OPERATIONS_USAGE } from '../operations-usage.js';
-import { parseOptions } from '../parse-options.js';
 import { DUMP_FILE, MEDIA_SUBDIR, SECRET_COPY_FILE, readManifest, secretFingerprint, verifyFiles, type BackupManifest } from './backup-manifest.js';
 import { countRows, postgresTool, restoreDatabase } from './database-dump.js';
+import { directoryArgument } from './directory-argument.js';
 import { copyFiles, filesUnder } from './media-files.js';
 
 /**
@@ -18,13 +17,8 @@ import { copyFiles, filesUnder } from './media-files.js';
  * backup's files and secret before touching anything. An older backup is migrated forward, as the bot would at start.
  */
 export async function restoreCommand(args: readonly string[]): Promise<number> {
-  const { values, positionals } = parseOptions(args, {}, true);
-  if (values.help) {
-    console.log(OPERATIONS_USAGE);
-    return 0;
-  }
-  if (positionals.length !== 1) throw new CommandError('Usage: restore <backup directory>  (onto an empty deployment, with the bot stopped)');
-  const dir = path.resolve(positionals[0]!);
+  const dir = directoryArgument(args, 'restore <backup directory>  (onto an empty deployment, with the bot stopped)');
+  if (dir === undefined) return 0;
   const manifest = await readManifest(dir);
   await verifyFiles(dir, manifest.files);
   await refuseNewerBackup(manifest);
