@@ -4,7 +4,7 @@ import { ConfigError, loadConfig, type Config } from '../../config.js';
 import { systemClock } from '../../core/clock.js';
 import { deploymentPaths } from '../../infra/deployment-paths.js';
 import { describeUrl } from '../../infra/local-services.js';
-import { connectDatabase } from '../database-connection.js';
+import { connectDatabase, type DatabaseConnection } from '../database-connection.js';
 import { OPERATIONS_USAGE } from '../operations-usage.js';
 import { parseOptions } from '../parse-options.js';
 import { checkChannels } from './channel-checks.js';
@@ -51,7 +51,7 @@ export async function runChecks(env: NodeJS.ProcessEnv, { quick }: { quick: bool
 
 async function databaseChecks(config: Config, quick: boolean): Promise<CheckResult[]> {
   const subject = 'PostgreSQL';
-  let connection;
+  let connection: DatabaseConnection;
   try {
     connection = await connectDatabase(config);
   } catch (error) {
