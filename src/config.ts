@@ -63,6 +63,9 @@ const configSchema = z.object({
 
 export type Config = z.infer<typeof configSchema>;
 
+/** Every variable the bot reads, for the deployment files' test: each must be set by them or documented in .env.example. */
+export const configVariableNames = Object.keys(configSchema.shape) as readonly (keyof Config)[];
+
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }

@@ -16,6 +16,7 @@ import { createLogger, type Logger } from './core/logger.js';
 import { SendPacer } from './messaging/send-pacer.js';
 import { startLocalServices } from './infra/local-services.js';
 import { loadDeploymentSecret } from './infra/deployment-secret.js';
+import { deploymentPaths } from './infra/deployment-paths.js';
 import { aptInstallLine, debianPackagesFor, missingTools } from './infra/system-tools.js';
 import { projectRoot } from './paths.js';
 import { applyMigrations } from './storage/migrate.js';
@@ -28,7 +29,8 @@ async function main(): Promise<void> {
   const { values } = parseArgs({ options: { channel: { type: 'string', multiple: true } } });
   const config = loadConfig();
   const wanted = values.channel ?? (config.TELEGRAM_BOT_TOKEN ? ['telegram'] : ['console']);
-  const dataDir = path.resolve(projectRoot, config.KINBRIDGE_DATA_DIR);
+  const paths = deploymentPaths(config);
+  const { dataDir } = paths;
   const logger = createLogger(config.LOG_LEVEL, wanted.includes('console') ? consoleLogDestination(dataDir) : undefined);
   for (const notice of startupNotices(config)) process.stderr.write(`${notice}\n`);
 
@@ -50,7 +52,7 @@ async function main(): Promise<void> {
   const channels = wanted.map((name) => createChannel(name, config, logger, channelHelpers));
   const telegram = channels.find((channel): channel is TelegramChannel => channel instanceof TelegramChannel);
   const app = await createKinbridge({
-    secret: loadDeploymentSecret(config.KINBRIDGE_SECRET, path.resolve(projectRoot, config.KINBRIDGE_DATA_DIR)),
+    secret: loadDeploymentSecret(config.KINBRIDGE_SECRET, dataDir),
     databaseUrl: services.databaseUrl,
     redisUrl: services.redisUrl,
     redisPrefix: config.KINBRIDGE_REDIS_PREFIX,
@@ -58,7 +60,8 @@ async function main(): Promise<void> {
     channels,
     logger,
     inviteTtlHours: config.INVITE_TTL_HOURS,
-    mediaDir: path.resolve(projectRoot, config.KINBRIDGE_MEDIA_DIR ?? path.join(config.KINBRIDGE_DATA_DIR, 'media')),
+    mediaDir: paths.mediaDir,
+    speechCacheDir: paths.speechCacheDir,
     mediaRetentionDays: config.MEDIA_RETENTION_DAYS,
     outboxRedactionDays: config.OUTBOX_REDACTION_DAYS,
     callEscalationWeeks: config.CALL_ESCALATION_WEEKS,

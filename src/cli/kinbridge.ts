@@ -1,23 +1,23 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Presets, SingleBar } from 'cli-progress';
 import { DateTime } from 'luxon';
-import pg from 'pg';
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { machineTimeMs, systemClock } from '../core/clock.js';
 import type { NewChild } from '../features/families/families.js';
 import { formatInviteCode } from '../features/families/invite-code.js';
 import type { IssuedInvite } from '../features/families/invites.js';
 import { loadDeploymentSecret } from '../infra/deployment-secret.js';
-import { startLocalPostgres } from '../infra/local-postgres.js';
-import { describeUrl, embeddedPostgresDir } from '../infra/local-services.js';
 import { MessageTemplates, TemplateConfigError } from '../messaging/message-templates.js';
 import { defaultMessageTemplatesFile, projectRoot } from '../paths.js';
 import { describeTemplates } from './whatsapp-templates.js';
 import { applyMigrations } from '../storage/migrate.js';
 import { createPrismaClient } from '../storage/prisma.js';
+import { connectDatabase } from './database-connection.js';
+import { operationCommands } from './operation-commands.js';
+import { OPERATIONS_USAGE } from './operations-usage.js';
+import { parseOptions } from './parse-options.js';
 import { CLI_PERSON_ID, CLI_PERSON_NAME, CommandError, CoordinatorCommands, parseFamilyRole, validateNewFamily } from './coordinator-commands.js';
 
 /**
@@ -66,6 +66,8 @@ Commands:
   help
       Show this text.
 
+${OPERATIONS_USAGE}
+
 Whoever gets an invite sends  /start <code>  to the Kinbridge bot (or types the code when the
 bot asks for it). Invites expire after INVITE_TTL_HOURS (72 by default) and work once.
 
@@ -82,8 +84,6 @@ type Parsed =
   | { readonly kind: 'unknown'; readonly command: string }
   | { readonly kind: 'run'; readonly run: (commands: CoordinatorCommands, config: Config) => Promise<string> };
 
-const HELP_OPTION = { help: { type: 'boolean', short: 'h' } } as const;
-
 /** Turns the arguments into something to run; throws CommandError for malformed ones, before anything connects. */
 function parseCommandLine(argv: readonly string[]): Parsed {
   const [first, second, ...rest] = argv;
@@ -91,7 +91,7 @@ function parseCommandLine(argv: readonly string[]): Parsed {
   const command = `${first} ${second ?? ''}`.trim();
 
   if (command === 'cohort create') {
-    const { values, positionals } = parse(rest, {}, true);
+    const { values, positionals } = parseOptions(rest, {}, true);
     if (values.help) return { kind: 'help' };
     if (positionals.length !== 1) throw new CommandError('Usage: cohort create <name>  (quote a name with spaces: "Spring 2025")');
     const name = positionals[0]!;
@@ -105,7 +105,7 @@ function parseCommandLine(argv: readonly string[]): Parsed {
   }
 
   if (command === 'coordinator invite') {
-    const { values } = parse(rest, { cohort: { type: 'string' } });
+    const { values } = parseOptions(rest, { cohort: { type: 'string' } });
     if (values.help) return { kind: 'help' };
     const cohortName = required(values.cohort, '--cohort <name>');
     return {
@@ -134,7 +134,7 @@ function parseCommandLine(argv: readonly string[]): Parsed {
       class: { type: 'string', multiple: true },
       kindergarten: { type: 'string', multiple: true },
     } as const;
-    const { values, tokens } = parse(rest, options);
+    const { values, tokens } = parseOptions(rest, options);
     if (values.help) return { kind: 'help' };
     const input = {
       cohort: required(values.cohort, '--cohort <name>'),
@@ -175,7 +175,7 @@ function parseCommandLine(argv: readonly string[]): Parsed {
       at: { type: 'string' },
       'no-wait': { type: 'boolean' },
     } as const;
-    const { values } = parse(argv.slice(1), options);
+    const { values } = parseOptions(argv.slice(1), options);
     if (values.help) return { kind: 'help' };
     const draft = parseBroadcastOptions(values);
     return {
@@ -193,14 +193,14 @@ function parseCommandLine(argv: readonly string[]): Parsed {
   }
 
   if (command === 'whatsapp templates') {
-    const { values } = parse(rest, { file: { type: 'string' } });
+    const { values } = parseOptions(rest, { file: { type: 'string' } });
     if (values.help) return { kind: 'help' };
     const file = values.file ? path.resolve(values.file) : defaultMessageTemplatesFile;
     return { kind: 'print', print: () => describeTemplates(MessageTemplates.load(file), file) };
   }
 
   if (first === 'invite') {
-    const { values } = parse(argv.slice(1), { family: { type: 'string' }, role: { type: 'string' } });
+    const { values } = parseOptions(argv.slice(1), { family: { type: 'string' }, role: { type: 'string' } });
     if (values.help) return { kind: 'help' };
     const familyId = required(values.family, '--family <family id>');
     const role = parseFamilyRole(required(values.role, '--role parent|caregiver|teacher'));
@@ -273,18 +273,6 @@ async function watchBroadcast(commands: CoordinatorCommands, id: string, recipie
   }
 }
 
-type OptionSpec = Record<string, { type: 'string' | 'boolean'; multiple?: boolean; short?: string }>;
-
-function parse<T extends OptionSpec>(args: readonly string[], options: T, allowPositionals = false) {
-  try {
-    return parseArgs({ args: [...args], options: { ...options, ...HELP_OPTION }, allowPositionals, strict: true, tokens: true });
-  } catch (error) {
-    // node:util's messages are clear ("Unknown option '--foo'"); only the stack trace has to go.
-    if ((error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) throw new CommandError((error as Error).message);
-    throw error;
-  }
-}
-
 function required(value: string | undefined, what: string): string {
   if (value === undefined) throw new CommandError(`Missing ${what}`);
   return value;
@@ -332,55 +320,22 @@ function shellQuote(text: string): string {
   return /^[\w.-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
-interface DatabaseConnection {
-  readonly url: string;
-  readonly description: string;
-  stop(): Promise<void>;
-}
-
-/** DATABASE_URL, else the bot's embedded PostgreSQL: the server it is running, or one started here on its data. */
-async function connectDatabase(config: Config): Promise<DatabaseConnection> {
-  if (config.DATABASE_URL) return { url: config.DATABASE_URL, description: `${describeUrl(config.DATABASE_URL)} (DATABASE_URL)`, stop: async () => {} };
-  const clusterDir = embeddedPostgresDir(path.resolve(projectRoot, config.KINBRIDGE_DATA_DIR));
-  const running = await runningEmbeddedPostgres(clusterDir);
-  if (running) return { url: running, description: `embedded PostgreSQL in ${clusterDir}, served by the running bot`, stop: async () => {} };
-  const local = await startLocalPostgres({ dataDir: clusterDir });
-  return { url: local.url, description: `embedded PostgreSQL in ${clusterDir}`, stop: () => local.stop() };
-}
-
-/**
- * While `npm start` runs, its embedded server holds the cluster (a second server on it refuses to start). The
- * server's postmaster.pid names its port, and local-postgres.ts keeps the password beside it, so we join it.
- */
-async function runningEmbeddedPostgres(clusterDir: string): Promise<string | undefined> {
-  const pidFile = await readFile(path.join(clusterDir, 'postmaster.pid'), 'utf8').catch(() => undefined);
-  if (!pidFile) return undefined;
-  const lines = pidFile.split('\n');
-  const pid = Number(lines[0]);
-  const port = Number(lines[3]);
-  if (!Number.isInteger(pid) || pid <= 0 || !Number.isInteger(port) || port <= 0) return undefined;
+/** A refusal of an operation (a backup onto used ground, say) is its whole answer: no pointer to the coordinators' help. */
+async function runOperation(operation: (args: readonly string[]) => Promise<number>, args: readonly string[]): Promise<number> {
   try {
-    process.kill(pid, 0);
+    return await operation(args);
   } catch (error) {
-    // ESRCH: a stale file from a killed server, which PostgreSQL cleans up when started. EPERM: alive, not ours.
-    if ((error as NodeJS.ErrnoException).code === 'ESRCH') return undefined;
-  }
-  const password = (await readFile(path.join(clusterDir, 'kinbridge-password'), 'utf8')).trim();
-  const url = `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/kinbridge`;
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
-  try {
-    await client.connect();
-    return url;
-  } catch (error) {
-    throw new Error(`PostgreSQL (pid ${pid}) is running on ${clusterDir} but does not answer on port ${port}: ${(error as Error).message}`);
-  } finally {
-    await client.end().catch(() => undefined);
+    if (!(error instanceof CommandError || error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    return 2;
   }
 }
 
 async function main(argv: readonly string[]): Promise<number> {
   let parsed: Parsed;
   let config: Config;
+  const operation = operationCommands.get(argv[0] ?? '');
+  if (operation) return runOperation(operation, argv.slice(1));
   try {
     parsed = parseCommandLine(argv);
     if (parsed.kind === 'help') {

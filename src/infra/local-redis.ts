@@ -43,16 +43,19 @@ const WATCHDOG_SCRIPT = [
   'wait "$pid"',
 ].join('\n');
 
-/** `port`: a fixed port, so a stopped server can be started again at the same address (the fault suite restarts it). */
-export async function startLocalRedis({ port: fixedPort }: { port?: number } = {}): Promise<LocalRedis> {
+/**
+ * `port`: a fixed port, so a stopped server can be started again at the same address (the fault suite restarts it).
+ * `settings`: more redis-server arguments after ours, which they override (a test needing a Redis that keeps data).
+ */
+export async function startLocalRedis({ port: fixedPort, settings = [] }: { port?: number; settings?: readonly string[] } = {}): Promise<LocalRedis> {
   const redisServer = findOnPath('redis-server');
   if (!redisServer) throw new RedisNotInstalledError();
 
   const port = fixedPort ?? (await findFreePort());
   const child = spawn(
     '/bin/sh',
-    ['-c', WATCHDOG_SCRIPT, redisServer, '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    { stdio: ['pipe', 'pipe', 'pipe'] },
+    ['-c', WATCHDOG_SCRIPT, redisServer, '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...settings],
+    { stdio: ['pipe', 'pipe', 'pipe'], env: withoutFakeTime(process.env) },
   );
   let output = '';
   const collect = (chunk: Buffer) => {
@@ -114,4 +117,12 @@ function answersPing(port: number): Promise<boolean> {
       if (reply.includes('\r\n')) finish(reply.startsWith('+PONG'));
     });
   });
+}
+
+/**
+ * Under libfaketime (the test runner's time-travel passes) redis-server breaks, and a Redis is a server of the machine,
+ * which keeps the machine's time like the shared one: it starts without the preload.
+ */
+function withoutFakeTime(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([name]) => name !== 'LD_PRELOAD' && !name.startsWith('FAKETIME')));
 }

@@ -49,6 +49,14 @@ export class MigrationPreviouslyFailedError extends MigrationError {
   override readonly name = 'MigrationPreviouslyFailedError';
 }
 
+/**
+ * The database carries a migration these files do not have: a newer Kinbridge migrated it. Running older code on a newer
+ * schema could write rows the newer code misreads, so the older code stops instead.
+ */
+export class MigrationFromNewerVersionError extends MigrationError {
+  override readonly name = 'MigrationFromNewerVersionError';
+}
+
 /** A migration's SQL failed now; its transaction was rolled back, so nothing of it remains. */
 export class MigrationFailedError extends MigrationError {
   override readonly name = 'MigrationFailedError';
@@ -112,10 +120,7 @@ export async function applyMigrations({
     await client.query('SELECT pg_advisory_lock($1)', [PRISMA_ADVISORY_LOCK_KEY]);
     try {
       await client.query(CREATE_MIGRATIONS_TABLE);
-      const { rows } = await client.query<MigrationRow>(
-        'SELECT migration_name, checksum, finished_at, rolled_back_at, logs FROM "_prisma_migrations" ORDER BY started_at',
-      );
-      const pending = pendingMigrations(migrations, rows);
+      const pending = pendingMigrations(migrations, await appliedMigrationRows(client));
       const applied: string[] = [];
       for (const migration of pending) {
         await applyOne(client, migration);
@@ -131,6 +136,36 @@ export async function applyMigrations({
   }
 }
 
+async function appliedMigrationRows(client: pg.Client): Promise<MigrationRow[]> {
+  const { rows } = await client.query<MigrationRow>(
+    'SELECT migration_name, checksum, finished_at, rolled_back_at, logs FROM "_prisma_migrations" ORDER BY started_at',
+  );
+  return rows;
+}
+
+export type MigrationStatus =
+  | { readonly state: 'current'; readonly applied: readonly string[] }
+  | { readonly state: 'behind'; readonly applied: readonly string[]; readonly pending: readonly string[] }
+  | { readonly state: 'refused'; readonly error: MigrationError };
+
+/**
+ * Where the database stands against these migration files, changing nothing (for `doctor` and `backup`): current,
+ * behind (what the bot would apply at start), or refused with the error the bot would stop on.
+ */
+export async function migrationStatus(client: pg.Client, migrationsDir: string = DEFAULT_MIGRATIONS_DIR): Promise<MigrationStatus> {
+  const migrations = await readMigrations(migrationsDir);
+  const { rows: [table] } = await client.query<{ exists: boolean }>(`SELECT to_regclass('"_prisma_migrations"') IS NOT NULL AS exists`);
+  const rows = table?.exists ? await appliedMigrationRows(client) : [];
+  try {
+    const pending = pendingMigrations(migrations, rows).map((migration) => migration.name);
+    const applied = migrations.map((migration) => migration.name).filter((name) => !pending.includes(name));
+    return pending.length === 0 ? { state: 'current', applied } : { state: 'behind', applied, pending };
+  } catch (error) {
+    if (error instanceof MigrationError) return { state: 'refused', error };
+    throw error;
+  }
+}
+
 /** Refuses before touching anything when history and files disagree, as `prisma migrate deploy` would. */
 function pendingMigrations(migrations: MigrationFile[], rows: MigrationRow[]): MigrationFile[] {
   const live = rows.filter((row) => row.rolled_back_at === null);
@@ -142,6 +177,16 @@ function pendingMigrations(migrations: MigrationFile[], rows: MigrationRow[]): M
         `Repair the database by hand, then mark it with ` +
         `UPDATE "_prisma_migrations" SET rolled_back_at = now() WHERE migration_name = '${failed.migration_name}' AND finished_at IS NULL; ` +
         `(or \`prisma migrate resolve --rolled-back ${failed.migration_name}\`).`,
+    );
+  }
+  const known = new Set(migrations.map((migration) => migration.name));
+  const unknown = live.filter((row) => !known.has(row.migration_name)).map((row) => row.migration_name);
+  if (unknown.length > 0) {
+    throw new MigrationFromNewerVersionError(
+      unknown[0]!,
+      `This database was migrated by a newer version of Kinbridge: it has migration${unknown.length > 1 ? 's' : ''} ` +
+        `${unknown.join(', ')}, which this version does not know. Nothing was changed. ` +
+        `Run the newer version again, or restore a backup made with this version onto an empty database.`,
     );
   }
   const appliedChecksums = new Map(live.map((row) => [row.migration_name, row.checksum]));

@@ -1,5 +1,4 @@
-import { cp, mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +14,7 @@ import {
   readMigrations,
 } from '../../src/storage/migrate.js';
 import { createPrismaClient } from '../../src/storage/prisma.js';
+import { addMigration, copyOfMigrations } from '../support/migration-dirs.js';
 import { createEmptyTestDatabase, createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 /** The hand-kept SQL in prisma/migrations must build exactly what the generated Prisma Client expects. */
@@ -327,15 +327,4 @@ describe('Prisma Client on the migrated schema', () => {
 
 async function realMigrationNames(): Promise<string[]> {
   return (await readMigrations()).map((migration) => migration.name);
-}
-
-async function copyOfMigrations(): Promise<string> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'kinbridge-migrations-'));
-  await cp(DEFAULT_MIGRATIONS_DIR, dir, { recursive: true });
-  return dir;
-}
-
-async function addMigration(dir: string, name: string, sql: string): Promise<void> {
-  await mkdir(path.join(dir, name));
-  await writeFile(path.join(dir, name, 'migration.sql'), sql);
 }
