@@ -130,7 +130,7 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
   const keys = deriveSecretKeys(options.secret ?? loadDeploymentSecret(undefined, path.join(projectRoot, '.kinbridge')));
   const db = createPrismaClient(options.databaseUrl);
   const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
-  const queue = new EngineQueue({ connection: { url: options.redisUrl, maxRetriesPerRequest: null }, prefix, clock });
+  const queue = new EngineQueue({ connection: { url: options.redisUrl, maxRetriesPerRequest: null }, prefix, clock, logger });
   const translator = Translator.load(options.localesDir ?? defaultLocalesDir);
   const channelRouter = new ChannelRouter(options.channels);
   const mediaStore = new LocalMediaStore(options.mediaDir ?? path.join(projectRoot, '.kinbridge', 'media'));

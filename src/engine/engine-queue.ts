@@ -1,5 +1,6 @@
 import { Queue, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import { delayUntil, type Clock } from '../core/clock.js';
+import type { Logger } from '../core/logger.js';
 import { countJobs } from '../infra/queue-counts.js';
 import type { DomainEvent, EventPublisher } from '../core/events.js';
 
@@ -27,6 +28,8 @@ export interface EngineQueueOptions {
   readonly connection: ConnectionOptions;
   /** Due times are the clock's: a timer due at 12:00 on it runs 12:00 minus its now from now. */
   readonly clock: Clock;
+  /** Hears about a worker that lost its connection or failed outside a job, instead of the error vanishing. */
+  readonly logger: Logger;
   /** Namespaces the Redis keys (tests give each file its own). */
   readonly prefix?: string;
   readonly concurrency?: number;
@@ -90,7 +93,7 @@ export class EngineQueue implements TimerScheduler, EventPublisher {
       prefix: this.options.prefix,
       concurrency: this.options.concurrency ?? 16,
     });
-    this.worker.on('error', () => undefined);
+    this.worker.on('error', (error) => this.options.logger.warn({ err: error }, 'engine worker error'));
   }
 
   async close(): Promise<void> {

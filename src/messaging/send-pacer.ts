@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
 import { DateTime } from 'luxon';
 import { machineTimeMs } from '../core/clock.js';
@@ -22,21 +23,8 @@ export type PacingDecision =
   | { readonly kind: 'send'; readonly waitMs: number }
   | { readonly kind: 'later'; readonly retryAfterMs: number; readonly reason: 'daily_cap' | 'busy' };
 
-/**
- * One atomic step in Redis, shared by every worker sending for the account: refuse when today's count is at the
- * cap, refuse when the next free slot is further than the hold limit, otherwise take the slot and count it.
- */
-const RESERVE_SCRIPT = `
-local count = tonumber(redis.call('GET', KEYS[2]) or '0')
-if count >= tonumber(ARGV[4]) then return {1, 0} end
-local now = tonumber(ARGV[1])
-local slot = math.max(now, tonumber(redis.call('GET', KEYS[1]) or '0'))
-if slot - now > tonumber(ARGV[3]) then return {2, slot - now} end
-redis.call('SET', KEYS[1], slot + tonumber(ARGV[2]), 'PX', slot - now + tonumber(ARGV[2]) + 1000)
-redis.call('INCR', KEYS[2])
-redis.call('PEXPIRE', KEYS[2], ARGV[5])
-return {0, slot - now}
-`;
+/** The reservation as one atomic step in Redis (a file of its own, as BullMQ keeps its Lua in commands/). */
+const RESERVE_SCRIPT = readFileSync(new URL('./scripts/reserve-send-slot.lua', import.meta.url), 'utf8');
 
 /**
  * Paces one platform account the way a careful person would send: personal WeChat accounts get banned for
