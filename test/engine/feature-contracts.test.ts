@@ -2,7 +2,6 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ContentError } from '../../src/core/content-problems.js';
 import { defineFeature, type FeatureContract } from '../../src/core/feature-contract.js';
 import { actionArgs, defineAction } from '../../src/core/flow-action.js';
 import { ActionArgumentsError, ActionRegistry } from '../../src/engine/action-registry.js';
@@ -11,6 +10,7 @@ import { loadFlowDirectory, loadFlowFiles } from '../../src/engine/flow-loader.j
 import { Translator } from '../../src/engine/translator.js';
 import { features } from '../../src/features/feature-list.js';
 import { defaultFlowsDir, defaultLocalesDir } from '../../src/paths.js';
+import { contentProblems } from '../support/content-problems.js';
 
 const translator = Translator.load(defaultLocalesDir);
 const shipped = flowContext(translator, new ActionRegistry(features, undefined));
@@ -32,24 +32,14 @@ function oneFlow(yaml: string): string {
   return file;
 }
 
-async function problems(load: () => Promise<unknown>): Promise<string[]> {
-  try {
-    await load();
-    return [];
-  } catch (error) {
-    if (!(error instanceof ContentError)) throw error;
-    return error.problems.map((problem) => `${path.basename(problem.file)}:${problem.line}: ${problem.message}`);
-  }
-}
-
 describe('the flow linter holds features and flows to their contract', () => {
   it('says in words which step type is unknown and which goto leads nowhere', async () => {
     const file = oneFlow('id: lost\nsteps:\n  - id: fly\n    teleport: { to: mars }\n  - id: back\n    goto: nowhere\n');
-    expect(await problems(() => loadFlowFiles([file], shipped))).toEqual([
+    expect(await contentProblems(() => loadFlowFiles([file], shipped))).toEqual([
       'flow.yaml:3: step "fly": unknown step type "teleport" (expected one of send, ask, branch, set, action, wait, goto, end)',
     ]);
     const fixed = oneFlow('id: lost\nsteps:\n  - id: back\n    goto: nowhere\n');
-    expect(await problems(() => loadFlowFiles([fixed], shipped))).toEqual(['flow.yaml:4: goto "nowhere": no step with that id in this flow']);
+    expect(await contentProblems(() => loadFlowFiles([fixed], shipped))).toEqual(['flow.yaml:4: goto "nowhere": no step with that id in this flow']);
   });
 
   it("checks a step's arguments against the action's: names, required ones and literal values", async () => {
@@ -65,7 +55,7 @@ describe('the flow linter holds features and flows to their contract', () => {
         '    end: true',
       ].join('\n'),
     );
-    const found = await problems(() => loadFlowFiles([file], shipped));
+    const found = await contentProblems(() => loadFlowFiles([file], shipped));
     expect(found).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/^flow\.yaml:5: argument "kind" of "consent\.decide": .*photo_sharing/),
@@ -77,20 +67,20 @@ describe('the flow linter holds features and flows to their contract', () => {
 
   it('finds a flow a feature starts that does not exist', async () => {
     const dir = flowsWith('call-nudge.yaml', (yaml) => yaml.replace('id: call-nudge', 'id: call-reminder'));
-    expect(await problems(() => loadFlowDirectory(dir, shipped))).toEqual(
+    expect(await contentProblems(() => loadFlowDirectory(dir, shipped))).toEqual(
       expect.arrayContaining(['calls-feature.ts:1: feature "calls" starts flow "call-nudge", but no flow has that id']),
     );
   });
 
   it('finds a flow listening to an event no feature emits', async () => {
     const dir = flowsWith('call-plan.yaml', (yaml) => yaml.replace('event: calls.plan_wanted', 'event: calls.plan_wished'));
-    const found = await problems(() => loadFlowDirectory(dir, shipped));
+    const found = await contentProblems(() => loadFlowDirectory(dir, shipped));
     expect(found).toEqual([expect.stringMatching(/^call-plan\.yaml:\d+: flow "call-plan" listens to event "calls\.plan_wished", which no feature emits \(known: .*calls\.plan_wanted/)]);
   });
 
   it("finds a choice a feature reads that the flow's question no longer offers", async () => {
     const dir = flowsWith('play-reminder.yaml', (yaml) => yaml.replace('{ id: done,', '{ id: finished,'));
-    expect(await problems(() => loadFlowDirectory(dir, shipped))).toEqual([
+    expect(await contentProblems(() => loadFlowDirectory(dir, shipped))).toEqual([
       expect.stringMatching(/^play-reminder\.yaml:\d+: feature "activities" reads the answer of step "show" of flow "play-reminder" and expects the choice "done", which that question does not offer$/),
     ]);
   });
@@ -98,7 +88,7 @@ describe('the flow linter holds features and flows to their contract', () => {
   it('finds a choice a feature reads from a step that is gone', async () => {
     const strict: FeatureContract = defineFeature({ feature: 'probe', declaredIn: 'probe-feature.ts', startsFlows: [], emits: [], readsChoices: [{ flow: 'onboarding', step: 'ask_shoe_size', choices: ['big'] }], actions: [] });
     const context = flowContext(translator, new ActionRegistry([...features, strict], undefined));
-    expect(await problems(() => loadFlowDirectory(defaultFlowsDir, context))).toEqual([
+    expect(await contentProblems(() => loadFlowDirectory(defaultFlowsDir, context))).toEqual([
       'probe-feature.ts:1: feature "probe" reads the answer of step "ask_shoe_size" of flow "onboarding", but that flow has no step with that id offering choices',
     ]);
   });

@@ -4,11 +4,11 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ActionRegistry } from '../../src/engine/action-registry.js';
 import { flowContext } from '../../src/engine/flow-context.js';
-import { ContentError } from '../../src/core/content-problems.js';
 import { loadFlowDirectory, loadFlowFiles } from '../../src/engine/flow-loader.js';
 import { Translator } from '../../src/engine/translator.js';
 import { features } from '../../src/features/feature-list.js';
 import { defaultFlowsDir, defaultLocalesDir } from '../../src/paths.js';
+import { contentProblems } from '../support/content-problems.js';
 
 const translator = Translator.load(defaultLocalesDir);
 const context = flowContext(translator, new ActionRegistry(features, undefined));
@@ -19,14 +19,8 @@ function flowFile(name: string, yaml: string): string {
   return file;
 }
 
-async function problemsOf(...files: string[]): Promise<string[]> {
-  try {
-    await loadFlowFiles(files, context);
-    return [];
-  } catch (error) {
-    if (!(error instanceof ContentError)) throw error;
-    return error.problems.map((p) => `${path.basename(p.file)}:${p.line}: ${p.message}`);
-  }
+function problemsOf(...files: string[]): Promise<string[]> {
+  return contentProblems(() => loadFlowFiles(files, context));
 }
 
 describe('shipped flows and locales', () => {
