@@ -11,6 +11,8 @@ export const debianPackageOf = {
   ffmpeg: 'ffmpeg',
   ffprobe: 'ffmpeg',
   faketime: 'faketime',
+  pg_dump: 'postgresql-client',
+  pg_restore: 'postgresql-client',
 } as const;
 
 export type SystemTool = keyof typeof debianPackageOf;
