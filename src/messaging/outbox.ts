@@ -54,6 +54,8 @@ const ORDER_RECHECK_MS = 100;
 const RECORD_SENT_RETRY_MS = 60_000;
 /** A send takes seconds at most (grammY's own 429 retries included); a claim older than this lost its worker. */
 const DEFAULT_CLAIM_LEASE_MS = 5 * 60_000;
+/** Any BullMQ priority ranks after jobs without one: relays, reminders and replies to members go first. */
+const STRANGER_PRIORITY = 10;
 
 /**
  * Every outgoing message is a row first, then a BullMQ job whose id is that row's id: a retried job finds the row
@@ -88,7 +90,7 @@ export class Outbox implements OutboxWriter {
       })),
     );
     if (data.length === 0) return;
-    const rows = await this.options.db.outboxMessage.createManyAndReturn({ data, skipDuplicates: true, select: { id: true, channel: true, notBefore: true } });
+    const rows = await this.options.db.outboxMessage.createManyAndReturn({ data, skipDuplicates: true, select: { id: true, channel: true, notBefore: true, personId: true } });
     await this.schedule(rows);
   }
 
@@ -145,7 +147,7 @@ export class Outbox implements OutboxWriter {
     const rows = await db.outboxMessage.findMany({
       // Due for a while and still queued: its job is gone. (Rows deferred to later have delayed jobs, or get here when due.)
       where: { status: 'queued', notBefore: { lt: new Date(now - olderThanMs) } },
-      select: { id: true, channel: true, notBefore: true },
+      select: { id: true, channel: true, notBefore: true, personId: true },
       orderBy: { seq: 'asc' },
       take: 5_000,
     });
@@ -153,11 +155,16 @@ export class Outbox implements OutboxWriter {
     return rows.length;
   }
 
-  private async schedule(rows: readonly { id: string; channel: string; notBefore?: Date }[]): Promise<void> {
+  /** Rows to nobody the bot knows (a stranger's one answer) get a BullMQ priority, which puts them behind every unprioritised job. */
+  private async schedule(rows: readonly { id: string; channel: string; notBefore?: Date; personId: string | null }[]): Promise<void> {
     for (const channel of new Set(rows.map((row) => row.channel))) {
       const jobs = rows
         .filter((row) => row.channel === channel)
-        .map((row) => ({ name: 'send', data: { id: row.id }, opts: { jobId: row.id, delay: row.notBefore ? delayUntil(row.notBefore, this.options.clock) : 0 } }));
+        .map((row) => ({
+          name: 'send',
+          data: { id: row.id },
+          opts: { jobId: row.id, delay: row.notBefore ? delayUntil(row.notBefore, this.options.clock) : 0, ...(row.personId ? {} : { priority: STRANGER_PRIORITY }) },
+        }));
       // A job id that exists already (waiting, delayed) is skipped by BullMQ: scheduling twice is harmless.
       await this.queue(channel).addBulk(jobs);
     }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { DateTime } from 'luxon';
 import { machineTimeMs } from '../core/clock.js';
@@ -13,6 +14,11 @@ export interface PacingLimits {
   readonly timeZone: string;
   /** Messages held back by the cap go out from this hour on, so they do not land at midnight. */
   readonly dayStartsAtHour: number;
+  /**
+   * The part of the daily cap one chat may use (default 0.2): one contact writing all day cannot spend the account's
+   * day, so every other family still gets its relays and reminders.
+   */
+  readonly chatShare?: number;
   /** A sender waits in-process for a slot at most this long; past it, the message is handed back for later. */
   readonly maxHoldMs: number;
 }
@@ -20,21 +26,27 @@ export interface PacingLimits {
 /** Send after `waitMs`, or not now: try again in `retryAfterMs` (the cap is reached, or the queue is long). */
 export type PacingDecision =
   | { readonly kind: 'send'; readonly waitMs: number }
-  | { readonly kind: 'later'; readonly retryAfterMs: number; readonly reason: 'daily_cap' | 'busy' };
+  | { readonly kind: 'later'; readonly retryAfterMs: number; readonly reason: 'daily_cap' | 'chat_share' | 'busy' };
+
+const DEFAULT_CHAT_SHARE = 0.2;
 
 /**
  * One atomic step in Redis, shared by every worker sending for the account: refuse when today's count is at the
- * cap, refuse when the next free slot is further than the hold limit, otherwise take the slot and count it.
+ * cap or the chat's count at its share, refuse when the next free slot is further than the hold limit, otherwise
+ * take the slot and count it for the account and the chat.
  */
 const RESERVE_SCRIPT = `
 local count = tonumber(redis.call('GET', KEYS[2]) or '0')
 if count >= tonumber(ARGV[4]) then return {1, 0} end
+if tonumber(redis.call('GET', KEYS[3]) or '0') >= tonumber(ARGV[6]) then return {3, 0} end
 local now = tonumber(ARGV[1])
 local slot = math.max(now, tonumber(redis.call('GET', KEYS[1]) or '0'))
 if slot - now > tonumber(ARGV[3]) then return {2, slot - now} end
 redis.call('SET', KEYS[1], slot + tonumber(ARGV[2]), 'PX', slot - now + tonumber(ARGV[2]) + 1000)
 redis.call('INCR', KEYS[2])
 redis.call('PEXPIRE', KEYS[2], ARGV[5])
+redis.call('INCR', KEYS[3])
+redis.call('PEXPIRE', KEYS[3], ARGV[5])
 return {0, slot - now}
 `;
 
@@ -51,33 +63,51 @@ export class SendPacer {
     private readonly random: () => number = Math.random,
   ) {}
 
-  async reserve(account: string, now = machineTimeMs()): Promise<PacingDecision> {
+  async reserve(account: string, chatId: string, now = machineTimeMs()): Promise<PacingDecision> {
     const day = this.dayOf(now);
     const gap = this.limits.minIntervalMs + Math.floor(this.random() * this.limits.jitterMs);
     const [outcome, ms] = (await this.redis.eval(
       RESERVE_SCRIPT,
-      2,
+      3,
       `${this.keyPrefix}:${account}:next-slot`,
-      `${this.keyPrefix}:${account}:day:${day.start.toISODate()}`,
+      this.dayKey(account, now),
+      this.chatDayKey(account, chatId, now),
       now,
       gap,
       this.limits.maxHoldMs,
       this.limits.dailyCap,
       day.end.toMillis() - now + 60_000,
+      this.chatCap(),
     )) as [number, number];
     if (outcome === 0) return { kind: 'send', waitMs: ms };
-    if (outcome === 1) return { kind: 'later', retryAfterMs: day.end.toMillis() - now, reason: 'daily_cap' };
-    return { kind: 'later', retryAfterMs: ms, reason: 'busy' };
+    if (outcome === 2) return { kind: 'later', retryAfterMs: ms, reason: 'busy' };
+    return { kind: 'later', retryAfterMs: day.end.toMillis() - now, reason: outcome === 1 ? 'daily_cap' : 'chat_share' };
   }
 
-  /** Gives back the day's count of a reservation whose message did not go out (the slot stays taken). */
-  async release(account: string, reservedAt: number): Promise<void> {
-    await this.redis.decr(`${this.keyPrefix}:${account}:day:${this.dayOf(reservedAt).start.toISODate()}`);
+  /** Gives back the day's counts of a reservation whose message did not go out (the slot stays taken). */
+  async release(account: string, chatId: string, reservedAt: number): Promise<void> {
+    await this.redis.decr(this.dayKey(account, reservedAt));
+    await this.redis.decr(this.chatDayKey(account, chatId, reservedAt));
+  }
+
+  /** Messages one chat may get in a day: its share of the cap, at least one. */
+  chatCap(): number {
+    return Math.max(1, Math.floor(this.limits.dailyCap * (this.limits.chatShare ?? DEFAULT_CHAT_SHARE)));
   }
 
   /** Messages counted against the cap in the day `at` falls in. */
   async sentToday(account: string, at = machineTimeMs()): Promise<number> {
-    return Number((await this.redis.get(`${this.keyPrefix}:${account}:day:${this.dayOf(at).start.toISODate()}`)) ?? 0);
+    return Number((await this.redis.get(this.dayKey(account, at))) ?? 0);
+  }
+
+  private dayKey(account: string, at: number): string {
+    return `${this.keyPrefix}:${account}:day:${this.dayOf(at).start.toISODate()}`;
+  }
+
+  /** Chat ids are hashed: a pacing counter need not spell out who was written to. */
+  private chatDayKey(account: string, chatId: string, at: number): string {
+    const chat = createHash('sha256').update(chatId).digest('hex').slice(0, 24);
+    return `${this.keyPrefix}:${account}:chat:${chat}:day:${this.dayOf(at).start.toISODate()}`;
   }
 
   private dayOf(at: number): { start: DateTime; end: DateTime } {

@@ -17,6 +17,9 @@ export type Redemption =
   | { readonly outcome: 'invalid' | 'expired' | 'used' }
   | { readonly outcome: 'rate_limited'; readonly retryAfterMinutes: number };
 
+/** What a stranger's text is worth: `not_a_code` does not even look like a code, so it is no guess. */
+export type StrangerCodeCheck = 'valid' | 'invalid' | 'not_a_code' | 'rate_limited';
+
 /** Single-use, expiring invites: the only way into a family or a cohort. */
 export class InviteService {
   constructor(
@@ -44,6 +47,21 @@ export class InviteService {
       await this.guard.recordFailure(personId);
     }
     return result;
+  }
+
+  /**
+   * For someone the bot does not know yet (no person row): would `typed` let them join now? Nothing is redeemed;
+   * wrong, stale and spent codes count against `guesser`'s guess budget like a person's.
+   */
+  async checkStrangerCode(guesser: string, typed: string): Promise<StrangerCodeCheck> {
+    const code = normaliseInviteCode(typed);
+    if (!code) return 'not_a_code';
+    const budget = `stranger:${guesser}`;
+    if (!(await this.guard.check(budget)).allowed) return 'rate_limited';
+    const invite = await this.db.invite.findUnique({ where: { codeHash: hashInviteCode(code, this.codeKey) }, select: { redeemedAt: true, expiresAt: true } });
+    if (invite && !invite.redeemedAt && invite.expiresAt > this.clock.now()) return 'valid';
+    await this.guard.recordFailure(budget);
+    return 'invalid';
   }
 
   private async tryRedeem(personId: string, typed: string): Promise<Redemption> {
