@@ -43,6 +43,14 @@ export interface InboundGateDependencies {
   readonly welcomeStrangers: boolean;
 }
 
+/** The one answer a stranger gets, by what their message held. */
+const STRANGER_ANSWER: Readonly<Record<'invalid' | 'expired' | 'used' | 'not_a_code', string>> = {
+  not_a_code: 'onboarding:stranger_ask_code',
+  invalid: 'onboarding:wrong_code',
+  expired: 'onboarding:expired_code',
+  used: 'onboarding:used_code',
+};
+
 /** Commands that carry an invite code. */
 const JOIN_COMMANDS = new Set(['start', 'join']);
 /** Ignored messages are logged on the first and then every this many, so a flood is counted without flooding logs. */
@@ -94,7 +102,7 @@ export class InboundGate implements InboundAdmission {
       return undefined;
     }
     const locale = this.deps.senders.localeFor(message.languageCode);
-    const text = this.deps.translate(locale, check === 'invalid' ? 'onboarding:wrong_code' : 'onboarding:stranger_ask_code');
+    const text = this.deps.translate(locale, STRANGER_ANSWER[check]);
     // No personId: the outbox sends messages to strangers after everyone else's.
     await this.deps.outbox.enqueue({ address: { channel: message.channel, chatId: message.chatId }, messages: [{ text }] });
     return undefined;

@@ -18,7 +18,7 @@ export type Redemption =
   | { readonly outcome: 'rate_limited'; readonly retryAfterMinutes: number };
 
 /** What a stranger's text is worth: `not_a_code` does not even look like a code, so it is no guess. */
-export type StrangerCodeCheck = 'valid' | 'invalid' | 'not_a_code' | 'rate_limited';
+export type StrangerCodeCheck = 'valid' | 'invalid' | 'expired' | 'used' | 'not_a_code' | 'rate_limited';
 
 /** Single-use, expiring invites: the only way into a family or a cohort. */
 export class InviteService {
@@ -59,9 +59,9 @@ export class InviteService {
     const budget = `stranger:${guesser}`;
     if (!(await this.guard.check(budget)).allowed) return 'rate_limited';
     const invite = await this.db.invite.findUnique({ where: { codeHash: hashInviteCode(code, this.codeKey) }, select: { redeemedAt: true, expiresAt: true } });
-    if (invite && !invite.redeemedAt && invite.expiresAt > this.clock.now()) return 'valid';
-    await this.guard.recordFailure(budget);
-    return 'invalid';
+    const check = !invite ? 'invalid' : invite.redeemedAt ? 'used' : invite.expiresAt <= this.clock.now() ? 'expired' : 'valid';
+    if (check !== 'valid') await this.guard.recordFailure(budget);
+    return check;
   }
 
   private async tryRedeem(personId: string, typed: string): Promise<Redemption> {
