@@ -21,6 +21,7 @@ describe('weekly play on Telegram (fake Bot API)', () => {
   const grandmother: FakeUser = { id: 7002, firstName: '奶奶', languageCode: 'zh-hans' };
   const father: FakeUser = { id: 7001, firstName: 'Wei', languageCode: 'en' };
   const teacher: FakeUser = { id: 7003, firstName: '李老师', languageCode: 'zh-hans' };
+  const coordinator: FakeUser = { id: 7004, firstName: 'Coordinator', languageCode: 'en' };
 
   beforeAll(async () => {
     t = await startTelegramTestApp({ clock, reminderSweepEveryMs: 0, speechCacheDir: mkdtempSync(path.join(tmpdir(), 'kinbridge-speech-')) });
@@ -90,7 +91,14 @@ describe('weekly play on Telegram (fake Bot API)', () => {
     expect(nudge.text).toContain('This week Xiaoming played “Plan tomorrow” at home – ask how it went.');
   });
 
-  it('lets a teacher record next week\'s game in her own voice, which the grandmother then hears instead of synthesis', async () => {
+  it('lets a teacher record next week\'s game in her own voice once her coordinator allowed it, and the grandmother then hears it', async () => {
+    telegram.userSays(teacher, '/record');
+    await telegram.nextSent(teacher.id, hasText('只有协调员和协调员同意的老师可以录游戏提醒'));
+    await t.database.prisma.channelIdentity.create({ data: { channel: 'telegram', externalId: String(coordinator.id), personId: family.coordinatorId } });
+    telegram.userSays(coordinator, '/recorders');
+    await answer(coordinator, 'Which teacher may record', { label: `李老师 (${(await t.database.prisma.cohort.findUniqueOrThrow({ where: { id: family.cohortId } })).name})` });
+    await telegram.waitForSent(coordinator.id, hasText('李老师 may now record play reminders'));
+
     telegram.userSays(teacher, '/record');
     await answer(teacher, '哪个年龄段', { label: '5-6' });
     await answer(teacher, '哪一周的游戏', { label: '2. 硬币小商店' });
@@ -98,7 +106,7 @@ describe('weekly play on Telegram (fake Bot API)', () => {
     await telegram.waitForSent(teacher.id, hasText('现在请发一段语音'));
     telegram.userSendsVoice(teacher, { durationSeconds: 20 });
     await telegram.waitForSent(teacher.id, hasText('以后照顾孩子的家人会听到您录的这个游戏'));
-    const recording = await t.database.prisma.activityRecording.findUniqueOrThrow({ where: { activityId_locale: { activityId: 'coin-shop', locale: 'zh-CN' } } });
+    const recording = await t.database.prisma.activityRecording.findUniqueOrThrow({ where: { cohortId_activityId_locale: { cohortId: family.cohortId, activityId: 'coin-shop', locale: 'zh-CN' } } });
 
     // Sunday evening's call summary for the father goes out first.
     expect(await sweepAt('2026-11-30T08:00:00Z')).toBe(1);
@@ -114,6 +122,6 @@ describe('weekly play on Telegram (fake Bot API)', () => {
 
   it('refuses /record to a caregiver', async () => {
     telegram.userSays(grandmother, '/record');
-    await telegram.nextSent(grandmother.id, hasText('只有协调员和老师可以录游戏提醒'));
+    await telegram.nextSent(grandmother.id, hasText('只有协调员和协调员同意的老师可以录游戏提醒'));
   });
 });

@@ -38,7 +38,7 @@ export function createActivityServices(deps: ActivityDeps, progressListeners?: (
   const { db, clock, reminders, curriculum } = deps;
   const schedules = new PlayScheduleService(db, clock, reminders);
   const weeks = new PlayWeekService(db, clock, reminders, schedules, curriculum);
-  const recordings = new ActivityRecordingService(db, curriculum);
+  const recordings = new ActivityRecordingService(db, curriculum, clock);
   const notes = new ParentProgressNotes(reminders, weeks, clock);
   return {
     curriculum,

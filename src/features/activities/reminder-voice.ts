@@ -18,8 +18,9 @@ export class ReminderVoice {
     private readonly logger: Logger,
   ) {}
 
-  async for(activityId: string, locale: string, text: { text: ActivityText; locale: string }, channel: string | undefined): Promise<ReminderVoiceFile | undefined> {
-    const recorded = await this.recordings.find(activityId, locale, channel);
+  /** `childId`: whose reminder it is; only a recording of that child's cohort is played. */
+  async for(activityId: string, locale: string, text: { text: ActivityText; locale: string }, channel: string | undefined, childId: string): Promise<ReminderVoiceFile | undefined> {
+    const recorded = await this.recordings.find(activityId, locale, channel, childId);
     if (recorded) return recorded;
     const shipped = this.curriculum.recording(activityId, locale);
     if (shipped) return { path: shipped.path, fileName: `${activityId}.ogg`, mimeType: 'audio/ogg' };
