@@ -175,10 +175,10 @@ describe('moments from home on Telegram (fake Bot API)', () => {
     telegram.userTapsButton(nainai, buttons(question)[1]!.callback_data!);
     await telegram.nextSent(nainai.id, (m) => m.text === "Sent to Xiaohong's parents (2). ❤️");
 
-    // A stranger's photo goes nowhere.
+    // A stranger's photo goes nowhere: their one answer asks for an invite code.
     const stranger: FakeUser = { id: 7099, firstName: 'Stranger', languageCode: 'en' };
     telegram.userSendsPhoto(stranger, { bytes: await jpegWithGps() });
-    await telegram.nextSent(stranger.id, (m) => m.text?.startsWith('Only caregivers and teachers') ?? false);
+    await telegram.nextSent(stranger.id, (m) => m.text?.includes('please send the invite code') ?? false);
     expect(telegram.sent(laolao.id)).toHaveLength(sentToLaolao);
     expect(telegram.sent(fatherB.id).filter((m) => m.method === 'sendPhoto')).toHaveLength(1);
   });

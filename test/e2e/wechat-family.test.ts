@@ -133,7 +133,7 @@ describe('a family across WeChat and Telegram', () => {
     await wechat.nextSaid(grandmother, text('Wei回复了一条语音'));
     const voice = await wechat.waitForSaid(grandmother, (said) => said.file !== undefined);
     // His voice, without the tags his recorder app wrote.
-    expect(voice.file!.name).toMatch(/\.ogg$/);
+    expect(voice.file!.name).toMatch(/\.(ogg|opus)$/);
     expect(mediaTags(voice.file!.bytes).filter((tag) => !tag.startsWith('encoder='))).toEqual([]);
   });
 
