@@ -7,6 +7,7 @@ import { ChatWindowLimiter, type SendLimits } from './chat-window-limiter.js';
 import type { Address, OutboundMessage } from './messages.js';
 import type { Messenger } from './messenger.js';
 import { toPayload } from './outbound-payload.js';
+import { REDACTED_PAYLOAD } from './outbox-redaction.js';
 import type { OutboxSealer } from './outbox-sealing.js';
 import { ChannelSendError } from './send-error.js';
 
@@ -56,6 +57,8 @@ const RECORD_SENT_RETRY_MS = 60_000;
 const DEFAULT_CLAIM_LEASE_MS = 5 * 60_000;
 /** Any BullMQ priority ranks after jobs without one: relays, reminders and replies to members go first. */
 const STRANGER_PRIORITY = 10;
+/** The chat id a sent message keeps once its recipient was forgotten. */
+const FORGOTTEN_CHAT = '(forgotten)';
 
 /**
  * Every outgoing message is a row first, then a BullMQ job whose id is that row's id: a retried job finds the row
@@ -185,6 +188,7 @@ export class Outbox implements OutboxWriter {
       return this.onSendError(job, token, row.id, row.channel, row.chatId, error);
     }
     await this.recordSent(row.id, this.options.sealer.settled(row.payload));
+    await this.forgetVanishedRecipient(row);
     await this.wakeNextInChat(row.channel, row.chatId, row.seq);
   }
 
@@ -201,7 +205,7 @@ export class Outbox implements OutboxWriter {
         AND NOT EXISTS (
           SELECT 1 FROM "OutboxMessage" AS e
           WHERE e."channel" = o."channel" AND e."chatId" = o."chatId" AND e."status" IN ('queued', 'sending') AND e."seq" < o."seq")
-      RETURNING o."id", o."channel", o."chatId", o."payload", o."seq"`;
+      RETURNING o."id", o."channel", o."chatId", o."personId", o."payload", o."seq"`;
     return rows[0];
   }
 
@@ -273,6 +277,17 @@ export class Outbox implements OutboxWriter {
     }
   }
 
+  /**
+   * A message to someone erased in the meantime (the goodbye after /forget, written after the erasure) keeps neither
+   * its words nor the chat it went to once sent: nothing stored may point at the person any more.
+   */
+  private async forgetVanishedRecipient(row: ClaimedRow): Promise<void> {
+    if (!row.personId) return;
+    await this.options.db.$executeRaw`
+      UPDATE "OutboxMessage" SET "chatId" = ${FORGOTTEN_CHAT}, "personId" = NULL, "payload" = ${REDACTED_PAYLOAD}::jsonb
+      WHERE "id" = ${row.id}::uuid AND NOT EXISTS (SELECT 1 FROM "Person" WHERE "id" = ${row.personId}::uuid)`;
+  }
+
   /** Puts the job back for `waitMs`; BullMQ wants the machine's time of the moment, not the clock's. */
   private async postpone(job: Job, token: string | undefined, waitMs: number): Promise<void> {
     await job.moveToDelayed(machineTimeMs() + waitMs, token);
@@ -301,6 +316,7 @@ interface ClaimedRow {
   readonly id: string;
   readonly channel: string;
   readonly chatId: string;
+  readonly personId: string | null;
   readonly payload: unknown;
   readonly seq: bigint;
 }

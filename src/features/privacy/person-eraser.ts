@@ -8,7 +8,9 @@ import type { Database } from '../../storage/prisma.js';
  * deletion cascades to identities, memberships, consent decisions, session, updates, deliveries and answers.
  * Kept: invites they created or redeemed (unlinked, so codes stay single-use), calls they logged for a family
  * (unlinked). Messages to others that name them lose their stored content (see OutboxRedaction.forgetName); what
- * others already received stays in their chat apps.
+ * others already received stays in their chat apps. Coordinators' alerts about their calls lose their name (the
+ * alert itself stays: the family may still need a call). The goodbye is sent after this, and its stored row then
+ * loses its address too (see Outbox).
  */
 export class PersonEraser {
   constructor(
@@ -26,6 +28,16 @@ export class PersonEraser {
     const person = await this.db.person.findUnique({ where: { id: personId }, select: { displayName: true } });
     await this.db.outboxMessage.deleteMany({ where: { personId } });
     if (person) await this.outboxRedaction.forgetName(person.displayName);
+    await this.forgetInAlerts(personId);
     await this.db.person.deleteMany({ where: { id: personId } });
+  }
+
+  /** Alerts keep the child's name and the weeks, never the parent's: the listing shows "—" in its place. */
+  private async forgetInAlerts(parentId: string): Promise<void> {
+    const alerts = await this.db.coordinatorAlert.findMany({ where: { plan: { parentId } }, select: { id: true, details: true } });
+    for (const alert of alerts) {
+      const { parentName: _forgotten, ...kept } = alert.details as Record<string, unknown>;
+      await this.db.coordinatorAlert.update({ where: { id: alert.id }, data: { details: kept as object } });
+    }
   }
 }
