@@ -103,6 +103,15 @@ describe('joining a family: attacks on invite codes', () => {
     ]);
   });
 
+  it('tells someone already in that a spent code is spent, without keeping them at the code prompt', async () => {
+    const other = await t.seedFamily('Spent family');
+    await t.channel.say('spender', `/start ${other.codes.parent}`);
+    expect(await t.channel.say('first', `/start ${other.codes.parent}`)).toEqual(['That code has already been used, and you are already in your family. Send /family to see it.']);
+    // What they write next is no guess: five more messages, and a fresh code still works.
+    for (let i = 0; i < 5; i++) await t.channel.say('first', `hello ${i}`);
+    expect((await t.channel.say('first', `/start ${other.codes.caregiver}`))[0]).toBe('Welcome to the family "Spent family" as caregiver!');
+  });
+
   it('lets exactly one of two people racing for the same code in', async () => {
     const other = await t.seedFamily('Race family');
     const results = await Promise.all(['racer-a', 'racer-b', 'racer-c'].map((who) => t.channel.say(who, `/start ${other.codes.caregiver}`)));

@@ -56,3 +56,7 @@ ALTER TABLE "RecordingApproval" ADD CONSTRAINT "RecordingApproval_teacherId_fkey
 
 -- AddForeignKey
 ALTER TABLE "RecordingApproval" ADD CONSTRAINT "RecordingApproval_approvedById_fkey" FOREIGN KEY ("approvedById") REFERENCES "Person"("id") ON DELETE SET NULL ON UPDATE CASCADE;
+
+-- The CLI's system person ("Kinbridge CLI", a fixed id) coordinates cohorts but is nobody's family member: it was
+-- listed in /family and counted in broadcast reach.
+DELETE FROM "FamilyMember" WHERE "personId" = '00000000-0000-4000-8000-000000000c11';
