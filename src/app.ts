@@ -198,6 +198,8 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
     curriculum: loadCurriculum(options.curriculumDir ?? defaultCurriculumDir),
     synthesizer: createSynthesizer({ provider: options.speechProvider, cacheDir: options.speechCacheDir ?? path.join(projectRoot, '.kinbridge', 'speech') }),
     logger,
+    intake: updates.intake,
+    store: mediaStore,
     addressOf: (personId) => people.addressOf(personId),
   });
   const services: FeatureServices = {
@@ -216,7 +218,7 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
     activities,
     updates,
     privacyTerms: { mediaRetentionDays: options.mediaRetentionDays ?? DEFAULT_MEDIA_RETENTION_DAYS, outboxRedactionDays: options.outboxRedactionDays ?? DEFAULT_OUTBOX_REDACTION_DAYS },
-    eraser: new PersonEraser(db, mediaStore, outboxRedaction),
+    eraser: new PersonEraser(db, mediaStore, outboxRedaction, activities.recordings),
     broadcasts,
     broadcastRunner: broadcastWorker,
     supportedLocales: translator.locales,

@@ -1,8 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { probeAudio } from '../support/audio-probe.js';
+import { taggedOggVoice } from '../support/media-fixtures.js';
 import { hasText, type FakeTelegram, type FakeUser, type SentMessage } from '../support/fake-telegram.js';
 import { startTelegramTestApp, type TelegramTestApp } from '../support/telegram-test-app.js';
 import type { SeededFamily } from '../support/test-app.js';
@@ -104,7 +105,7 @@ describe('weekly play on Telegram (fake Bot API)', () => {
     await answer(teacher, '哪一周的游戏', { label: '2. 硬币小商店' });
     await answer(teacher, '哪种语言或方言', { label: 'zh-CN' });
     await telegram.waitForSent(teacher.id, hasText('现在请发一段语音'));
-    telegram.userSendsVoice(teacher, { durationSeconds: 20 });
+    telegram.userSendsVoice(teacher, { bytes: taggedOggVoice(), durationSeconds: 20 });
     await telegram.waitForSent(teacher.id, hasText('以后照顾孩子的家人会听到您录的这个游戏'));
     const recording = await t.database.prisma.activityRecording.findUniqueOrThrow({ where: { cohortId_activityId_locale: { cohortId: family.cohortId, activityId: 'coin-shop', locale: 'zh-CN' } } });
 
@@ -113,7 +114,9 @@ describe('weekly play on Telegram (fake Bot API)', () => {
     // Wednesday 2 December, 19:30 in Hechi: week two of the band.
     expect(await sweepAt('2026-12-02T11:30:00Z')).toBe(1);
     const voice = await telegram.nextSent(grandmother.id, isVoice);
-    expect(voice.file).toEqual({ kind: 'reference', fileId: (recording.media as { fileId: string }).fileId });
+    // Her own voice note as kept for the cohort (cleaned of its tags), not synthesized speech.
+    const stored = readFileSync(path.join(t.mediaDir, (recording.media as { storageKey: string }).storageKey));
+    expect(Buffer.compare(Buffer.from((voice.file as { data: Uint8Array }).data), stored)).toBe(0);
     const steps = await telegram.nextSent(grandmother.id, hasText('硬币小商店'));
     telegram.userTapsLabel(grandmother, steps, '玩好了 ✓');
     await telegram.nextSent(grandmother.id, hasText('太好了，谢谢您'));

@@ -1,6 +1,8 @@
 import { DateTime } from 'luxon';
 import { defineAction, type PersonView } from '../../core/flow-action.js';
 import type { FeatureServices } from '../feature-services.js';
+import type { MediaRef } from '../../messaging/messages.js';
+import { MediaRejectedError } from '../updates/media-intake.js';
 import type { RecorderCandidate } from './activity-recordings.js';
 import { ageBands } from './curriculum.js';
 import type { ProgressKind } from './play-progress.js';
@@ -122,13 +124,17 @@ export const activityActions = [
   }),
   defineAction<FeatureServices>({
     name: 'activities.saveRecording',
-    outcomes: ['ok', 'not_allowed'],
+    outcomes: ['ok', 'not_allowed', 'rejected'],
     async run({ activities }, { person, args, vars }) {
-      const recording = vars.recording as { fileId?: unknown; channel?: unknown } | undefined;
-      if (typeof recording?.fileId !== 'string') return { outcome: 'not_allowed' };
-      const channel = typeof recording.channel === 'string' ? recording.channel : (await activities.addressOf(person.id))?.channel;
-      const saved = await activities.recordings.save(person.id, String(args.cohort_id ?? ''), String(args.activity_id ?? ''), String(args.language ?? ''), { fileId: recording.fileId }, channel);
-      return { outcome: saved ? 'ok' : 'not_allowed' };
+      const recording = vars.recording as Partial<MediaRef> | undefined;
+      if (typeof recording?.fileId !== 'string' || typeof recording.channel !== 'string') return { outcome: 'not_allowed' };
+      try {
+        const saved = await activities.recordings.save(person.id, String(args.cohort_id ?? ''), String(args.activity_id ?? ''), String(args.language ?? ''), recording as MediaRef);
+        return { outcome: saved ? 'ok' : 'not_allowed' };
+      } catch (error) {
+        if (error instanceof MediaRejectedError) return { outcome: 'rejected' };
+        throw error;
+      }
     },
   }),
   defineAction<FeatureServices>({

@@ -1,11 +1,20 @@
 import type { Clock } from '../../core/clock.js';
+import type { MediaRef, MediaSource } from '../../messaging/messages.js';
+import type { MediaStore } from '../../storage/media-store.js';
 import type { Database } from '../../storage/prisma.js';
+import type { MediaIntake } from '../updates/media-intake.js';
 import type { Curriculum } from './curriculum.js';
 
-/** A voice note as the platform keeps it; re-sent by its file id, so only people on that platform can get it. */
+/** A recording made before recordings were kept by us: the platform's file id, playable only on that platform. */
 export interface RecordedVoice {
   readonly fileId: string;
 }
+
+/** A recording in the media store, cleaned of metadata when it came in: any platform can be sent it. */
+export type StoredRecording = Extract<MediaSource, { kind: 'file' }>;
+
+/** What the `media` column of a recording holds. */
+type RecordingMedia = { storageKey?: unknown; mimeType?: unknown; fileId?: unknown };
 
 export interface CohortChoice {
   readonly id: string;
@@ -30,6 +39,9 @@ export class ActivityRecordingService {
     private readonly db: Database,
     private readonly curriculum: Curriculum,
     private readonly clock: Clock,
+    /** Brings the voice note in like any shared file: size and type checked, metadata stripped (ffmpeg). */
+    private readonly intake: MediaIntake,
+    private readonly store: MediaStore,
   ) {}
 
   /** The cohorts a person may record for: those they coordinate, and those whose coordinators approved them as a teacher. */
@@ -48,28 +60,38 @@ export class ActivityRecordingService {
     return cohorts.map((cohort) => ({ id: cohort.id, label: cohort.name }));
   }
 
-  /** Keeps the cohort's recording for the activity and language, replacing its earlier one; false when not allowed or unknown. */
-  async save(personId: string, cohortId: string, activityId: string, locale: string, voice: RecordedVoice, channel: string | undefined): Promise<boolean> {
+  /**
+   * Keeps the cohort's recording for the activity and language, replacing its earlier one (and that one's file);
+   * false when not allowed or unknown. A voice note the intake refuses throws its MediaRejectedError.
+   */
+  async save(personId: string, cohortId: string, activityId: string, locale: string, voice: MediaRef): Promise<boolean> {
     if (!this.curriculum.has(activityId) || !this.curriculum.languages.has(locale)) return false;
     if (!(await this.cohortsFor(personId)).some((cohort) => cohort.id === cohortId)) return false;
-    const data = { recordedById: personId, media: { fileId: voice.fileId }, channel: channel ?? null };
-    await this.db.activityRecording.upsert({
-      where: { cohortId_activityId_locale: { cohortId, activityId, locale } },
-      create: { cohortId, activityId, locale, ...data },
-      update: data,
-    });
+    const stored = await this.intake.take('voice', voice);
+    const where = { cohortId_activityId_locale: { cohortId, activityId, locale } };
+    const earlier = await this.db.activityRecording.findUnique({ where, select: { media: true } });
+    const data = { recordedById: personId, media: { storageKey: stored.storageKey, mimeType: stored.mimeType }, channel: null };
+    await this.db.activityRecording.upsert({ where, create: { cohortId, activityId, locale, ...data }, update: data });
+    await this.store.delete(storageKeysOf(earlier ? [earlier] : []));
     return true;
   }
 
   /** The recording of an activity in a language for a child's cohort, that a person on `channel` can be sent. */
-  async find(activityId: string, locale: string, channel: string | undefined, childId: string): Promise<RecordedVoice | undefined> {
+  async find(activityId: string, locale: string, channel: string | undefined, childId: string): Promise<StoredRecording | RecordedVoice | undefined> {
     const child = await this.db.child.findUnique({ where: { id: childId }, select: { cohortId: true, family: { select: { cohortId: true } } } });
     const cohortId = child?.cohortId ?? child?.family.cohortId;
     if (!cohortId) return undefined;
     const row = await this.db.activityRecording.findUnique({ where: { cohortId_activityId_locale: { cohortId, activityId, locale } } });
-    if (!row || (row.channel && row.channel !== channel)) return undefined;
-    const fileId = (row.media as { fileId?: unknown }).fileId;
-    return typeof fileId === 'string' ? { fileId } : undefined;
+    if (!row) return undefined;
+    const media = row.media as RecordingMedia;
+    if (typeof media.storageKey === 'string' && typeof media.mimeType === 'string') return this.store.source(media.storageKey, media.mimeType) as StoredRecording;
+    if (row.channel && row.channel !== channel) return undefined;
+    return typeof media.fileId === 'string' ? { fileId: media.fileId } : undefined;
+  }
+
+  /** The files of the recordings a person made (for /forget, whose cascade removes the rows). */
+  async filesOf(personId: string): Promise<string[]> {
+    return storageKeysOf(await this.db.activityRecording.findMany({ where: { recordedById: personId }, select: { media: true } }));
   }
 
   /** Teachers of a coordinator's cohorts not yet allowed to record. */
@@ -99,4 +121,11 @@ export class ActivityRecordingService {
     await this.db.recordingApproval.createMany({ data: [{ cohortId, teacherId, approvedById: coordinatorId, approvedAt: this.clock.now() }], skipDuplicates: true });
     return true;
   }
+}
+
+function storageKeysOf(rows: readonly { media: unknown }[]): string[] {
+  return rows.flatMap((row) => {
+    const key = (row.media as RecordingMedia).storageKey;
+    return typeof key === 'string' ? [key] : [];
+  });
 }

@@ -1,9 +1,11 @@
 import type { MediaStore } from '../../storage/media-store.js';
+import type { ActivityRecordingService } from '../activities/activity-recordings.js';
 import type { OutboxRedaction } from '../../messaging/outbox-redaction.js';
 import type { Database } from '../../storage/prisma.js';
 
 /**
- * `/forget`: everything of one person goes. Their files first (moments they sent, voice answers they gave), then
+ * `/forget`: everything of one person goes. Their files first (moments they sent, voice answers they gave, play
+ * reminders they recorded), then
  * messages addressed to them in the outbox (which hold words about their family), then the person row, whose
  * deletion cascades to identities, memberships, consent decisions, session, updates, deliveries and answers.
  * Kept: invites they created or redeemed (unlinked, so codes stay single-use), calls they logged for a family
@@ -17,6 +19,7 @@ export class PersonEraser {
     private readonly db: Database,
     private readonly store: MediaStore,
     private readonly outboxRedaction: OutboxRedaction,
+    private readonly recordings: ActivityRecordingService,
   ) {}
 
   async forget(personId: string): Promise<void> {
@@ -24,7 +27,7 @@ export class PersonEraser {
       where: { OR: [{ update: { senderId: personId } }, { reply: { authorId: personId } }] },
       select: { storageKey: true },
     });
-    await this.store.delete(media.map((item) => item.storageKey));
+    await this.store.delete([...media.map((item) => item.storageKey), ...(await this.recordings.filesOf(personId))]);
     const person = await this.db.person.findUnique({ where: { id: personId }, select: { displayName: true } });
     await this.db.outboxMessage.deleteMany({ where: { personId } });
     if (person) await this.outboxRedaction.forgetName(person.displayName);
