@@ -91,7 +91,7 @@ export class InboundGate implements InboundAdmission {
   private async meetStranger(message: InboundMessage, sender: string): Promise<Admitted | undefined> {
     const typed = codeCandidate(message);
     const check = typed === undefined ? 'not_a_code' : await this.deps.invites.checkStrangerCode(sender, typed);
-    if (check === 'valid') return { person: await this.deps.senders.createSender(message), message: asJoinCommand(message, typed!) };
+    if (check === 'valid') return { person: await this.deps.senders.createSender(message), message: asJoinCommand(message, typed ?? '') };
     if (check === 'rate_limited') {
       this.deps.logger.info({ channel: message.channel }, 'stranger not answered: too many wrong invite codes');
       return undefined;
