@@ -13,6 +13,9 @@ import { FlowCatalog } from './engine/flow-catalog.js';
 import { flowContext } from './engine/flow-context.js';
 import { loadFlowDirectory } from './engine/flow-loader.js';
 import { FlowRunner } from './engine/flow-runner.js';
+import { InboundFloodLimiter, type InboundLimits } from './engine/inbound-flood-limiter.js';
+import { InboundGate } from './engine/inbound-gate.js';
+import { StrangerReplies } from './engine/stranger-replies.js';
 import { SessionStore } from './engine/session-store.js';
 import { Translator } from './engine/translator.js';
 import { createActivityServices } from './features/activities/activity-services.js';
@@ -92,6 +95,12 @@ export interface KinbridgeOptions {
   /** Who reads play reminders aloud (default espeak-ng), and where the audio is cached (default .kinbridge/speech). */
   readonly speechProvider?: SpeechProvider;
   readonly speechCacheDir?: string;
+  /** Messages one sender may send per window before the bot goes quiet for them (one notice). */
+  readonly inboundLimits?: InboundLimits;
+  /** Answers all strangers of one channel may get in a day (each stranger gets at most one). */
+  readonly strangerRepliesPerDay?: number;
+  /** Makes anyone who writes a person without an invite code (flow tests, demos); off by default. */
+  readonly welcomeStrangers?: boolean;
   /** The deployment secret behind invite hashes and sealed outbox texts (default: generated once under .kinbridge/). */
   readonly secret?: string;
   /** Templates sent outside a channel's reply window (default config/whatsapp-templates.yaml); read only when a channel has one. */
@@ -117,6 +126,7 @@ export interface Kinbridge {
 
 const DEFAULT_MEDIA_RETENTION_DAYS = 90;
 const DEFAULT_OUTBOX_REDACTION_DAYS = 7;
+const DEFAULT_STRANGER_REPLIES_PER_DAY = 50;
 
 /** Recurring reminders (nudges, play) are topped up this often; each run schedules a week ahead, so hours are plenty. */
 const KEEP_SCHEDULED_EVERY_MS = 6 * 3_600_000;
@@ -194,6 +204,8 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
     curriculum: loadCurriculum(options.curriculumDir ?? defaultCurriculumDir),
     synthesizer: createSynthesizer({ provider: options.speechProvider, cacheDir: options.speechCacheDir ?? path.join(projectRoot, '.kinbridge', 'speech') }),
     logger,
+    intake: updates.intake,
+    store: mediaStore,
     addressOf: (personId) => people.addressOf(personId),
   });
   const services: FeatureServices = {
@@ -212,7 +224,7 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
     activities,
     updates,
     privacyTerms: { mediaRetentionDays: options.mediaRetentionDays ?? DEFAULT_MEDIA_RETENTION_DAYS, outboxRedactionDays: options.outboxRedactionDays ?? DEFAULT_OUTBOX_REDACTION_DAYS },
-    eraser: new PersonEraser(db, mediaStore, outboxRedaction),
+    eraser: new PersonEraser(db, mediaStore, outboxRedaction, activities.recordings),
     broadcasts,
     broadcastRunner: broadcastWorker,
     supportedLocales: translator.locales,
@@ -244,6 +256,16 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
     runner: new FlowRunner(catalog, actions, translator, clock),
     sessions: new SessionStore(db),
     people,
+    gate: new InboundGate({
+      senders: people,
+      invites,
+      flood: new InboundFloodLimiter(redis, `${prefix}:`, options.inboundLimits),
+      strangerReplies: new StrangerReplies(redis, `${prefix}:`, options.strangerRepliesPerDay ?? DEFAULT_STRANGER_REPLIES_PER_DAY),
+      outbox,
+      translate: (locale, key, vars) => translator.t(locale, key, vars),
+      logger,
+      welcomeStrangers: options.welcomeStrangers ?? false,
+    }),
     timers: queue,
     outbox,
     translator,

@@ -49,6 +49,12 @@ const configSchema = z.object({
   /** Hour (in WECHATY_TIME_ZONE, default DEFAULT_TIME_ZONE) when the daily cap resets and held messages go out. */
   WECHATY_DAY_STARTS_AT_HOUR: z.coerce.number().int().min(0).max(23).default(8),
   WECHATY_TIME_ZONE: z.string().optional(),
+  /** The part of an account's daily cap one chat may use, so one contact cannot spend every family's day. */
+  WECHATY_CHAT_SHARE: z.coerce.number().gt(0).max(1).default(0.2),
+  /** Messages one sender may send a minute; past it they get one kind notice, then silence until the minute is over. */
+  INBOUND_MESSAGES_PER_MINUTE: z.coerce.number().int().positive().default(20),
+  /** Answers all strangers (no invite code yet) of one channel may get in a day; each stranger gets at most one. */
+  STRANGER_REPLIES_PER_DAY: z.coerce.number().int().nonnegative().default(50),
   DEFAULT_LOCALE: z.string().default('zh-CN'),
   DEFAULT_TIME_ZONE: z.string().default('Asia/Shanghai'),
   /** How long a worker may hold a message it is sending before others presume it died (ms). */

@@ -68,6 +68,8 @@ async function main(): Promise<void> {
     speechProvider: config.SPEECH_PROVIDER,
     defaultLocale: config.DEFAULT_LOCALE,
     defaultTimeZone: config.DEFAULT_TIME_ZONE,
+    inboundLimits: { messages: config.INBOUND_MESSAGES_PER_MINUTE, windowSeconds: 60 },
+    strangerRepliesPerDay: config.STRANGER_REPLIES_PER_DAY,
     inviteLink: (code) => (telegram ? telegram.deepLink(code) : undefined),
     ...(telegram ? { sendLimits: { telegram: { ...telegram.limits, perSecond: config.TELEGRAM_MAX_PER_SECOND } } } : {}),
   });
@@ -119,6 +121,7 @@ function wechatyPacing(config: Config) {
     dailyCap: config.WECHATY_DAILY_CAP,
     timeZone: config.WECHATY_TIME_ZONE ?? config.DEFAULT_TIME_ZONE,
     dayStartsAtHour: config.WECHATY_DAY_STARTS_AT_HOUR,
+    chatShare: config.WECHATY_CHAT_SHARE,
     maxHoldMs: 30_000,
   };
 }

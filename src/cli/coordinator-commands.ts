@@ -119,7 +119,11 @@ export class CoordinatorCommands {
       ? await this.requireCoordinator(family.coordinatorId, cohort)
       : await this.cliCoordinatorOf(cohort);
     try {
-      const { familyId, invites } = await this.families.create(coordinator.id, { name: family.name, cohortId: cohort.id, children: family.children });
+      const { familyId, invites } = await this.families.create(
+        coordinator.id,
+        { name: family.name, cohortId: cohort.id, children: family.children },
+        { coordinatorJoins: coordinator.id !== CLI_PERSON_ID },
+      );
       return { familyId, familyName: family.name, cohort, coordinator, children: family.children, invites };
     } catch (error) {
       // Checked above; only a coordinator removed in between gets here.

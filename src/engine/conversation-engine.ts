@@ -11,12 +11,16 @@ import type { FlowRunner, Turn } from './flow-runner.js';
 import { KeyedSerializer } from './keyed-serializer.js';
 import type { SessionStore } from './session-store.js';
 import type { Translator } from './translator.js';
+import type { InboundAdmission } from './inbound-gate.js';
+import { parseCommand } from './parse-command.js';
 
 export interface EngineDependencies {
   readonly catalog: FlowCatalog;
   readonly runner: FlowRunner;
   readonly sessions: SessionStore;
   readonly people: PeopleDirectory;
+  /** Decides who is heard at all: flood limits, and strangers without an invite code. */
+  readonly gate: InboundAdmission;
   readonly timers: TimerScheduler;
   readonly outbox: OutboxWriter;
   readonly translator: Translator;
@@ -45,9 +49,11 @@ export class ConversationEngine {
 
   async handleInbound(message: InboundMessage): Promise<void> {
     await this.counted(async () => {
-      const person = await this.deps.people.resolveSender(message);
-      const address: Address = { channel: message.channel, chatId: message.chatId };
-      await this.serializer.run(person.id, () => this.turn(person, address, (turn) => this.respond(turn, message)));
+      const admitted = await this.deps.gate.admit(message);
+      if (!admitted) return;
+      const { person, message: heard } = admitted;
+      const address: Address = { channel: heard.channel, chatId: heard.chatId };
+      await this.serializer.run(person.id, () => this.turn(person, address, (turn) => this.respond(turn, heard)));
     });
   }
 
@@ -182,10 +188,4 @@ function templateVars(vars: Readonly<Record<string, unknown>>): Record<string, s
 function fallbackKeyOf(kind: InboundMessage['content']['kind']): string {
   if (kind === 'choice') return 'common:question_closed';
   return kind === 'unsupported' ? 'common:unsupported' : 'common:unknown';
-}
-
-/** "/start 123" → { name: "start", args: "123" }; "/help@KinbridgeBot" → { name: "help" }. */
-export function parseCommand(text: string): { name: string; args: string } | undefined {
-  const match = /^\/([a-zA-Z0-9_]{1,32})(?:@\w+)?(?:\s+([\s\S]*))?$/.exec(text);
-  return match ? { name: match[1]!.toLowerCase(), args: (match[2] ?? '').trim() } : undefined;
 }

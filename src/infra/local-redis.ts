@@ -1,12 +1,17 @@
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { machineTimeMs } from '../core/clock.js';
 import { findFreePort } from './free-port.js';
 import { findOnPath } from './system-tools.js';
 
 /**
  * A throwaway Redis for machines without one: `redis-server` from the system, as our child, on a free
- * port, keeping nothing on disk. Production sets REDIS_URL instead.
+ * port, keeping nothing on disk, behind a generated password (any local user could otherwise connect to the
+ * port and read every queued message). Production sets REDIS_URL instead.
  */
 
 export interface LocalRedis {
@@ -44,17 +49,26 @@ const WATCHDOG_SCRIPT = [
 ].join('\n');
 
 /**
- * `port`: a fixed port, so a stopped server can be started again at the same address (the fault suite restarts it).
+ * `port` and `password`: fixed ones, so a stopped server can be started again at the same address, and clients
+ * holding its URL reconnect (the fault suite restarts it). The URL carries the password.
  * `settings`: more redis-server arguments after ours, which they override (a test needing a Redis that keeps data).
  */
-export async function startLocalRedis({ port: fixedPort, settings = [] }: { port?: number; settings?: readonly string[] } = {}): Promise<LocalRedis> {
+export async function startLocalRedis({
+  port: fixedPort,
+  password = randomBytes(24).toString('hex'),
+  settings = [],
+}: { port?: number; password?: string; settings?: readonly string[] } = {}): Promise<LocalRedis> {
   const redisServer = findOnPath('redis-server');
   if (!redisServer) throw new RedisNotInstalledError();
 
   const port = fixedPort ?? (await findFreePort());
+  // The password goes in a file only we can read, never on the command line, where `ps` shows it to everyone.
+  const configDir = mkdtempSync(path.join(tmpdir(), 'kinbridge-redis-'));
+  const configFile = path.join(configDir, 'redis.conf');
+  writeFileSync(configFile, `requirepass ${password}\n`, { mode: 0o600 });
   const child = spawn(
     '/bin/sh',
-    ['-c', WATCHDOG_SCRIPT, redisServer, '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...settings],
+    ['-c', WATCHDOG_SCRIPT, redisServer, configFile, '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...settings],
     { stdio: ['pipe', 'pipe', 'pipe'], env: withoutFakeTime(process.env) },
   );
   let output = '';
@@ -79,29 +93,32 @@ export async function startLocalRedis({ port: fixedPort, settings = [] }: { port
   };
 
   try {
-    await waitForPong(port, exited);
+    await waitForPong(port, password, exited);
   } catch (error) {
     await stop();
     throw new LocalRedisError(`redis-server did not start on port ${port}: ${(error as Error).message}\n${output}`, {
       cause: error,
     });
+  } finally {
+    // Read at start-up; nothing needs the file afterwards.
+    rmSync(configDir, { recursive: true, force: true });
   }
-  return { url: `redis://127.0.0.1:${port}`, stop };
+  return { url: `redis://:${password}@127.0.0.1:${port}`, stop };
 }
 
-async function waitForPong(port: number, exited: Promise<void>): Promise<void> {
+async function waitForPong(port: number, password: string, exited: Promise<void>): Promise<void> {
   let hasExited = false;
   void exited.then(() => (hasExited = true));
   const deadline = machineTimeMs() + START_TIMEOUT_MS;
   while (machineTimeMs() < deadline) {
     if (hasExited) throw new Error('it exited');
-    if (await answersPing(port)) return;
+    if (await answersPing(port, password)) return;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   throw new Error(`no PONG within ${START_TIMEOUT_MS} ms`);
 }
 
-function answersPing(port: number): Promise<boolean> {
+function answersPing(port: number, password: string): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = net.connect({ host: '127.0.0.1', port });
     let reply = '';
@@ -111,10 +128,12 @@ function answersPing(port: number): Promise<boolean> {
     };
     socket.setTimeout(1000, () => finish(false));
     socket.once('error', () => finish(false));
-    socket.once('connect', () => socket.write('PING\r\n'));
+    socket.once('connect', () => socket.write(`AUTH ${password}\r\nPING\r\n`));
     socket.on('data', (chunk) => {
       reply += chunk.toString('utf8');
-      if (reply.includes('\r\n')) finish(reply.startsWith('+PONG'));
+      const lines = reply.split('\r\n');
+      if (lines.length > 2) finish(lines[0] === '+OK' && lines[1] === '+PONG');
+      else if (reply.startsWith('-')) finish(false);
     });
   });
 }

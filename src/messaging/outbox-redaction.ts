@@ -2,7 +2,7 @@ import type { Clock } from '../core/clock.js';
 import type { Database } from '../storage/prisma.js';
 
 /** What a redacted row's payload says: a message went, nothing of what it said. */
-const REDACTED_PAYLOAD = JSON.stringify({ redacted: true });
+export const REDACTED_PAYLOAD = JSON.stringify({ redacted: true });
 const DAY_MS = 24 * 3600_000;
 
 /**

@@ -8,6 +8,7 @@ import { DELIVERY_STATUSES, type DeliveryStatusUpdate } from '../core/delivery-s
 import type { OutboxItem, OutboxWriter } from '../core/outbox-writer.js';
 import type { Messenger } from '../core/messenger.js';
 import { toPayload } from './outbound-payload.js';
+import { REDACTED_PAYLOAD } from './outbox-redaction.js';
 import type { OutboxSealer } from './outbox-sealing.js';
 import { ChannelSendError } from '../core/send-error.js';
 import type { ReplyWindowGate } from './reply-window-gate.js';
@@ -42,6 +43,10 @@ const RECORD_SENT_RETRY_MS = 60_000;
 const DEFAULT_CLAIM_LEASE_MS = 5 * 60_000;
 /** How long a status callback waits for the send it reports on to be recorded (a few doublings of 50 ms). */
 const STATUS_BEFORE_RECEIPT_WAIT_MS = 3_200;
+/** Any BullMQ priority ranks after jobs without one: relays, reminders and replies to members go first. */
+const STRANGER_PRIORITY = 10;
+/** The chat id a sent message keeps once its recipient was forgotten. */
+const FORGOTTEN_CHAT = '(forgotten)';
 
 /**
  * Every outgoing message is a row first, then a BullMQ job whose id is that row's id: a retried job finds the row
@@ -76,7 +81,7 @@ export class Outbox implements OutboxWriter {
       })),
     );
     if (data.length === 0) return;
-    const rows = await this.options.db.outboxMessage.createManyAndReturn({ data, skipDuplicates: true, select: { id: true, channel: true, notBefore: true } });
+    const rows = await this.options.db.outboxMessage.createManyAndReturn({ data, skipDuplicates: true, select: { id: true, channel: true, notBefore: true, personId: true } });
     await this.schedule(rows);
   }
 
@@ -133,7 +138,7 @@ export class Outbox implements OutboxWriter {
     const rows = await db.outboxMessage.findMany({
       // Due for a while and still queued: its job is gone. (Rows deferred to later have delayed jobs, or get here when due.)
       where: { status: 'queued', notBefore: { lt: new Date(now - olderThanMs) } },
-      select: { id: true, channel: true, notBefore: true },
+      select: { id: true, channel: true, notBefore: true, personId: true },
       orderBy: { seq: 'asc' },
       take: 5_000,
     });
@@ -141,11 +146,16 @@ export class Outbox implements OutboxWriter {
     return rows.length;
   }
 
-  private async schedule(rows: readonly { id: string; channel: string; notBefore?: Date }[]): Promise<void> {
+  /** Rows to nobody the bot knows (a stranger's one answer) get a BullMQ priority, which puts them behind every unprioritised job. */
+  private async schedule(rows: readonly { id: string; channel: string; notBefore?: Date; personId: string | null }[]): Promise<void> {
     for (const channel of new Set(rows.map((row) => row.channel))) {
       const jobs = rows
         .filter((row) => row.channel === channel)
-        .map((row) => ({ name: 'send', data: { id: row.id }, opts: { jobId: row.id, delay: row.notBefore ? delayUntil(row.notBefore, this.options.clock) : 0 } }));
+        .map((row) => ({
+          name: 'send',
+          data: { id: row.id },
+          opts: { jobId: row.id, delay: row.notBefore ? delayUntil(row.notBefore, this.options.clock) : 0, ...(row.personId ? {} : { priority: STRANGER_PRIORITY }) },
+        }));
       // A job id that exists already (waiting, delayed) is skipped by BullMQ: scheduling twice is harmless.
       await this.queue(channel).addBulk(jobs);
     }
@@ -175,6 +185,7 @@ export class Outbox implements OutboxWriter {
       return this.onSendError(job, token, row.id, row.channel, row.chatId, error);
     }
     await this.recordSent(row.id, { platformMessageIds: [...platformMessageIds], ...this.settledPayload(row.payload) });
+    await this.forgetVanishedRecipient(row);
     await this.wakeNextInChat(row.channel, row.chatId, row.seq);
   }
 
@@ -186,7 +197,7 @@ export class Outbox implements OutboxWriter {
     const rows = await this.options.db.outboxMessage.updateManyAndReturn({
       where: { channel, chatId, status: 'held' },
       data: { status: 'queued', notBefore: this.options.clock.now(), templateRequired: false },
-      select: { id: true, channel: true, notBefore: true },
+      select: { id: true, channel: true, notBefore: true, personId: true },
     });
     await this.schedule(rows);
     return rows.length;
@@ -207,7 +218,7 @@ export class Outbox implements OutboxWriter {
     const again = await this.options.db.outboxMessage.updateManyAndReturn({
       where: { id: { in: rows.map((row) => row.id) }, status: 'sent' },
       data: { status: 'queued', templateRequired: true, sentAt: null, notBefore: this.options.clock.now() },
-      select: { id: true, channel: true, notBefore: true },
+      select: { id: true, channel: true, notBefore: true, personId: true },
     });
     await this.schedule(again);
   }
@@ -249,7 +260,7 @@ export class Outbox implements OutboxWriter {
         AND NOT EXISTS (
           SELECT 1 FROM "OutboxMessage" AS e
           WHERE e."channel" = o."channel" AND e."chatId" = o."chatId" AND e."status" IN ('queued', 'sending') AND e."seq" < o."seq")
-      RETURNING o."id", o."channel", o."chatId", o."payload", o."seq", o."templateRequired"`;
+      RETURNING o."id", o."channel", o."chatId", o."personId", o."payload", o."seq", o."templateRequired"`;
     return rows[0];
   }
 
@@ -326,6 +337,17 @@ export class Outbox implements OutboxWriter {
     }
   }
 
+  /**
+   * A message to someone erased in the meantime (the goodbye after /forget, written after the erasure) keeps neither
+   * its words nor the chat it went to once sent: nothing stored may point at the person any more.
+   */
+  private async forgetVanishedRecipient(row: ClaimedRow): Promise<void> {
+    if (!row.personId) return;
+    await this.options.db.$executeRaw`
+      UPDATE "OutboxMessage" SET "chatId" = ${FORGOTTEN_CHAT}, "personId" = NULL, "payload" = ${REDACTED_PAYLOAD}::jsonb
+      WHERE "id" = ${row.id}::uuid AND NOT EXISTS (SELECT 1 FROM "Person" WHERE "id" = ${row.personId}::uuid)`;
+  }
+
   /** Puts the job back for `waitMs`; BullMQ wants the machine's time of the moment, not the clock's. */
   private async postpone(job: Job, token: string | undefined, waitMs: number): Promise<void> {
     await job.moveToDelayed(machineTimeMs() + waitMs, token);
@@ -354,6 +376,7 @@ interface ClaimedRow {
   readonly id: string;
   readonly channel: string;
   readonly chatId: string;
+  readonly personId: string | null;
   readonly payload: unknown;
   readonly seq: bigint;
   readonly templateRequired: boolean;

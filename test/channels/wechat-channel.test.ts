@@ -11,7 +11,8 @@ import { MockWechat } from '../support/mock-wechat.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { testRedisUrl } from '../support/test-redis.js';
 
-const PACING: PacingLimits = { minIntervalMs: 40, jitterMs: 40, dailyCap: 30, timeZone: 'Asia/Shanghai', dayStartsAtHour: 8, maxHoldMs: 1_000 };
+/** One chat may use the whole day here: these tests are about the account's own pacing and cap. */
+const PACING: PacingLimits = { minIntervalMs: 40, jitterMs: 40, dailyCap: 30, chatShare: 1, timeZone: 'Asia/Shanghai', dayStartsAtHour: 8, maxHoldMs: 1_000 };
 
 describe('WeChat messages in and out', () => {
   const facts = (overrides: Partial<WechatMessageFacts>): WechatMessageFacts => ({
@@ -44,7 +45,7 @@ describe('WeChat messages in and out', () => {
     const pacer = new SendPacer(redis, `test-pacer-unit-${process.pid}-${Date.now()}`, limits, () => 0.25);
     const now = DateTime.fromISO('2026-11-23T12:00:00', { zone: 'Asia/Shanghai' }).toMillis();
     const decisions = [];
-    for (let i = 0; i < 4; i++) decisions.push(await pacer.reserve('wechat', now));
+    for (let i = 0; i < 4; i++) decisions.push(await pacer.reserve('wechat', `chat-${i}`, now));
     // Each gap is 1000 ms + 0.25 × 2000 ms of jitter; the fourth slot would be 4.5 s away, past the 3.5 s hold.
     expect(decisions).toEqual([
       { kind: 'send', waitMs: 0 },
@@ -52,12 +53,25 @@ describe('WeChat messages in and out', () => {
       { kind: 'send', waitMs: 3_000 },
       { kind: 'later', retryAfterMs: 4_500, reason: 'busy' },
     ]);
-    await pacer.reserve('wechat', now + 4_500);
-    await pacer.reserve('wechat', now + 6_000);
+    await pacer.reserve('wechat', 'chat-4', now + 4_500);
+    await pacer.reserve('wechat', 'chat-5', now + 6_000);
     // Five sent today: the sixth waits for 08:00 tomorrow in Shanghai, not midnight.
     const nextMorning = DateTime.fromISO('2026-11-24T08:00:00', { zone: 'Asia/Shanghai' }).toMillis();
-    expect(await pacer.reserve('wechat', now + 7_500)).toEqual({ kind: 'later', retryAfterMs: nextMorning - (now + 7_500), reason: 'daily_cap' });
-    await pacer.release('wechat', now);
+    expect(await pacer.reserve('wechat', 'chat-6', now + 7_500)).toEqual({ kind: 'later', retryAfterMs: nextMorning - (now + 7_500), reason: 'daily_cap' });
+    await pacer.release('wechat', 'chat-0', now);
+    expect(await pacer.sentToday('wechat', now)).toBe(4);
+    redis.disconnect();
+  });
+
+  it("bounds one chat's share of the account's day, so other chats still get their messages", async () => {
+    const redis = new Redis(testRedisUrl());
+    const pacer = new SendPacer(redis, `test-pacer-share-${process.pid}-${Date.now()}`, { ...PACING, minIntervalMs: 0, jitterMs: 0, dailyCap: 10, chatShare: 0.3 });
+    const now = DateTime.fromISO('2026-11-23T12:00:00', { zone: 'Asia/Shanghai' }).toMillis();
+    const flooding = [];
+    for (let i = 0; i < 5; i++) flooding.push((await pacer.reserve('wechat', 'flooding-chat', now)).kind);
+    expect(flooding).toEqual(['send', 'send', 'send', 'later', 'later']);
+    expect(await pacer.reserve('wechat', 'flooding-chat', now)).toMatchObject({ reason: 'chat_share' });
+    expect(await pacer.reserve('wechat', 'grandmother', now)).toEqual({ kind: 'send', waitMs: 0 });
     expect(await pacer.sentToday('wechat', now)).toBe(4);
     redis.disconnect();
   });

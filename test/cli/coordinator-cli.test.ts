@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI_PERSON_ID, CommandError, CoordinatorCommands, issueOnlyGuessGuard } from '../../src/cli/coordinator-commands.js';
 import { systemClock } from '../../src/core/clock.js';
 import { deriveSecretKeys } from '../../src/core/secret-keys.js';
+import { FamilyService } from '../../src/features/families/families.js';
 import { RedisInviteGuessGuard } from '../../src/features/families/invite-guess-guard.js';
 import { InviteService } from '../../src/features/families/invites.js';
 import { projectRoot } from '../../src/paths.js';
@@ -84,9 +85,11 @@ describe('coordinator CLI', () => {
     for (const invite of created.invites) {
       expect(await bot.redeem(await newPerson(), invite.code)).toEqual({ outcome: 'joined', familyId: created.familyId, familyName: 'Wang family', role: invite.role });
     }
+    // The system person coordinates the cohort but is no member: /family does not list it, broadcasts do not count it.
     const members = await database.prisma.familyMember.findMany({ where: { familyId: created.familyId } });
-    expect(members.map((member) => member.role).sort()).toEqual(['caregiver', 'coordinator', 'parent', 'teacher']);
-    expect(members.find((member) => member.role === 'coordinator')?.personId).toBe(CLI_PERSON_ID);
+    expect(members.map((member) => member.role).sort()).toEqual(['caregiver', 'parent', 'teacher']);
+    const [summary] = await new FamilyService(database.prisma, bot).summariesFor(members[0]!.personId, created.familyId);
+    expect(summary!.members.map((member) => member.displayName)).not.toContain('Kinbridge CLI');
 
     // A second family reuses the same system person rather than making another.
     await commands.createFamily({ cohort: 'Family cohort', name: 'Li family', children: [{ name: 'Lele', birthDate: '2022-01-01' }] });

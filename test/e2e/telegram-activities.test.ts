@@ -1,8 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { probeAudio } from '../support/audio-probe.js';
+import { taggedOggVoice } from '../support/media-fixtures.js';
 import { hasText, type FakeTelegram, type FakeUser, type SentMessage } from '../support/fake-telegram.js';
 import { startTelegramTestApp, type TelegramTestApp } from '../support/telegram-test-app.js';
 import type { SeededFamily } from '../support/test-app.js';
@@ -21,6 +22,7 @@ describe('weekly play on Telegram (fake Bot API)', () => {
   const grandmother: FakeUser = { id: 7002, firstName: '奶奶', languageCode: 'zh-hans' };
   const father: FakeUser = { id: 7001, firstName: 'Wei', languageCode: 'en' };
   const teacher: FakeUser = { id: 7003, firstName: '李老师', languageCode: 'zh-hans' };
+  const coordinator: FakeUser = { id: 7004, firstName: 'Coordinator', languageCode: 'en' };
 
   beforeAll(async () => {
     t = await startTelegramTestApp({ clock, reminderSweepEveryMs: 0, speechCacheDir: mkdtempSync(path.join(tmpdir(), 'kinbridge-speech-')) });
@@ -91,22 +93,31 @@ describe('weekly play on Telegram (fake Bot API)', () => {
     expect(nudge.text).toContain('This week Xiaoming played “Plan tomorrow” at home – ask how it went.');
   });
 
-  it('lets a teacher record next week\'s game in her own voice, which the grandmother then hears instead of synthesis', async () => {
+  it('lets a teacher record next week\'s game in her own voice once her coordinator allowed it, and the grandmother then hears it', async () => {
+    telegram.userSays(teacher, '/record');
+    await telegram.nextSent(teacher.id, hasText('只有协调员和协调员同意的老师可以录游戏提醒'));
+    await t.database.prisma.channelIdentity.create({ data: { channel: 'telegram', externalId: String(coordinator.id), personId: family.coordinatorId } });
+    telegram.userSays(coordinator, '/recorders');
+    await answer(coordinator, 'Which teacher may record', { label: `李老师 (${(await t.database.prisma.cohort.findUniqueOrThrow({ where: { id: family.cohortId } })).name})` });
+    await telegram.waitForSent(coordinator.id, hasText('李老师 may now record play reminders'));
+
     telegram.userSays(teacher, '/record');
     await answer(teacher, '哪个年龄段', { label: '5-6' });
     await answer(teacher, '哪一周的游戏', { label: '2. 硬币小商店' });
     await answer(teacher, '哪种语言或方言', { label: 'zh-CN' });
     await telegram.waitForSent(teacher.id, hasText('现在请发一段语音'));
-    telegram.userSendsVoice(teacher, { durationSeconds: 20 });
+    telegram.userSendsVoice(teacher, { bytes: taggedOggVoice(), durationSeconds: 20 });
     await telegram.waitForSent(teacher.id, hasText('以后照顾孩子的家人会听到您录的这个游戏'));
-    const recording = await t.database.prisma.activityRecording.findUniqueOrThrow({ where: { activityId_locale: { activityId: 'coin-shop', locale: 'zh-CN' } } });
+    const recording = await t.database.prisma.activityRecording.findUniqueOrThrow({ where: { cohortId_activityId_locale: { cohortId: family.cohortId, activityId: 'coin-shop', locale: 'zh-CN' } } });
 
     // Sunday evening's call summary for the father goes out first.
     expect(await sweepAt('2026-11-30T08:00:00Z')).toBe(1);
     // Wednesday 2 December, 19:30 in Hechi: week two of the band.
     expect(await sweepAt('2026-12-02T11:30:00Z')).toBe(1);
     const voice = await telegram.nextSent(grandmother.id, isVoice);
-    expect(voice.file).toEqual({ kind: 'reference', fileId: (recording.media as { fileId: string }).fileId });
+    // Her own voice note as kept for the cohort (cleaned of its tags), not synthesized speech.
+    const stored = readFileSync(path.join(t.mediaDir, (recording.media as { storageKey: string }).storageKey));
+    expect(Buffer.compare(Buffer.from((voice.file as { data: Uint8Array }).data), stored)).toBe(0);
     const steps = await telegram.nextSent(grandmother.id, hasText('硬币小商店'));
     telegram.userTapsLabel(grandmother, steps, '玩好了 ✓');
     await telegram.nextSent(grandmother.id, hasText('太好了，谢谢您'));
@@ -115,6 +126,6 @@ describe('weekly play on Telegram (fake Bot API)', () => {
 
   it('refuses /record to a caregiver', async () => {
     telegram.userSays(grandmother, '/record');
-    await telegram.nextSent(grandmother.id, hasText('只有协调员和老师可以录游戏提醒'));
+    await telegram.nextSent(grandmother.id, hasText('只有协调员和协调员同意的老师可以录游戏提醒'));
   });
 });

@@ -49,8 +49,9 @@ describe('onboarding on Telegram (fake Bot API)', () => {
   it('greets a grandmother in Chinese and survives malformed and unsupported updates', async () => {
     telegram.userSendsRaw({ update_id: 999_001, message: { message_id: 1, date: 0, chat: { id: grandmother.id, type: 'private' } } });
     telegram.userSendsRaw({ update_id: 999_002, message: { message_id: 2, date: 0, from: { id: grandmother.id, is_bot: false, first_name: '奶奶', language_code: 'zh-hans' }, chat: { id: grandmother.id, type: 'private' }, sticker: { file_id: 'x', file_unique_id: 'y', type: 'regular', width: 1, height: 1, is_animated: false, is_video: false } } });
-    const unsupported = await telegram.nextSent(grandmother.id);
-    expect(unsupported.text).toBe('抱歉，暂时无法处理这种消息。请发送文字、照片或语音。');
+    // She is not known yet: her one answer asks for the code, in her language.
+    const askCode = await telegram.nextSent(grandmother.id);
+    expect(askCode.text).toBe('您好！我是亲情桥，帮助分隔两地的家庭和孩子保持亲近。请发送您从幼儿园或协调员那里拿到的邀请码（15位数字）。');
     telegram.userSays(grandmother, `/start ${family.codes.caregiver}`);
     const welcome = await telegram.nextSent(grandmother.id, (m) => m.text?.includes('欢迎') ?? false);
     expect(welcome.text).toBe('欢迎您以照顾者的身份加入“Wang family”家庭！');

@@ -45,8 +45,9 @@ describe('onboarding through the real engine, PostgreSQL and Redis', () => {
   it('lets a grandmother do it all in Chinese, typing a full-width code with spaces', async () => {
     const { channel } = t;
     const typed = family.codes.caregiver.replace(/(\d{3})/g, '$1 ').replace(/\d/g, (d) => String.fromCharCode(0xff10 + Number(d)));
-    expect(await channel.say('nainai', '你好', 'zh-hans')).toEqual(['抱歉，我没看懂。发送 /help 查看我能做什么。']);
-    expect(await channel.say('nainai', '加入', 'zh-hans')).toEqual([expect.stringContaining('您好！我是亲情桥'), expect.stringContaining('邀请码')]);
+    // Someone the bot does not know yet gets one answer, asking for the code, and nothing more until they send it.
+    expect(await channel.say('nainai', '你好', 'zh-hans')).toEqual([expect.stringMatching(/^您好！我是亲情桥.*邀请码/)]);
+    expect(await channel.say('nainai', '加入', 'zh-hans')).toEqual([]);
     expect(await channel.say('nainai', typed, 'zh-hans')).toEqual(['欢迎您以照顾者的身份加入“Wang family”家庭！', '您想用哪种语言？']);
     await channel.say('nainai', '1', 'zh-hans');
     expect(await channel.say('nainai', '河池', 'zh-hans')).toEqual(['谢谢！Hechi——您的时区是 Asia/Shanghai。', '什么时间段不要给您发消息？']);

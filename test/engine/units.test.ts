@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseAnswer } from '../../src/engine/answers.js';
-import { parseCommand } from '../../src/engine/conversation-engine.js';
+import { parseCommand } from '../../src/engine/parse-command.js';
 import type { AskSpec } from '../../src/engine/flow-definition.js';
 import { fillTemplate } from '../../src/engine/templates.js';
 import { durationMs, nextLocalTime } from '../../src/engine/timing.js';

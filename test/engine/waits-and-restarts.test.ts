@@ -38,7 +38,7 @@ describe('waits, timeouts and restarts', () => {
 
   beforeAll(async () => {
     workspace = createFlowWorkspace({ 'check-in.yaml': CHECK_IN, 'patient-check-in.yaml': PATIENT_CHECK_IN }, { en: texts, 'zh-CN': texts });
-    first = await startTestApp({ flowsDir: workspace.flowsDir, localesDir: workspace.localesDir });
+    first = await startTestApp({ flowsDir: workspace.flowsDir, localesDir: workspace.localesDir, welcomeStrangers: true });
   });
   afterAll(() => first.close());
 
@@ -62,6 +62,7 @@ describe('waits, timeouts and restarts', () => {
       redisPrefix: previous.redisPrefix,
       flowsDir: workspace.flowsDir,
       localesDir: workspace.localesDir,
+      welcomeStrangers: true,
       channels: [channel],
     });
     return { ...next, channel };

@@ -91,8 +91,9 @@ describe('fault suite', () => {
     });
     await at(share(0.35), '500 storm', () => telegram.failNext('sendMessage', { errorCode: 500, description: 'Internal Server Error' }, 300));
     await at(share(0.45), 'Redis restart', async () => {
+      const { password } = new URL(redis.url);
       await redis.stop();
-      redis = await startLocalRedis({ port: redisPort });
+      redis = await startLocalRedis({ port: redisPort, password });
     });
     await at(share(0.65), 'PostgreSQL restart', async () => {
       await db.$disconnect();

@@ -91,7 +91,7 @@ describe('weekly play: reminders in the caregiver\'s local time, answers as prog
     expect(await activities.weeks.currentFor(li, assignment.schedule.childId)).toBeUndefined();
     // Nor can the grandmother read it as if she were a parent, or record voices.
     expect(await activities.weeks.findForParent(nainai, assignment.id)).toBeUndefined();
-    expect(await activities.recordings.save(nainai, 'copy-me', 'zh-CN', { fileId: 'x' }, 'memory')).toBe(false);
+    expect(await activities.recordings.save(nainai, family.cohortId, 'copy-me', 'zh-CN', { channel: 'memory', fileId: 'x' })).toBe(false);
     expect(await t.channel.say('li', '/play')).toEqual(['Play reminders are for the grandparents or other adults who look after a child at home.']);
   });
 });

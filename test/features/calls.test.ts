@@ -149,7 +149,9 @@ describe('calls: plan, nudges, log, summary and escalation', () => {
   it('keep plans within the family: outsiders and teachers can neither see nor log them', async () => {
     const other = await t.seedFamily('Zhang family');
     await t.channel.say('stranger', `/start ${other.codes.caregiver}`);
-    await t.channel.say('teacher', `/start ${family.codes.teacher}`);
+    // The family's first teacher code expired while the weeks went by: the coordinator issues a fresh one.
+    const teacherCode = (await t.app.services.invites.issue({ role: 'teacher', familyId: family.familyId })).code;
+    await t.channel.say('teacher', `/start ${teacherCode}`);
     const idOf = async (name: string) => (await t.database.prisma.person.findFirstOrThrow({ where: { identities: { some: { externalId: name } } } })).id;
     for (const outsider of [await idOf('stranger'), await idOf('teacher')]) {
       expect(await t.app.services.calls.plans.planFor(outsider, planId)).toBeUndefined();

@@ -62,7 +62,7 @@ describe('the reminder scheduler', () => {
   beforeAll(async () => {
     workspace = createFlowWorkspace({ 'ping.yaml': PING, 'move.yaml': MOVE, 'quiet.yaml': QUIET }, { en: texts, 'zh-CN': texts });
     clock = new TestClock(new Date('2026-03-27T12:00:00Z'));
-    t = await startTestApp({ flowsDir: workspace.flowsDir, localesDir: workspace.localesDir, clock, reminderSweepEveryMs: 0 });
+    t = await startTestApp({ flowsDir: workspace.flowsDir, localesDir: workspace.localesDir, clock, reminderSweepEveryMs: 0, welcomeStrangers: true });
   });
   afterAll(() => t.close());
 
@@ -146,6 +146,7 @@ describe('the reminder scheduler', () => {
       localesDir: workspace.localesDir,
       clock,
       reminderSweepEveryMs: 0,
+      welcomeStrangers: true,
       channels: [channel],
     });
     try {

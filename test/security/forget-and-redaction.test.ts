@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type SeededFamily, type TestApp } from '../support/test-app.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
 import { TestClock } from '../support/test-clock.js';
 import { testRedisUrl } from '../support/test-redis.js';
 
@@ -12,12 +12,10 @@ describe('what the outbox keeps, and what /forget leaves behind', () => {
   // The outbox stamps sentAt on the real clock; this one starts there and moves ahead.
   const clock = new TestClock(new Date());
   let t: TestApp;
-  let family: SeededFamily;
   let redis: Redis;
 
   beforeAll(async () => {
     t = await startTestApp({ clock, outboxRedactionDays: 7 });
-    family = await t.seedFamily();
     redis = new Redis(testRedisUrl());
   });
   afterAll(async () => {
@@ -43,6 +41,8 @@ describe('what the outbox keeps, and what /forget leaves behind', () => {
   });
 
   it('deletes every trace of a person on /forget, in every table and Redis key', async () => {
+    // Codes of the family seeded before the clock moved on have expired: a stranger with one would not become a person.
+    const family = await t.seedFamily('Zhou family');
     await t.channel.say('zx', `/start ${family.codes.parent}`);
     await t.database.prisma.person.updateMany({ where: { identities: { some: { externalId: 'zx' } } }, data: { displayName: NAME } });
     // Others' stored messages name them: a reply relayed to the grandmother, and one still waiting.
@@ -50,10 +50,19 @@ describe('what the outbox keeps, and what /forget leaves behind', () => {
     await t.channel.settle('nainai');
     await t.app.outbox.enqueue({ address: { channel: 'memory', chatId: 'nainai' }, messages: [{ text: `${NAME} sent a heart` }], notBefore: new Date(Date.now() + DAY) });
 
+    // Their coordinators were alerted that they had not called: the alert stays, their name goes.
+    const parent = await t.database.prisma.person.findFirstOrThrow({ where: { displayName: NAME } });
+    const child = await t.database.prisma.child.findFirstOrThrow({ where: { familyId: family.familyId } });
+    const plan = await t.database.prisma.callPlan.create({ data: { familyId: family.familyId, parentId: parent.id, childId: child.id, targetPerWeek: 1, windows: [] } });
+    const alert = await t.database.prisma.coordinatorAlert.create({ data: { familyId: family.familyId, planId: plan.id, kind: 'no_contact', details: { parentName: NAME, childName: 'Xiaoming', weeks: 3 } } });
+
     await t.channel.say('zx', '/forget');
     expect(await t.channel.tap('zx', 'forget')).toEqual([expect.stringContaining('Everything about you has been deleted')]);
+    // The goodbye went; its stored row no longer says where.
+    expect(await t.database.prisma.outboxMessage.count({ where: { chatId: 'zx' } })).toBe(0);
 
     expect(await tablesNaming(NAME)).toEqual([]);
+    expect((await t.database.prisma.coordinatorAlert.findUniqueOrThrow({ where: { id: alert.id } })).details).toEqual({ childName: 'Xiaoming', weeks: 3 });
     expect(await tablesNaming('"zx"')).toEqual([]);
     expect(await redisKeysNaming(NAME)).toEqual([]);
   });

@@ -75,18 +75,21 @@ describe('joining a family: attacks on invite codes', () => {
     expect((await t.channel.say('li-parent', `/start ${sentCodes[0]}`))[0]).toContain('Welcome to the family "Li family"');
   });
 
-  it('refuses a wrong code and asks again', async () => {
-    expect(await t.channel.say('stranger', '/start 000000000000000')).toEqual([WRONG, ASK_CODE]);
-    expect(await t.channel.say('stranger', 'let me in')).toEqual([WRONG, ASK_CODE]);
-    const person = await t.database.prisma.person.findFirstOrThrow({ where: { identities: { some: { externalId: 'stranger' } } }, include: { memberships: true } });
-    expect(person.memberships).toEqual([]);
+  it('refuses a wrong code once, and keeps nothing about the stranger who sent it', async () => {
+    expect(await t.channel.say('stranger', '/start 000000000000000')).toEqual([WRONG]);
+    expect(await t.channel.say('stranger', 'let me in')).toEqual([]);
+    expect(await t.database.prisma.channelIdentity.count({ where: { externalId: 'stranger' } })).toBe(0);
+  });
+
+  it('refuses a wrong code of a known person and asks again', async () => {
+    expect((await t.channel.say('joined-once', `/start ${(await t.seedFamily('First family')).codes.caregiver}`))[0]).toContain('Welcome');
+    expect(await t.channel.say('joined-once', '/start 000000000000000')).toEqual([WRONG, ASK_CODE]);
   });
 
   it('rate-limits guessing per person, even when the right code finally comes', async () => {
     for (let i = 0; i < 5; i++) await t.channel.say('guesser', `/start ${String(100_000_000_000_000 + i)}`);
-    expect(await t.channel.say('guesser', `/start ${family.codes.parent}`)).toEqual([
-      'Too many wrong codes. Please send /start again in 1 min.',
-    ]);
+    // A stranger had their one answer with the first wrong code; now even the right one is not heard.
+    expect(await t.channel.say('guesser', `/start ${family.codes.parent}`)).toEqual([]);
     expect(await t.database.prisma.familyMember.count({ where: { familyId: family.familyId, role: 'parent' } })).toBe(0);
     // Once the window has passed the real code works, and it was not spent by the refused attempt.
     await new Promise((resolve) => setTimeout(resolve, 2_200));
@@ -97,8 +100,16 @@ describe('joining a family: attacks on invite codes', () => {
     expect((await t.channel.say('first', `/start ${family.codes.teacher}`))[0]).toContain('as teacher');
     expect(await t.channel.say('second', `/start ${family.codes.teacher}`)).toEqual([
       'That code has already been used. Each code works once – please ask your coordinator for your own code.',
-      ASK_CODE,
     ]);
+  });
+
+  it('tells someone already in that a spent code is spent, without keeping them at the code prompt', async () => {
+    const other = await t.seedFamily('Spent family');
+    await t.channel.say('spender', `/start ${other.codes.parent}`);
+    expect(await t.channel.say('first', `/start ${other.codes.parent}`)).toEqual(['That code has already been used, and you are already in your family. Send /family to see it.']);
+    // What they write next is no guess: five more messages, and a fresh code still works.
+    for (let i = 0; i < 5; i++) await t.channel.say('first', `hello ${i}`);
+    expect((await t.channel.say('first', `/start ${other.codes.caregiver}`))[0]).toBe('Welcome to the family "Spent family" as caregiver!');
   });
 
   it('lets exactly one of two people racing for the same code in', async () => {
@@ -113,7 +124,6 @@ describe('joining a family: attacks on invite codes', () => {
     clock.advance(72 * 3_600_000 + 1_000);
     expect(await t.channel.say('late', `/start ${other.codes.parent}`)).toEqual([
       'That code has expired. Please ask your coordinator for a new one, then send it here.',
-      ASK_CODE,
     ]);
   });
 });

@@ -1,5 +1,6 @@
 import type { ChannelAdapter, InboundHandler } from '../../src/channels/channel-adapter.js';
-import type { InboundContent, OutboundMessage } from '../../src/core/messages.js';
+import { MediaTooLargeError, MediaUnavailableError } from '../../src/core/media-fetcher.js';
+import type { InboundContent, MediaRef, OutboundMessage } from '../../src/core/messages.js';
 
 export interface Delivered {
   readonly chatId: string;
@@ -13,6 +14,8 @@ export interface Delivered {
 export class MemoryChannel implements ChannelAdapter {
   readonly name: string;
   readonly delivered: Delivered[] = [];
+  /** Bytes of files people sent through this channel, by file id: what `downloadMedia` hands out. */
+  readonly files = new Map<string, Uint8Array>();
   private onMessage: InboundHandler | undefined;
 
   /** Waits until everything written to the outbox for a chat has been sent; set by the test app. */
@@ -28,6 +31,13 @@ export class MemoryChannel implements ChannelAdapter {
 
   async stop(): Promise<void> {
     this.onMessage = undefined;
+  }
+
+  async downloadMedia(ref: MediaRef, options: { readonly maxBytes: number }): Promise<Uint8Array> {
+    const bytes = this.files.get(ref.fileId);
+    if (!bytes) throw new MediaUnavailableError(`No file ${ref.fileId} on ${this.name}`);
+    if (bytes.length > options.maxBytes) throw new MediaTooLargeError(bytes.length, options.maxBytes);
+    return bytes;
   }
 
   async send(chatId: string, message: OutboundMessage): Promise<void> {

@@ -187,7 +187,7 @@ export class WechatChannel implements ChannelAdapter {
     if (!bot) throw this.offlineError(`Part ${part} to ${chatId} not sent: ${this.name} is not logged in`);
     const account = this.name;
     const reservedAt = machineTimeMs();
-    const decision = await this.options.pacer?.reserve(account, reservedAt);
+    const decision = await this.options.pacer?.reserve(account, chatId, reservedAt);
     if (decision?.kind === 'later') {
       throw new ChannelSendError(`Part ${part} to ${chatId} held back (${decision.reason})`, 'retry_later', decision.retryAfterMs);
     }
@@ -196,7 +196,7 @@ export class WechatChannel implements ChannelAdapter {
       if (say.kind === 'text') await bot.puppet.messageSendText(chatId, say.text);
       else await bot.puppet.messageSendFile(chatId, await this.toFileBox(bot, say.media));
     } catch (err) {
-      await this.options.pacer?.release(account, reservedAt);
+      await this.options.pacer?.release(account, chatId, reservedAt);
       if (err instanceof ChannelSendError) throw err;
       if (!bot.isLoggedIn) throw this.offlineError(`Part ${part} to ${chatId} failed as ${this.name} logged out: ${String(err)}`, err);
       throw new ChannelSendError(`Part ${part} to ${chatId} failed: ${String(err)}`, 'retry_later', undefined, { cause: err });

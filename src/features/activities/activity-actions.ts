@@ -2,6 +2,9 @@ import { DateTime } from 'luxon';
 import { actionArgs, defineAction, type PersonView } from '../../core/flow-action.js';
 import type { FeatureServices } from '../feature-services.js';
 import { childrenOutcome } from '../families/children-in-role.js';
+import type { MediaRef } from '../../core/messages.js';
+import { MediaRejectedError } from '../updates/media-intake.js';
+import type { RecorderCandidate } from './activity-recordings.js';
 import { ageBands } from './curriculum.js';
 import type { ProgressKind } from './play-progress.js';
 import { ACTIVITY_EVENTS } from './activity-events.js';
@@ -56,7 +59,7 @@ export const activityActions = [
       const text = activities.curriculum.text(assignment.activityId, person.locale);
       if (!text) return { outcome: 'gone' };
       const address = await activities.addressOf(person.id);
-      const voice = await activities.voice.for(assignment.activityId, person.locale, text, address?.channel);
+      const voice = await activities.voice.for(assignment.activityId, person.locale, text, address?.channel, schedule.child.id);
       const steps = text.text.steps.map((step, index) => `${index + 1}. ${step}`).join('\n');
       return {
         vars: {
@@ -101,8 +104,10 @@ export const activityActions = [
     name: 'activities.checkRecorder',
     outcomes: ['ok', 'not_allowed'],
     async run({ activities }, { person }) {
-      if (!(await activities.recordings.mayRecord(person.id))) return { outcome: 'not_allowed' };
-      return { vars: { band_choices: ageBands.map((band) => ({ id: band, label: band })) } };
+      const cohorts = await activities.recordings.cohortsFor(person.id);
+      if (cohorts.length === 0) return { outcome: 'not_allowed' };
+      // One cohort needs no question; with several, the flow asks which one the recording is for.
+      return { vars: { band_choices: ageBands.map((band) => ({ id: band, label: band })), cohort_choices: cohorts, cohort_id: cohorts.length === 1 ? cohorts[0]!.id : '' } };
     },
   }),
   defineAction<FeatureServices>({
@@ -127,14 +132,44 @@ export const activityActions = [
   }),
   defineAction<FeatureServices>({
     name: 'activities.saveRecording',
-    outcomes: ['ok', 'not_allowed'],
-    args: actionArgs(['activity_id', 'language']),
+    outcomes: ['ok', 'not_allowed', 'rejected'],
+    args: actionArgs(['cohort_id', 'activity_id', 'language']),
     async run({ activities }, { person, args, vars }) {
-      const recording = vars.recording as { fileId?: unknown; channel?: unknown } | undefined;
-      if (typeof recording?.fileId !== 'string') return { outcome: 'not_allowed' };
-      const channel = typeof recording.channel === 'string' ? recording.channel : (await activities.addressOf(person.id))?.channel;
-      const saved = await activities.recordings.save(person.id, String(args.activity_id ?? ''), String(args.language ?? ''), { fileId: recording.fileId }, channel);
-      return { outcome: saved ? 'ok' : 'not_allowed' };
+      const recording = vars.recording as Partial<MediaRef> | undefined;
+      if (typeof recording?.fileId !== 'string' || typeof recording.channel !== 'string') return { outcome: 'not_allowed' };
+      try {
+        const saved = await activities.recordings.save(person.id, String(args.cohort_id ?? ''), String(args.activity_id ?? ''), String(args.language ?? ''), recording as MediaRef);
+        return { outcome: saved ? 'ok' : 'not_allowed' };
+      } catch (error) {
+        if (error instanceof MediaRejectedError) return { outcome: 'rejected' };
+        throw error;
+      }
+    },
+  }),
+  defineAction<FeatureServices>({
+    name: 'activities.recorderCandidates',
+    outcomes: ['ok', 'none'],
+    async run({ activities }, { person }) {
+      const candidates = await activities.recordings.candidates(person.id);
+      if (candidates.length === 0) return { outcome: 'none' };
+      // Buttons carry an index into this list, kept in the session: two ids would not fit Telegram's 64 bytes.
+      return {
+        vars: {
+          recorder_candidates: candidates,
+          recorder_choices: candidates.map((candidate, index) => ({ id: `t${index}`, label: `${candidate.teacherName} (${candidate.cohortName})` })),
+        },
+      };
+    },
+  }),
+  defineAction<FeatureServices>({
+    name: 'activities.approveRecorder',
+    outcomes: ['ok', 'denied'],
+    args: actionArgs(['choice']),
+    async run({ activities }, { person, args, vars }) {
+      const index = /^t(\d+)$/.exec(String(args.choice ?? ''))?.[1];
+      const candidate = index === undefined ? undefined : (vars.recorder_candidates as RecorderCandidate[] | undefined)?.[Number(index)];
+      if (!candidate || !(await activities.recordings.approve(person.id, candidate.cohortId, candidate.teacherId))) return { outcome: 'denied' };
+      return { vars: { teacher_name: candidate.teacherName, cohort_name: candidate.cohortName } };
     },
   }),
 ];

@@ -3,6 +3,8 @@ import type { Logger } from '../../core/logger.js';
 import type { ReminderScheduler } from '../../core/reminders.js';
 import type { Address } from '../../core/messages.js';
 import type { SpeechSynthesizer } from '../../speech/speech-synthesizer.js';
+import type { MediaStore } from '../../storage/media-store.js';
+import type { MediaIntake } from '../updates/media-intake.js';
 import type { Database } from '../../storage/prisma.js';
 import { ActivityRecordingService } from './activity-recordings.js';
 import type { Curriculum } from './curriculum.js';
@@ -30,6 +32,9 @@ export interface ActivityDeps {
   readonly curriculum: Curriculum;
   readonly synthesizer: SpeechSynthesizer;
   readonly logger: Logger;
+  /** Recordings come in like shared voice notes (checked, cleaned of metadata) and are kept in the media store. */
+  readonly intake: MediaIntake;
+  readonly store: MediaStore;
   addressOf(personId: string): Promise<Address | null>;
 }
 
@@ -38,7 +43,7 @@ export function createActivityServices(deps: ActivityDeps, progressListeners?: (
   const { db, clock, reminders, curriculum } = deps;
   const schedules = new PlayScheduleService(db, clock, reminders);
   const weeks = new PlayWeekService(db, clock, reminders, schedules, curriculum);
-  const recordings = new ActivityRecordingService(db, curriculum);
+  const recordings = new ActivityRecordingService(db, curriculum, clock, deps.intake, deps.store);
   const notes = new ParentProgressNotes(reminders, weeks, clock);
   return {
     curriculum,

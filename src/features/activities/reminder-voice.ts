@@ -1,10 +1,10 @@
 import type { Logger } from '../../core/logger.js';
 import { SpeechSynthesisError, SpeechToolMissingError, type AudioFile, type SpeechSynthesizer } from '../../speech/speech-synthesizer.js';
-import type { ActivityRecordingService, RecordedVoice } from './activity-recordings.js';
+import type { ActivityRecordingService, RecordedVoice, StoredRecording } from './activity-recordings.js';
 import type { ActivityText, Curriculum } from './curriculum.js';
 
-/** A voice to send: an audio file on disk, or a platform's own file (a recording made in chat). */
-export type ReminderVoiceFile = AudioFile | RecordedVoice;
+/** A voice to send: an audio file on disk (synthesized, shipped or recorded in chat), or an older recording's platform file. */
+export type ReminderVoiceFile = AudioFile | StoredRecording | RecordedVoice;
 
 /**
  * The voice message of a reminder, best first: someone's own recording made in chat, a recording shipped with the
@@ -18,8 +18,9 @@ export class ReminderVoice {
     private readonly logger: Logger,
   ) {}
 
-  async for(activityId: string, locale: string, text: { text: ActivityText; locale: string }, channel: string | undefined): Promise<ReminderVoiceFile | undefined> {
-    const recorded = await this.recordings.find(activityId, locale, channel);
+  /** `childId`: whose reminder it is; only a recording of that child's cohort is played. */
+  async for(activityId: string, locale: string, text: { text: ActivityText; locale: string }, channel: string | undefined, childId: string): Promise<ReminderVoiceFile | undefined> {
+    const recorded = await this.recordings.find(activityId, locale, channel, childId);
     if (recorded) return recorded;
     const shipped = this.curriculum.recording(activityId, locale);
     if (shipped) return { path: shipped.path, fileName: `${activityId}.ogg`, mimeType: 'audio/ogg' };

@@ -46,8 +46,11 @@ export class FamilyService {
     return rows.map((row) => ({ id: row.cohort.id, name: row.cohort.name }));
   }
 
-  /** Creates a family in a cohort the coordinator runs, makes them its coordinator member, and issues invites. */
-  async create(coordinatorId: string, family: NewFamily): Promise<{ familyId: string; invites: IssuedInvite[] }> {
+  /**
+   * Creates a family in a cohort the coordinator runs, makes them its coordinator member, and issues invites.
+   * `coordinatorJoins: false` for a system person (the CLI's), which is nobody's member: not listed, not reached.
+   */
+  async create(coordinatorId: string, family: NewFamily, { coordinatorJoins = true }: { coordinatorJoins?: boolean } = {}): Promise<{ familyId: string; invites: IssuedInvite[] }> {
     const coordinates = await this.db.cohortCoordinator.findUnique({
       where: { cohortId_personId: { cohortId: family.cohortId, personId: coordinatorId } },
     });
@@ -56,7 +59,7 @@ export class FamilyService {
       data: {
         name: family.name,
         cohortId: family.cohortId,
-        members: { create: { personId: coordinatorId, role: 'coordinator' } },
+        ...(coordinatorJoins ? { members: { create: { personId: coordinatorId, role: 'coordinator' } } } : {}),
         children: {
           create: family.children.map((child) => ({
             name: child.name,
@@ -75,6 +78,15 @@ export class FamilyService {
   }
 
   /** The families a person belongs to, or, given an id, that one family only if they belong to it. */
+  /** In some family, or coordinating some cohort: someone an invite code has already let in. */
+  async belongsSomewhere(personId: string): Promise<boolean> {
+    const [memberships, cohorts] = await Promise.all([
+      this.db.familyMember.count({ where: { personId } }),
+      this.db.cohortCoordinator.count({ where: { personId } }),
+    ]);
+    return memberships + cohorts > 0;
+  }
+
   async summariesFor(personId: string, familyId?: string): Promise<FamilySummary[]> {
     const families = await this.db.family.findMany({
       where: { ...(familyId ? { id: familyId } : {}), members: { some: { personId } } },

@@ -65,6 +65,13 @@ export const familyActions = [
     },
   }),
   defineAction<FeatureServices>({
+    name: 'families.belongsSomewhere',
+    outcomes: ['yes', 'no'],
+    async run({ families }, { person }) {
+      return { outcome: (await families.belongsSomewhere(person.id)) ? 'yes' : 'no' };
+    },
+  }),
+  defineAction<FeatureServices>({
     name: 'families.describeMine',
     outcomes: ['ok', 'none'],
     args: actionArgs([], { family_id: fromVariable.optional() }),

@@ -3,6 +3,7 @@ import type { Database } from '../../storage/prisma.js';
 import type { Role } from '../../storage/generated/enums.js';
 import { generateInviteCode, hashInviteCode, normaliseInviteCode } from './invite-code.js';
 import type { InviteGuessGuard } from './invite-guess-guard.js';
+import type { StrangerCodeCheck } from '../../core/people.js';
 
 export interface IssuedInvite {
   readonly code: string;
@@ -16,6 +17,8 @@ export type Redemption =
   | { readonly outcome: 'already_member'; readonly familyName: string }
   | { readonly outcome: 'invalid' | 'expired' | 'used' }
   | { readonly outcome: 'rate_limited'; readonly retryAfterMinutes: number };
+
+/** What a stranger's text is worth: `not_a_code` does not even look like a code, so it is no guess. */
 
 /** Single-use, expiring invites: the only way into a family or a cohort. */
 export class InviteService {
@@ -44,6 +47,21 @@ export class InviteService {
       await this.guard.recordFailure(personId);
     }
     return result;
+  }
+
+  /**
+   * For someone the bot does not know yet (no person row): would `typed` let them join now? Nothing is redeemed;
+   * wrong, stale and spent codes count against `guesser`'s guess budget like a person's.
+   */
+  async checkStrangerCode(guesser: string, typed: string): Promise<StrangerCodeCheck> {
+    const code = normaliseInviteCode(typed);
+    if (!code) return 'not_a_code';
+    const budget = `stranger:${guesser}`;
+    if (!(await this.guard.check(budget)).allowed) return 'rate_limited';
+    const invite = await this.db.invite.findUnique({ where: { codeHash: hashInviteCode(code, this.codeKey) }, select: { redeemedAt: true, expiresAt: true } });
+    const check = !invite ? 'invalid' : invite.redeemedAt ? 'used' : invite.expiresAt <= this.clock.now() ? 'expired' : 'valid';
+    if (check !== 'valid') await this.guard.recordFailure(budget);
+    return check;
   }
 
   private async tryRedeem(personId: string, typed: string): Promise<Redemption> {

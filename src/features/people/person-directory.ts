@@ -25,23 +25,26 @@ export class PersonDirectory implements PeopleDirectory {
     private readonly windowedChannels: ReadonlySet<string> = new Set(),
   ) {}
 
-  async resolveSender(message: InboundMessage): Promise<PersonView> {
-    const key = { channel_externalId: { channel: message.channel, externalId: message.externalId } };
+  /** The person behind a platform identity, or null for someone the bot does not know. */
+  async findSender(message: InboundMessage): Promise<PersonView | null> {
     const known = await this.db.channelIdentity.findUnique({
-      where: key,
+      where: identityKey(message),
       select: { id: true, lastSeenAt: true, blockedAt: true, person: { select: PERSON_VIEW } },
     });
-    if (known) {
-      // Writing to the bot again undoes an earlier block.
-      const now = this.clock.now();
-      if (this.windowedChannels.has(message.channel)) {
-        await this.db.channelIdentity.update({ where: { id: known.id }, data: { lastSeenAt: now, lastInboundAt: now, blockedAt: null } });
-      } else if (known.blockedAt || now.getTime() - known.lastSeenAt.getTime() > LAST_SEEN_RESOLUTION_MS) {
-        await this.db.channelIdentity.update({ where: { id: known.id }, data: { lastSeenAt: now, blockedAt: null } });
-      }
-      return known.person;
+    if (!known) return null;
+    // Writing to the bot again undoes an earlier block; on a channel with a reply window, every message counts.
+    const now = this.clock.now();
+    if (this.windowedChannels.has(message.channel)) {
+      await this.db.channelIdentity.update({ where: { id: known.id }, data: { lastSeenAt: now, lastInboundAt: now, blockedAt: null } });
+    } else if (known.blockedAt || now.getTime() - known.lastSeenAt.getTime() > LAST_SEEN_RESOLUTION_MS) {
+      await this.db.channelIdentity.update({ where: { id: known.id }, data: { lastSeenAt: now, blockedAt: null } });
     }
-    return this.createFromFirstContact(message, key);
+    return known.person;
+  }
+
+  /** The shipped locale a new person starts with, from the platform's hint. */
+  localeFor(hint: string | undefined): string {
+    return this.defaults.locale(hint);
   }
 
   async find(personId: string): Promise<PersonView | null> {
@@ -70,13 +73,11 @@ export class PersonDirectory implements PeopleDirectory {
     }
   }
 
-  private async createFromFirstContact(
-    message: InboundMessage,
-    key: { channel_externalId: { channel: string; externalId: string } },
-  ): Promise<PersonView> {
+  /** A person for a platform identity seen for the first time (the inbound gate decides who may become one). */
+  async createSender(message: InboundMessage): Promise<PersonView> {
     // Two first messages can race; the unique (channel, externalId) makes the loser read the winner's row.
     const identity = await this.db.channelIdentity.upsert({
-      where: key,
+      where: identityKey(message),
       update: {},
       create: {
         channel: message.channel,
@@ -95,4 +96,8 @@ export class PersonDirectory implements PeopleDirectory {
     });
     return identity.person;
   }
+}
+
+function identityKey(message: InboundMessage): { channel_externalId: { channel: string; externalId: string } } {
+  return { channel_externalId: { channel: message.channel, externalId: message.externalId } };
 }

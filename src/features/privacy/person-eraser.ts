@@ -1,20 +1,25 @@
 import type { MediaStore } from '../../storage/media-store.js';
+import type { ActivityRecordingService } from '../activities/activity-recordings.js';
 import type { OutboxRedaction } from '../../messaging/outbox-redaction.js';
 import type { Database } from '../../storage/prisma.js';
 
 /**
- * `/forget`: everything of one person goes. Their files first (moments they sent, voice answers they gave), then
+ * `/forget`: everything of one person goes. Their files first (moments they sent, voice answers they gave, play
+ * reminders they recorded), then
  * messages addressed to them in the outbox (which hold words about their family), then the person row, whose
  * deletion cascades to identities, memberships, consent decisions, session, updates, deliveries and answers.
  * Kept: invites they created or redeemed (unlinked, so codes stay single-use), calls they logged for a family
  * (unlinked). Messages to others that name them lose their stored content (see OutboxRedaction.forgetName); what
- * others already received stays in their chat apps.
+ * others already received stays in their chat apps. Coordinators' alerts about their calls lose their name (the
+ * alert itself stays: the family may still need a call). The goodbye is sent after this, and its stored row then
+ * loses its address too (see Outbox).
  */
 export class PersonEraser {
   constructor(
     private readonly db: Database,
     private readonly store: MediaStore,
     private readonly outboxRedaction: OutboxRedaction,
+    private readonly recordings: ActivityRecordingService,
   ) {}
 
   async forget(personId: string): Promise<void> {
@@ -22,10 +27,20 @@ export class PersonEraser {
       where: { OR: [{ update: { senderId: personId } }, { reply: { authorId: personId } }] },
       select: { storageKey: true },
     });
-    await this.store.delete(media.map((item) => item.storageKey));
+    await this.store.delete([...media.map((item) => item.storageKey), ...(await this.recordings.filesOf(personId))]);
     const person = await this.db.person.findUnique({ where: { id: personId }, select: { displayName: true } });
     await this.db.outboxMessage.deleteMany({ where: { personId } });
     if (person) await this.outboxRedaction.forgetName(person.displayName);
+    await this.forgetInAlerts(personId);
     await this.db.person.deleteMany({ where: { id: personId } });
+  }
+
+  /** Alerts keep the child's name and the weeks, never the parent's: the listing shows "—" in its place. */
+  private async forgetInAlerts(parentId: string): Promise<void> {
+    const alerts = await this.db.coordinatorAlert.findMany({ where: { plan: { parentId } }, select: { id: true, details: true } });
+    for (const alert of alerts) {
+      const { parentName: _forgotten, ...kept } = alert.details as Record<string, unknown>;
+      await this.db.coordinatorAlert.update({ where: { id: alert.id }, data: { details: kept as object } });
+    }
   }
 }

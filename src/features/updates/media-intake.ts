@@ -4,6 +4,7 @@ import { MediaTooLargeError, MediaUnavailableError, type MediaFetcher } from '..
 import type { MediaRef } from '../../core/messages.js';
 import type { MediaStore } from '../../storage/media-store.js';
 import type { MediaKind } from '../../storage/generated/enums.js';
+import { withoutAudioVideoMetadata } from './media-metadata.js';
 
 /** The largest file of each kind the bot keeps, in bytes. */
 export type MediaLimits = Readonly<Record<MediaKind, number>>;
@@ -42,7 +43,8 @@ export interface StoredMedia {
 
 /**
  * Brings a file a person sent into the media store: fetched from its platform within the size limit, its type
- * checked from its bytes, and photos re-encoded without metadata, so no EXIF GPS (location) is ever stored.
+ * checked from its bytes, and cleaned of metadata (photos re-encoded by sharp, videos and voice notes rewritten by
+ * ffmpeg), so no EXIF GPS or MP4 location is ever stored or relayed.
  */
 export class MediaIntake {
   constructor(
@@ -70,7 +72,7 @@ export class MediaIntake {
     if (!detected || !ACCEPTED_TYPES[kind].includes(detected.mime)) {
       throw new MediaRejectedError('unsupported', kind, `A ${kind} must be one of ${ACCEPTED_TYPES[kind].join(', ')}; got ${detected?.mime ?? 'unknown bytes'}`);
     }
-    const kept = kind === 'photo' ? await withoutMetadata(bytes) : bytes;
+    const kept = kind === 'photo' ? await withoutMetadata(bytes) : await withoutStreamMetadata(kind, bytes, detected.ext);
     if (kept.length > this.limits[kind]) throw new MediaRejectedError('too_large', kind, `${kind} grew to ${kept.length} bytes when cleaned`);
     const storageKey = await this.store.put(kept, `.${detected.ext}`);
     return { kind, storageKey, mimeType: detected.mime.split(';')[0]!, sizeBytes: kept.length };
@@ -96,5 +98,14 @@ async function withoutMetadata(bytes: Uint8Array): Promise<Uint8Array> {
     return await sharp(bytes).rotate().toBuffer();
   } catch (error) {
     throw new MediaRejectedError('unsupported', 'photo', 'The photo could not be read', { cause: error });
+  }
+}
+
+/** A video or voice note the cleaner cannot read is refused like any other file that is not what it claims. */
+async function withoutStreamMetadata(kind: MediaKind, bytes: Uint8Array, extension: string): Promise<Uint8Array> {
+  try {
+    return await withoutAudioVideoMetadata(bytes, extension);
+  } catch (error) {
+    throw new MediaRejectedError('unsupported', kind, `The ${kind} could not be cleaned of metadata`, { cause: error });
   }
 }

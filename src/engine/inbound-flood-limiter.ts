@@ -1,0 +1,32 @@
+import type { Redis } from 'ioredis';
+import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+
+export interface InboundLimits {
+  /** Messages one sender may send in a window before the rest of the window is ignored. */
+  readonly messages: number;
+  readonly windowSeconds: number;
+}
+
+export const DEFAULT_INBOUND_LIMITS: InboundLimits = { messages: 20, windowSeconds: 60 };
+
+/** Within the limit, or over it: `dropped` counts this window's ignored messages, 1 for the first. */
+export type FloodCheck = { readonly over: false } | { readonly over: true; readonly dropped: number };
+
+/** Counts each sender's inbound messages in Redis (shared by every worker), so one flood cannot occupy the bot. */
+export class InboundFloodLimiter {
+  private readonly limiter: RateLimiterRedis;
+
+  constructor(redis: Redis, keyPrefix: string, private readonly limits: InboundLimits = DEFAULT_INBOUND_LIMITS) {
+    this.limiter = new RateLimiterRedis({ storeClient: redis, keyPrefix: `${keyPrefix}inbound`, points: limits.messages, duration: limits.windowSeconds });
+  }
+
+  async count(sender: string): Promise<FloodCheck> {
+    try {
+      await this.limiter.consume(sender);
+      return { over: false };
+    } catch (rejection) {
+      if (!(rejection instanceof RateLimiterRes)) throw rejection;
+      return { over: true, dropped: rejection.consumedPoints - this.limits.messages };
+    }
+  }
+}

@@ -1,0 +1,125 @@
+import type { Logger } from 'pino';
+import type { PersonView } from '../core/flow-action.js';
+import type { InboundMessage } from '../core/messages.js';
+import type { OutboxWriter } from '../core/outbox-writer.js';
+import type { StrangerCodeCheck } from '../core/people.js';
+import type { InboundFloodLimiter } from './inbound-flood-limiter.js';
+import { parseCommand } from './parse-command.js';
+import { senderKey } from './sender-key.js';
+import type { StrangerReplies } from './stranger-replies.js';
+
+/** A message the engine should handle, from this person (a stranger's bare code arrives as `/start <code>`). */
+export interface Admitted {
+  readonly person: PersonView;
+  readonly message: InboundMessage;
+}
+
+/** Decides who is heard: undefined means the message was answered here, or not at all. */
+export interface InboundAdmission {
+  admit(message: InboundMessage): Promise<Admitted | undefined>;
+}
+
+export interface SenderDirectory {
+  findSender(message: InboundMessage): Promise<PersonView | null>;
+  createSender(message: InboundMessage): Promise<PersonView>;
+  /** The shipped locale closest to a platform's language hint. */
+  localeFor(hint: string | undefined): string;
+}
+
+export interface StrangerInvites {
+  /** Whether `typed` would let someone join now; wrong codes count against `guesser`'s guess budget. */
+  checkStrangerCode(guesser: string, typed: string): Promise<StrangerCodeCheck>;
+}
+
+export interface InboundGateDependencies {
+  readonly senders: SenderDirectory;
+  readonly invites: StrangerInvites;
+  readonly flood: InboundFloodLimiter;
+  readonly strangerReplies: StrangerReplies;
+  readonly outbox: OutboxWriter;
+  readonly translate: (locale: string, key: string, vars?: Record<string, unknown>) => string;
+  readonly logger: Logger;
+  /** Anyone who writes becomes a person, code or not (flow tests, demos); otherwise only a valid invite code does. */
+  readonly welcomeStrangers: boolean;
+}
+
+/** The one answer a stranger gets, by what their message held. */
+const STRANGER_ANSWER: Readonly<Record<'invalid' | 'expired' | 'used' | 'not_a_code', string>> = {
+  not_a_code: 'onboarding:stranger_ask_code',
+  invalid: 'onboarding:wrong_code',
+  expired: 'onboarding:expired_code',
+  used: 'onboarding:used_code',
+};
+
+/** Commands that carry an invite code. */
+const JOIN_COMMANDS = new Set(['start', 'join']);
+/** Ignored messages are logged on the first and then every this many, so a flood is counted without flooding logs. */
+const LOG_EVERY_DROPPED = 100;
+
+/**
+ * In front of the engine: a sender over the inbound limit gets one kind notice, then silence; someone the bot does
+ * not know is not stored (no Person row) until they present a valid invite code, and gets at most one answer.
+ */
+export class InboundGate implements InboundAdmission {
+  constructor(private readonly deps: InboundGateDependencies) {}
+
+  async admit(message: InboundMessage): Promise<Admitted | undefined> {
+    const sender = senderKey(message);
+    const flood = await this.deps.flood.count(sender);
+    if (flood.over) {
+      await this.turnAwayFlood(message, flood.dropped);
+      return undefined;
+    }
+    const known = await this.deps.senders.findSender(message);
+    if (known) return { person: known, message };
+    if (this.deps.welcomeStrangers) return { person: await this.deps.senders.createSender(message), message };
+    return this.meetStranger(message, sender);
+  }
+
+  private async turnAwayFlood(message: InboundMessage, dropped: number): Promise<void> {
+    if (dropped === 1 || dropped % LOG_EVERY_DROPPED === 0) {
+      this.deps.logger.warn({ channel: message.channel, dropped }, 'inbound flood: messages from one sender ignored');
+    }
+    if (dropped !== 1) return;
+    // A stranger has had their one answer already; a known person is told once why the bot went quiet.
+    const known = await this.deps.senders.findSender(message);
+    if (!known) return;
+    const text = this.deps.translate(known.locale, 'common:slow_down', { person_name: known.displayName });
+    await this.deps.outbox.enqueue({ address: { channel: message.channel, chatId: message.chatId }, personId: known.id, messages: [{ text }] });
+  }
+
+  private async meetStranger(message: InboundMessage, sender: string): Promise<Admitted | undefined> {
+    const typed = codeCandidate(message);
+    const check = typed === undefined ? 'not_a_code' : await this.deps.invites.checkStrangerCode(sender, typed);
+    if (check === 'valid') return { person: await this.deps.senders.createSender(message), message: asJoinCommand(message, typed ?? '') };
+    if (check === 'rate_limited') {
+      this.deps.logger.info({ channel: message.channel }, 'stranger not answered: too many wrong invite codes');
+      return undefined;
+    }
+    const decision = await this.deps.strangerReplies.decide(message.channel, sender);
+    if (decision !== 'reply') {
+      this.deps.logger.info({ channel: message.channel, reason: decision }, 'stranger not answered');
+      return undefined;
+    }
+    const locale = this.deps.senders.localeFor(message.languageCode);
+    const text = this.deps.translate(locale, STRANGER_ANSWER[check]);
+    // No personId: the outbox sends messages to strangers after everyone else's.
+    await this.deps.outbox.enqueue({ address: { channel: message.channel, chatId: message.chatId }, messages: [{ text }] });
+    return undefined;
+  }
+}
+
+/** What might be an invite code: the argument of /start or /join, or a plain text as a whole. */
+function codeCandidate(message: InboundMessage): string | undefined {
+  if (message.content.kind !== 'text') return undefined;
+  const text = message.content.text.trim();
+  const command = parseCommand(text);
+  if (!command) return text;
+  return JOIN_COMMANDS.has(command.name) && command.args ? command.args : undefined;
+}
+
+/** A code sent on its own is what `/start <code>` says: the onboarding flow redeems it. */
+function asJoinCommand(message: InboundMessage, code: string): InboundMessage {
+  if (message.content.kind === 'text' && parseCommand(message.content.text.trim())) return message;
+  return { ...message, content: { kind: 'text', text: `/start ${code}` } };
+}
