@@ -16,10 +16,9 @@ export const broadcastActions = [
   defineAction<FeatureServices>({
     name: 'broadcasts.prepare',
     outcomes: ['ready', 'empty', 'denied'],
-    args: actionArgs(['cohort_id', 'audience', 'language', 'text', 'translation_locale', 'translation', 'photo', 'voice']),
+    args: actionArgs(['cohort_id', 'audience', 'language', 'text_locale', 'text', 'translation_locale', 'translation', 'photo', 'voice']),
     async run(services, { person, args }) {
-      const texts: Record<string, string> = { [person.locale]: String(args.text ?? '') };
-      if (typeof args.translation === 'string' && typeof args.translation_locale === 'string') texts[args.translation_locale] = args.translation;
+      const texts = textsByLanguage(args, person.locale);
       const draft: BroadcastDraft = {
         cohortIds: [String(args.cohort_id ?? '')],
         roles: AUDIENCES[String(args.audience)] ?? [],
@@ -33,11 +32,24 @@ export const broadcastActions = [
           .sort(([a], [b]) => a.localeCompare(b))
           .map(([locale, count]) => `${services.translate(person.locale, `common:language.${locale}`)} ${count}`)
           .join(' · ');
-        return { outcome: recipients === 0 ? 'empty' : 'ready', vars: { broadcast_id: id, recipients, breakdown } };
+        const previews = Object.entries(texts)
+          .map(([locale, text]) => `${services.translate(person.locale, `common:language.${locale}`)}:\n${text}`)
+          .join('\n\n');
+        return { outcome: recipients === 0 ? 'empty' : 'ready', vars: { broadcast_id: id, recipients, breakdown, previews } };
       } catch (error) {
         if (error instanceof NotCoordinatorError) return { outcome: 'denied' };
         throw error;
       }
+    },
+  }),
+  defineAction<FeatureServices>({
+    name: 'broadcasts.otherLanguages',
+    outcomes: ['ok'],
+    args: actionArgs(['text_locale']),
+    async run(services, { person, args }) {
+      const others = services.supportedLocales.filter((locale) => locale !== args.text_locale);
+      const choices = others.map((locale) => ({ id: locale, label: services.translate(person.locale, `common:language.${locale}`) }));
+      return { vars: { translation_choices: choices } };
     },
   }),
   defineAction<FeatureServices>({
@@ -79,6 +91,19 @@ export const broadcastActions = [
     },
   }),
 ];
+
+/**
+ * Each text filed under the language the coordinator said it is in: the first text's own language (the coordinator's
+ * language only when none was given), the translation under the other language chosen for it.
+ */
+function textsByLanguage(args: Readonly<Record<string, unknown>>, fallbackLocale: string): Record<string, string> {
+  const firstLocale = typeof args.text_locale === 'string' && args.text_locale ? args.text_locale : fallbackLocale;
+  const texts: Record<string, string> = { [firstLocale]: String(args.text ?? '') };
+  if (typeof args.translation === 'string' && typeof args.translation_locale === 'string' && args.translation_locale !== firstLocale) {
+    texts[args.translation_locale] = args.translation;
+  }
+  return texts;
+}
 
 /** A photo or voice note answered in this chat is a file of the platform the coordinator is on. */
 async function attachment(services: FeatureServices, person: PersonView, args: Readonly<Record<string, unknown>>): Promise<Pick<BroadcastDraft, 'media'>> {
