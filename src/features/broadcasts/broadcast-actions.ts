@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import { actionArgs, defineAction, type PersonView } from '../../core/flow-action.js';
+import { parseLocalDateTime } from '../../core/local-date-time.js';
 import type { MediaRef } from '../../core/messages.js';
 import type { Role } from '../../storage/generated/enums.js';
 import type { FeatureServices } from '../feature-services.js';
@@ -125,14 +126,4 @@ async function guarded(run: () => Promise<{ outcome?: string; vars?: Record<stri
 
 function isMediaRef(value: unknown): value is MediaRef {
   return typeof value === 'object' && value !== null && typeof (value as MediaRef).fileId === 'string';
-}
-
-/** "2026-12-01 19:00", "2026/12/1 7:00", "12-01 19:00" (this year) on the coordinator's own clock. */
-export function parseLocalDateTime(text: string, timeZone: string): DateTime | undefined {
-  const cleaned = text.normalize('NFKC').trim().replace(/\s+/g, ' ');
-  for (const format of ['yyyy-M-d H:mm', 'yyyy/M/d H:mm', 'M-d H:mm', 'M/d H:mm']) {
-    const parsed = DateTime.fromFormat(cleaned, format, { zone: timeZone });
-    if (parsed.isValid) return parsed;
-  }
-  return undefined;
 }
