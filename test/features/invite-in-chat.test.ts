@@ -31,6 +31,6 @@ describe('/invite in chat', () => {
   });
 
   it('tells someone who runs no group, kindly, that codes come from coordinators', async () => {
-    expect(await t.channel.say('nainai', '/invite')).toEqual(['只有负责小组的老师才能发邀请码。如果您是，请先要一个负责人的邀请码。']);
+    expect(await t.channel.say('nainai', '/invite')).toEqual(['只有小组负责人才能发邀请码。如果您是负责人，请先要一个负责人邀请码。']);
   });
 });
