@@ -12,7 +12,9 @@ import { WechatChannel } from './channels/wechat/wechat-channel.js';
 import { RedisChannelMemory } from './channels/whatsapp/channel-memory.js';
 import { WhatsAppChannel } from './channels/whatsapp/whatsapp-channel.js';
 import { loadConfig, type Config } from './config.js';
+import { systemClock, type Clock } from './core/clock.js';
 import { createLogger, type Logger } from './core/logger.js';
+import { OffsetClock } from './core/offset-clock.js';
 import { SendPacer } from './messaging/send-pacer.js';
 import { startLocalServices } from './infra/local-services.js';
 import { loadDeploymentSecret } from './infra/deployment-secret.js';
@@ -49,10 +51,13 @@ async function main(): Promise<void> {
     pacer: () => new SendPacer(shared(), `${config.KINBRIDGE_REDIS_PREFIX}:pacer`, wechatyPacing(config)),
     memory: (name) => new RedisChannelMemory(shared(), `${config.KINBRIDGE_REDIS_PREFIX}:${name}`),
   };
-  const channels = wanted.map((name) => createChannel(name, config, logger, channelHelpers));
+  // The console simulator's clock can be moved forward (`:clock +2d`); every other deployment runs on the machine's.
+  const clock = wanted.includes('console') ? new OffsetClock() : systemClock;
+  const channels = wanted.map((name) => createChannel(name, config, logger, channelHelpers, clock));
   const telegram = channels.find((channel): channel is TelegramChannel => channel instanceof TelegramChannel);
   const app = await createKinbridge({
     secret: loadDeploymentSecret(config.KINBRIDGE_SECRET, dataDir),
+    clock,
     databaseUrl: services.databaseUrl,
     redisUrl: services.redisUrl,
     redisPrefix: config.KINBRIDGE_REDIS_PREFIX,
@@ -132,8 +137,10 @@ interface ChannelHelpers {
   memory(channel: string): RedisChannelMemory;
 }
 
-function createChannel(name: string, config: Config, logger: Logger, { pacer, memory }: ChannelHelpers): ChannelAdapter {
-  if (name === 'console') return new ConsoleChannel({ input: process.stdin, output: process.stdout, personas: ['me'] });
+function createChannel(name: string, config: Config, logger: Logger, { pacer, memory }: ChannelHelpers, clock: Clock): ChannelAdapter {
+  if (name === 'console') {
+    return new ConsoleChannel({ input: process.stdin, output: process.stdout, personas: ['me'], ...(clock instanceof OffsetClock ? { clock } : {}) });
+  }
   if (name === 'whatsapp') return createWhatsAppChannel(config, logger, memory(name));
   if (name === 'wechat' || name === 'whatsapp-web') {
     const token = name === 'wechat' ? config.WECHATY_PUPPET_SERVICE_TOKEN : undefined;

@@ -155,13 +155,30 @@ export class CoordinatorCommands {
     return new BroadcastService(this.db, cliDoesNotSend, this.clock, []);
   }
 
-  /** A fresh invite for one role of an existing family, e.g. after the first one expired. */
-  async inviteToFamily(familyId: string, rawRole: string): Promise<{ family: { id: string; name: string }; invite: IssuedInvite }> {
+  /** A fresh invite for one role of an existing family, named by its id or its name, e.g. after the first one expired. */
+  async inviteToFamily(familyRef: string, rawRole: string): Promise<{ family: { id: string; name: string }; invite: IssuedInvite }> {
     const role = parseFamilyRole(rawRole);
-    const family = isUuid(familyId) ? await this.db.family.findUnique({ where: { id: familyId }, select: { id: true, name: true } }) : null;
-    if (!family) throw new CommandError(`No family with id "${familyId}"`);
+    const family = await this.findFamily(familyRef);
     const invite = await this.invites.issue({ role, familyId: family.id });
     return { family, invite };
+  }
+
+  /** A family by id, or by name (ignoring case) when that name is one family's only. */
+  private async findFamily(rawRef: string): Promise<{ id: string; name: string }> {
+    const ref = rawRef.trim();
+    const byId = isUuid(ref) ? await this.db.family.findUnique({ where: { id: ref }, select: { id: true, name: true } }) : null;
+    if (byId) return byId;
+    const named = ref
+      ? await this.db.family.findMany({
+          where: { name: { equals: ref, mode: 'insensitive' } },
+          select: { id: true, name: true, cohort: { select: { name: true } } },
+          orderBy: { createdAt: 'asc' },
+        })
+      : [];
+    if (named.length === 1) return { id: named[0]!.id, name: named[0]!.name };
+    if (named.length === 0) throw new CommandError(`No family with id or name "${rawRef}"`);
+    const which = named.map((family) => `  ${family.id}  (cohort "${family.cohort?.name ?? 'none'}")`).join('\n');
+    throw new CommandError(`${named.length} families are named "${ref}"; say which with --family <id>:\n${which}`);
   }
 
   private async findCohort(rawName: string): Promise<CohortRef> {

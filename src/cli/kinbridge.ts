@@ -55,8 +55,9 @@ Commands:
       writes it and shows a progress bar until every copy is delivered, failed or blocked
       (--no-wait returns at once). --at schedules it on DEFAULT_TIME_ZONE's clock.
 
-  invite --family <family id> --role parent|caregiver|teacher
-      Issue a fresh single-use invite for an existing family (e.g. after one expired).
+  invite --family <family id or name> --role parent|caregiver|teacher
+      Issue a fresh single-use invite for an existing family (e.g. after one expired). When two
+      families share the name, it lists their ids to choose from.
 
   whatsapp templates [--file <yaml>]
       Print the WhatsApp message templates this deployment must register in WhatsApp Manager
@@ -202,12 +203,12 @@ function parseCommandLine(argv: readonly string[]): Parsed {
   if (first === 'invite') {
     const { values } = parseOptions(argv.slice(1), { family: { type: 'string' }, role: { type: 'string' } });
     if (values.help) return { kind: 'help' };
-    const familyId = required(values.family, '--family <family id>');
+    const familyRef = required(values.family, '--family <family id or name>');
     const role = parseFamilyRole(required(values.role, '--role parent|caregiver|teacher'));
     return {
       kind: 'run',
       run: async (commands, config) => {
-        const { family, invite } = await commands.inviteToFamily(familyId, role);
+        const { family, invite } = await commands.inviteToFamily(familyRef, role);
         return [
           `New ${invite.role} invite for family "${family.name}":`,
           '',

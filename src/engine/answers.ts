@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import type { Choice, InboundContent } from '../core/messages.js';
+import { typedChoice } from '../core/typed-choice.js';
 import type { AskSpec } from './flow-definition.js';
 
 export type AnswerResult = { readonly ok: true; readonly value: unknown } | { readonly ok: false };
@@ -34,9 +35,7 @@ function parseChoice(choices: readonly Choice[], content: InboundContent): Answe
     return choices.some((choice) => choice.id === content.choiceId) ? { ok: true, value: content.choiceId } : { ok: false };
   }
   if (content.kind !== 'text') return { ok: false };
-  const text = content.text.normalize('NFKC').trim().toLowerCase();
-  const byNumber = /^\d+$/.test(text) ? choices[Number(text) - 1] : undefined;
-  const match = byNumber ?? choices.find((choice) => choice.label.toLowerCase() === text || choice.id.toLowerCase() === text);
+  const match = typedChoice(choices, content.text);
   return match ? { ok: true, value: match.id } : { ok: false };
 }
 

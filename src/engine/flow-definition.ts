@@ -107,10 +107,10 @@ export const triggerSchema = z.union([
   z.strictObject({ keyword: textKey, mode: z.enum(['replace', 'interrupt']).default('replace') }),
   z.strictObject({ event: z.string().regex(/^[a-z]+\.[a-z_]+$/, 'events look like "family.member_joined"') }),
   /**
-   * Media or a sticker that no question is waiting for (a grandmother just sends a photo). The message is in
+   * Media, a sticker or a text that no question is waiting for (a grandmother just sends a photo). The message is in
    * the variable `inbound`; the flow runs on top of the current one, which resumes afterwards.
    */
-  z.strictObject({ inbound: z.array(z.enum(['photo', 'album', 'video', 'voice', 'sticker'])).min(1) }),
+  z.strictObject({ inbound: z.array(z.enum(['photo', 'album', 'video', 'voice', 'sticker', 'text'])).min(1) }),
   /** A tapped button whose id is `<choice>:…` (buttons under a relayed photo); the id is in `inbound.choiceId`. */
   z.strictObject({ choice: z.string().regex(/^[a-z][a-z_]{0,15}$/, 'choice prefixes are lowercase, like "update"') }),
   z.strictObject({

@@ -137,9 +137,22 @@ describe('coordinator CLI', () => {
     expect(await bot.redeem(await newPerson(), invite.code)).toMatchObject({ outcome: 'joined', familyId, role: 'caregiver' });
 
     await expect(commands.inviteToFamily('00000000-0000-4000-8000-000000000000', 'parent')).rejects.toEqual(commandError(/^No family with id/));
-    await expect(commands.inviteToFamily('Liu family', 'parent')).rejects.toEqual(commandError(/^No family with id "Liu family"$/));
+    await expect(commands.inviteToFamily('Zhao family', 'parent')).rejects.toEqual(commandError(/^No family with id or name "Zhao family"$/));
     await expect(commands.inviteToFamily(familyId, 'coordinator')).rejects.toEqual(commandError(/^Unknown role "coordinator"/));
     await expect(commands.inviteToFamily(familyId, 'grandma')).rejects.toBeInstanceOf(CommandError);
+  });
+
+  it('finds a family by its name for a fresh invite, and lists the ids when two share it', async () => {
+    await commands.createCohort('Named cohort');
+    const { familyId } = await commands.createFamily({ cohort: 'Named cohort', name: 'Zhou family', children: [{ name: 'Lele', birthDate: '2022-06-01' }] });
+    const { family, invite } = await commands.inviteToFamily(' zhou FAMILY ', 'parent');
+    expect(family).toEqual({ id: familyId, name: 'Zhou family' });
+    expect(await bot.redeem(await newPerson(), invite.code)).toMatchObject({ outcome: 'joined', familyId, role: 'parent' });
+
+    const { familyId: twinId } = await commands.createFamily({ cohort: 'Named cohort', name: 'Zhou family', children: [{ name: 'Nannan', birthDate: '2021-02-01' }] });
+    const refused = commands.inviteToFamily('Zhou family', 'caregiver');
+    await expect(refused).rejects.toEqual(commandError(/^2 families are named "Zhou family"; say which with --family <id>:/));
+    await expect(refused).rejects.toThrow(new RegExp(`${familyId}[\\s\\S]*${twinId}`));
   });
 
   it("never redeems through the CLI's invite service (it has no rate limit)", async () => {

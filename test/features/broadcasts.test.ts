@@ -37,18 +37,22 @@ describe('broadcasts', () => {
   }
 
   it('is composed, previewed and sent in each reader’s language, to the coordinator’s cohort only', async () => {
+    // The coordinator speaks English but writes the Chinese text first, then its English translation.
     const say = (text: string) => t.channel.say(coordinator, text);
     expect(await say('/broadcast')).toEqual(['Who should receive it?']);
     await t.channel.tap(coordinator, 'everyone');
-    await t.channel.tap(coordinator, 'all');
-    await say('The kindergarten is closed on Friday.');
-    await t.channel.tap(coordinator, 'yes');
+    expect(await t.channel.tap(coordinator, 'all')).toEqual(['Which language will you write it in?']);
     await t.channel.tap(coordinator, 'zh-CN');
     await say('周五幼儿园放假。');
+    await t.channel.tap(coordinator, 'yes');
+    expect(t.channel.lastTo(coordinator)?.choices?.map((choice) => choice.label)).toEqual(['English']);
+    await t.channel.tap(coordinator, 'en');
+    await say('The kindergarten is closed on Friday.');
     const preview = await t.channel.tap(coordinator, 'none');
     // Reachable: the coordinator, Wang papa (en), Wang nainai and Li mama (zh-CN); Li yeye opted out.
     expect(preview).toEqual([
-      'Preview – it will reach 4 people (English 2 · 中文 2), each in their language where you wrote one, and never during their quiet hours:\n\nThe kindergarten is closed on Friday.',
+      'Preview – it will reach 4 people (English 2 · 中文 2), each in their language where you wrote one, and never during their quiet hours:\n\n' +
+        '中文:\n周五幼儿园放假。\n\nEnglish:\nThe kindergarten is closed on Friday.',
     ]);
     // The coordinator is a member too: their own copy may already follow the confirmation.
     expect((await t.channel.tap(coordinator, 'send_now'))[0]).toBe('Sending. I will tell you when everyone has it.');

@@ -1,15 +1,22 @@
 import { createInterface, type Interface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
+import { DateTime } from 'luxon';
 import sharp from 'sharp';
+import { ClockBackwardsError, type OffsetClock } from '../../core/offset-clock.js';
 import { MediaTooLargeError, MediaUnavailableError } from '../../core/media-fetcher.js';
 import type { InboundContent, InboundMessage, MediaRef, OutboundMessage } from '../../core/messages.js';
 import type { ChannelAdapter, InboundHandler } from '../channel-adapter.js';
+import { ClockCommandError, clockTarget, wallClockLine } from './clock-command.js';
 
 export interface ConsoleChannelOptions {
   readonly input: Readable;
   readonly output: Writable;
   /** Personas to start with, e.g. ["papa:en", "nainai:zh-CN"]; the first one speaks first. */
   readonly personas?: readonly string[];
+  /** The bot's clock, which `:clock` moves forward; without it the command says there is none. */
+  readonly clock?: OffsetClock;
+  /** The wall clock `:clock 2026-12-02 19:25` is read on and the new time printed in; the machine's own by default. */
+  readonly timeZone?: string;
 }
 
 interface Persona {
@@ -27,6 +34,7 @@ const HELP = [
   '  :voice               send a (simulated) voice note',
   '  :album N [caption]   send N (simulated) photos at once',
   '  :sticker [emoji]     send a sticker, e.g. ":sticker ❤️"',
+  '  :clock +2d           move the bot\'s clock forward (+3h, +30m, +1w, or 2026-12-02 19:25) to see reminders fire',
   '  :help                this text',
 ].join('\n');
 
@@ -114,8 +122,25 @@ export class ConsoleChannel implements ChannelAdapter {
       await onMessage(this.inbound(this.current, { kind: 'album', items, ...(caption ? { caption } : {}) }));
     } else if (command === 'sticker') {
       await onMessage(this.inbound(this.current, { kind: 'sticker', emoji: rest[0] ?? '❤️' }));
+    } else if (command === 'clock') {
+      this.moveClock(rest.join(' '));
     } else {
       this.print(HELP);
+    }
+  }
+
+  /** `:clock +2d`: the bot's clock jumps forward, and one line says what time it is now. */
+  private moveClock(given: string): void {
+    const { clock } = this.options;
+    if (!clock) return this.print('! This console has no clock to move.');
+    const zone = this.options.timeZone ?? DateTime.local().zoneName;
+    try {
+      if (given !== '') clock.moveTo(clockTarget(given, clock.now(), zone));
+      this.print(`(the clock now reads ${wallClockLine(clock.now(), zone)})`);
+    } catch (error) {
+      if (error instanceof ClockCommandError) return this.print(`! ${error.message}`);
+      if (error instanceof ClockBackwardsError) return this.print(`! The clock only moves forward; it reads ${wallClockLine(error.now, zone)}.`);
+      throw error;
     }
   }
 

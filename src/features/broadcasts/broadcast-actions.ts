@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import { actionArgs, defineAction, type PersonView } from '../../core/flow-action.js';
+import { parseLocalDateTime } from '../../core/local-date-time.js';
 import type { MediaRef } from '../../core/messages.js';
 import type { Role } from '../../storage/generated/enums.js';
 import type { FeatureServices } from '../feature-services.js';
@@ -16,10 +17,9 @@ export const broadcastActions = [
   defineAction<FeatureServices>({
     name: 'broadcasts.prepare',
     outcomes: ['ready', 'empty', 'denied'],
-    args: actionArgs(['cohort_id', 'audience', 'language', 'text', 'translation_locale', 'translation', 'photo', 'voice']),
+    args: actionArgs(['cohort_id', 'audience', 'language', 'text_locale', 'text', 'translation_locale', 'translation', 'photo', 'voice']),
     async run(services, { person, args }) {
-      const texts: Record<string, string> = { [person.locale]: String(args.text ?? '') };
-      if (typeof args.translation === 'string' && typeof args.translation_locale === 'string') texts[args.translation_locale] = args.translation;
+      const texts = textsByLanguage(args, person.locale);
       const draft: BroadcastDraft = {
         cohortIds: [String(args.cohort_id ?? '')],
         roles: AUDIENCES[String(args.audience)] ?? [],
@@ -33,11 +33,24 @@ export const broadcastActions = [
           .sort(([a], [b]) => a.localeCompare(b))
           .map(([locale, count]) => `${services.translate(person.locale, `common:language.${locale}`)} ${count}`)
           .join(' · ');
-        return { outcome: recipients === 0 ? 'empty' : 'ready', vars: { broadcast_id: id, recipients, breakdown } };
+        const previews = Object.entries(texts)
+          .map(([locale, text]) => `${services.translate(person.locale, `common:language.${locale}`)}:\n${text}`)
+          .join('\n\n');
+        return { outcome: recipients === 0 ? 'empty' : 'ready', vars: { broadcast_id: id, recipients, breakdown, previews } };
       } catch (error) {
         if (error instanceof NotCoordinatorError) return { outcome: 'denied' };
         throw error;
       }
+    },
+  }),
+  defineAction<FeatureServices>({
+    name: 'broadcasts.otherLanguages',
+    outcomes: ['ok'],
+    args: actionArgs(['text_locale']),
+    async run(services, { person, args }) {
+      const others = services.supportedLocales.filter((locale) => locale !== args.text_locale);
+      const choices = others.map((locale) => ({ id: locale, label: services.translate(person.locale, `common:language.${locale}`) }));
+      return { vars: { translation_choices: choices } };
     },
   }),
   defineAction<FeatureServices>({
@@ -80,6 +93,19 @@ export const broadcastActions = [
   }),
 ];
 
+/**
+ * Each text filed under the language the coordinator said it is in: the first text's own language (the coordinator's
+ * language only when none was given), the translation under the other language chosen for it.
+ */
+function textsByLanguage(args: Readonly<Record<string, unknown>>, fallbackLocale: string): Record<string, string> {
+  const firstLocale = typeof args.text_locale === 'string' && args.text_locale ? args.text_locale : fallbackLocale;
+  const texts: Record<string, string> = { [firstLocale]: String(args.text ?? '') };
+  if (typeof args.translation === 'string' && typeof args.translation_locale === 'string' && args.translation_locale !== firstLocale) {
+    texts[args.translation_locale] = args.translation;
+  }
+  return texts;
+}
+
 /** A photo or voice note answered in this chat is a file of the platform the coordinator is on. */
 async function attachment(services: FeatureServices, person: PersonView, args: Readonly<Record<string, unknown>>): Promise<Pick<BroadcastDraft, 'media'>> {
   const kind = isMediaRef(args.photo) ? 'photo' : isMediaRef(args.voice) ? 'voice' : undefined;
@@ -100,14 +126,4 @@ async function guarded(run: () => Promise<{ outcome?: string; vars?: Record<stri
 
 function isMediaRef(value: unknown): value is MediaRef {
   return typeof value === 'object' && value !== null && typeof (value as MediaRef).fileId === 'string';
-}
-
-/** "2026-12-01 19:00", "2026/12/1 7:00", "12-01 19:00" (this year) on the coordinator's own clock. */
-export function parseLocalDateTime(text: string, timeZone: string): DateTime | undefined {
-  const cleaned = text.normalize('NFKC').trim().replace(/\s+/g, ' ');
-  for (const format of ['yyyy-M-d H:mm', 'yyyy/M/d H:mm', 'M-d H:mm', 'M/d H:mm']) {
-    const parsed = DateTime.fromFormat(cleaned, format, { zone: timeZone });
-    if (parsed.isValid) return parsed;
-  }
-  return undefined;
 }

@@ -46,6 +46,23 @@ export class FamilyService {
     return rows.map((row) => ({ id: row.cohort.id, name: row.cohort.name }));
   }
 
+  /** The families of the cohorts a coordinator runs, oldest first: those they may hand fresh invites for. */
+  async familiesCoordinatedBy(personId: string): Promise<{ id: string; name: string; cohortName: string }[]> {
+    const rows = await this.db.family.findMany({
+      where: { cohort: { coordinators: { some: { personId } } } },
+      select: { id: true, name: true, cohort: { select: { name: true } } },
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+    });
+    return rows.map((row) => ({ id: row.id, name: row.name, cohortName: row.cohort?.name ?? '' }));
+  }
+
+  /** A fresh invite for one role of a family in a cohort the coordinator runs (the first one expired or was lost). */
+  async reinvite(coordinatorId: string, familyId: string, role: Role): Promise<IssuedInvite> {
+    const family = await this.db.family.findFirst({ where: { id: familyId, cohort: { coordinators: { some: { personId: coordinatorId } } } } });
+    if (!family || !FAMILY_INVITE_ROLES.includes(role)) throw new NotCoordinatorError(`Person ${coordinatorId} may not invite a ${role} to family ${familyId}`);
+    return this.invites.issue({ role, familyId: family.id, createdById: coordinatorId });
+  }
+
   /**
    * Creates a family in a cohort the coordinator runs, makes them its coordinator member, and issues invites.
    * `coordinatorJoins: false` for a system person (the CLI's), which is nobody's member: not listed, not reached.

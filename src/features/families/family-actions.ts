@@ -1,8 +1,7 @@
-import { DateTime } from 'luxon';
 import { actionArgs, defineAction, fromVariable, type PersonView } from '../../core/flow-action.js';
 import type { FeatureServices } from '../feature-services.js';
 import type { FamilySummary } from './families.js';
-import { formatInviteCode } from './invite-code.js';
+import { expiryOf, inviteLine } from './invite-lines.js';
 import { FAMILY_EVENTS } from './family-events.js';
 
 /** Joining with a code, creating families, and seeing one's own family. */
@@ -46,7 +45,8 @@ export const familyActions = [
     name: 'families.create',
     outcomes: ['created', 'denied'],
     args: actionArgs(['cohort_id', 'family_name', 'child_name', 'birth_date', 'class_name']),
-    async run({ families, inviteLink, translate }, { person, args }) {
+    async run(services, { person, args }) {
+      const { families } = services;
       const cohortId = String(args.cohort_id ?? '');
       const cohorts = await families.cohortsCoordinatedBy(person.id);
       if (!cohorts.some((cohort) => cohort.id === cohortId)) return { outcome: 'denied' };
@@ -55,13 +55,9 @@ export const familyActions = [
         cohortId,
         children: [{ name: String(args.child_name), birthDate: String(args.birth_date), className: optionalText(args.class_name) }],
       });
-      const lines = invites.map((invite) => {
-        const link = inviteLink(invite.code);
-        const role = translate(person.locale, `families:role.${invite.role}`);
-        return `${role}: ${formatInviteCode(invite.code)}${link ? `\n${link}` : ''}`;
-      });
+      const lines = invites.map((invite) => inviteLine(invite, person, services));
       // The codes are secrets: shown once, never kept in the session, and replaced in the outbox's copy once sent.
-      return { outcome: 'created', vars: { expires_at: formatLocal(invites[0]!.expiresAt, person) }, secrets: { invite_list: lines.join('\n\n') } };
+      return { outcome: 'created', vars: { expires_at: expiryOf(invites[0]!, person) }, secrets: { invite_list: lines.join('\n\n') } };
     },
   }),
   defineAction<FeatureServices>({
@@ -94,10 +90,6 @@ function describe(family: FamilySummary, person: PersonView, translate: FeatureS
 function optionalText(value: unknown): string | null {
   const text = typeof value === 'string' ? value.trim() : '';
   return text === '' || text === '-' ? null : text;
-}
-
-function formatLocal(instant: Date, person: PersonView): string {
-  return DateTime.fromJSDate(instant, { zone: person.timeZone }).setLocale(person.locale).toLocaleString(DateTime.DATETIME_MED);
 }
 
 function isUuid(text: string): boolean {

@@ -1,8 +1,8 @@
-import { actionArgs, defineAction, fromVariable, type ActionResult } from '../../core/flow-action.js';
+import { actionArgs, defineAction, fromVariable, type ActionResult, type PersonView } from '../../core/flow-action.js';
 import type { FeatureServices } from '../feature-services.js';
 import { MediaRejectedError } from './media-intake.js';
 import { updateContentOf } from './update-content.js';
-import type { ReplyContent } from './update-replies.js';
+import { STICKER_ANSWERS_WITHIN_MS, TEXT_ANSWERS_WITHIN_MS, type ReplyContent } from './update-replies.js';
 
 /** Buttons the class-progress flow offers while it waits for a child's part. */
 const PROGRESS_CONTROLS = ['skip', 'finish'] as const;
@@ -44,11 +44,12 @@ export const updateActions = [
 
   defineAction<FeatureServices>({
     name: 'updates.openAnswer',
-    outcomes: ['heart', 'answer', 'sticker_sent', 'gone', 'nothing_to_answer'],
+    outcomes: ['heart', 'answer', 'sticker_sent', 'text_sent', 'gone', 'nothing_to_answer', 'not_understood'],
     async run({ updates }, { person, vars }) {
-      const inbound = vars.inbound as { kind?: string; choiceId?: string; emoji?: string } | undefined;
+      const inbound = vars.inbound as { kind?: string; choiceId?: string; emoji?: string; text?: string } | undefined;
+      if (inbound?.kind === 'text') return answerTyped(updates.replies, person, inbound.text ?? '');
       if (inbound?.kind === 'sticker') {
-        const latest = await updates.replies.latest(person.id);
+        const latest = await updates.replies.latest(person.id, STICKER_ANSWERS_WITHIN_MS);
         if (!latest) return { outcome: 'nothing_to_answer' };
         await updates.replies.reply(person.id, latest.deliveryId, { emoji: inbound.emoji ?? '❤️' });
         return { outcome: 'sticker_sent', vars: { sender_name: latest.senderName } };
@@ -98,6 +99,20 @@ export const updateActions = [
     },
   }),
 ];
+
+/**
+ * A text nothing else waited for, sent the day a moment arrived: the number or label of one of its buttons works
+ * like tapping it (numbered channels have no buttons to tap); any other text is the answer itself.
+ */
+async function answerTyped(replies: FeatureServices['updates']['replies'], person: PersonView, text: string): Promise<ActionResult> {
+  const latest = await replies.latest(person.id, TEXT_ANSWERS_WITHIN_MS);
+  if (!latest) return { outcome: 'not_understood' };
+  const result: ActionResult = { vars: { delivery: latest.deliveryId, sender_name: latest.senderName } };
+  const button = replies.typedButton(latest, person.locale, text);
+  if (button === 'answer') return { ...result, outcome: 'answer' };
+  await replies.reply(person.id, latest.deliveryId, button === 'heart' ? { emoji: '❤️' } : { text });
+  return { ...result, outcome: button === 'heart' ? 'heart' : 'text_sent' };
+}
 
 function controlOf(inbound: unknown): (typeof PROGRESS_CONTROLS)[number] | undefined {
   const choiceId = (inbound as { kind?: string; choiceId?: string } | undefined)?.kind === 'choice' ? (inbound as { choiceId: string }).choiceId : undefined;

@@ -10,6 +10,14 @@ export function answerChoiceId(action: AnswerAction, deliveryId: string): string
   return `${UPDATE_CHOICE_PREFIX}:${action}:${deliveryId}`;
 }
 
+/** The buttons under a moment, in the order numbered channels list them ("1. ❤️ 2. 💬 Answer"). */
+export function answerChoices(deliveryId: string, answerLabel: string): Choice[] {
+  return [
+    { id: answerChoiceId('heart', deliveryId), label: '❤️' },
+    { id: answerChoiceId('answer', deliveryId), label: answerLabel },
+  ];
+}
+
 export function parseAnswerChoice(choiceId: string): { action: AnswerAction; deliveryId: string } | undefined {
   const match = /^update:(heart|answer):([0-9a-f-]{36})$/.exec(choiceId);
   return match ? { action: match[1] as AnswerAction, deliveryId: match[2]! } : undefined;
@@ -54,10 +62,7 @@ export class UpdateRelay {
           .setLocale(person.locale)
           .toLocaleString({ weekday: 'short', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' }),
       });
-      const choices: Choice[] = [
-        { id: answerChoiceId('heart', delivery.id), label: '❤️' },
-        { id: answerChoiceId('answer', delivery.id), label: this.deps.translate(person.locale, 'updates:answer_button') },
-      ];
+      const choices = answerChoices(delivery.id, this.deps.translate(person.locale, 'updates:answer_button'));
       const message: OutboundMessage = {
         ...this.compose(update.media, update.text ? `${header}\n\n${update.text}` : header, choices),
         purpose: { kind: 'moment', vars: { person_name: person.displayName, sender_name: update.sender.displayName, child_name: update.child.name } },

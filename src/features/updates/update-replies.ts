@@ -1,10 +1,16 @@
 import type { OutboundMessage } from '../../core/messages.js';
+import { typedChoice } from '../../core/typed-choice.js';
 import type { StoredMedia } from './media-intake.js';
-import { parseAnswerChoice, type AnswerAction } from './update-relay.js';
+import { answerChoices, parseAnswerChoice, type AnswerAction } from './update-relay.js';
 import type { UpdateDeps } from './update-deps.js';
 
 /** How long after a moment arrived a sticker sent on its own is taken as the answer to it. */
-const STICKER_ANSWERS_WITHIN_MS = 3 * 24 * 3600_000;
+export const STICKER_ANSWERS_WITHIN_MS = 3 * 24 * 3600_000;
+/**
+ * How long after a moment arrived a text nothing else waits for is taken as the answer to it: the day the parent
+ * would still be looking at it (as long as 💬 waits for an answer).
+ */
+export const TEXT_ANSWERS_WITHIN_MS = 24 * 3600_000;
 const MAX_REPLY_TEXT = 1000;
 
 export interface OpenedDelivery {
@@ -30,10 +36,17 @@ export class UpdateReplies {
     return opened && { ...opened, action: parsed.action };
   }
 
-  /** The latest moment this person received recently, for a sticker sent without tapping 💬. */
-  async latest(personId: string): Promise<OpenedDelivery | undefined> {
-    const since = new Date(this.deps.clock.now().getTime() - STICKER_ANSWERS_WITHIN_MS);
+  /** The latest moment this person received within `withinMs`, for a sticker or a text sent without tapping a button. */
+  async latest(personId: string, withinMs: number): Promise<OpenedDelivery | undefined> {
+    const since = new Date(this.deps.clock.now().getTime() - withinMs);
     return this.find({ recipientId: personId, createdAt: { gte: since } });
+  }
+
+  /** The button under `delivery` a typed text names ("1", "❤️", "💬 Answer"), as the parent's channel listed them. */
+  typedButton(delivery: OpenedDelivery, locale: string, text: string): AnswerAction | undefined {
+    const choices = answerChoices(delivery.deliveryId, this.deps.translate(locale, 'updates:answer_button'));
+    const typed = typedChoice(choices, text);
+    return typed && parseAnswerChoice(typed.id)?.action;
   }
 
   /** Records the answer and sends it to the moment's sender; false when the delivery is not this person's. */
