@@ -10,21 +10,28 @@ import { startLocalRedis, type LocalRedis } from '../../src/infra/local-redis.js
 import { projectRoot } from '../../src/paths.js';
 import { applyMigrations } from '../../src/storage/migrate.js';
 import { createPrismaClient, type Database } from '../../src/storage/prisma.js';
+import { systemClock } from '../../src/core/clock.js';
 import { FakeTelegram } from '../support/fake-telegram.js';
+import { FakeWhatsApp, RATE_LIMITED } from '../support/fake-whatsapp.js';
 
 /**
- * The fault suite (`npm run test:faults`): 10,000 messages — two broadcasts to 5,000 people — through bot processes
- * and the fake Telegram API, while the suite SIGKILLs a worker mid-broadcast, restarts Redis (losing every job),
+ * The fault suite (`npm run test:faults`): 10,000 messages — two broadcasts to 5,000 people, one in four of them on
+ * WhatsApp (inside their reply window), the rest on Telegram — through bot processes and the fake Telegram and
+ * WhatsApp Cloud APIs, while the suite SIGKILLs a worker mid-broadcast, restarts Redis (losing every job),
  * restarts PostgreSQL, and makes the API answer 429 and 500 in storms. It has servers of its own, to restart them.
  */
 const PEOPLE = Number(process.env.FAULTS_PEOPLE ?? 5_000);
 const BROADCASTS = ['Kindergarten is closed on Friday.', 'Parents evening next Tuesday at 19:00.'];
 const FIRST_CHAT_ID = 700_000;
+/** Every fourth person writes on WhatsApp; their chat id is a phone number. */
+const onWhatsApp = (i: number): boolean => i % 4 === 3;
+const chatIdOf = (i: number): string => (onWhatsApp(i) ? `3933${FIRST_CHAT_ID + i}` : String(FIRST_CHAT_ID + i));
 
 describe('fault suite', () => {
   let postgres: LocalPostgres;
   let redis: LocalRedis;
   let telegram: FakeTelegram;
+  let whatsapp: FakeWhatsApp;
   let db: Database;
   let env: Record<string, string>;
   let pgPort: number;
@@ -35,20 +42,28 @@ describe('fault suite', () => {
   beforeAll(async () => {
     pgDir = mkdtempSync(path.join(tmpdir(), 'kinbridge-faults-'));
     [pgPort, redisPort] = [await findFreePort(), await findFreePort()];
-    [postgres, redis, telegram] = await Promise.all([
+    [postgres, redis, telegram, whatsapp] = await Promise.all([
       startLocalPostgres({ dataDir: pgDir, port: pgPort, ephemeral: true }),
       startLocalRedis({ port: redisPort }),
       FakeTelegram.start(),
+      FakeWhatsApp.start({ clock: systemClock }),
     ]);
     await applyMigrations({ databaseUrl: postgres.url });
     db = createPrismaClient(postgres.url);
     await seedCohort(db);
+    // They wrote today: free-form messages may go, and WhatsApp (the fake) agrees.
+    for (let i = 0; i < PEOPLE; i++) if (onWhatsApp(i)) whatsapp.setLastMessageAt({ waId: chatIdOf(i), name: `Person ${i}` }, new Date());
     env = {
       DATABASE_URL: postgres.url,
       REDIS_URL: redis.url,
       TELEGRAM_BOT_TOKEN: telegram.token,
       TELEGRAM_API_ROOT: telegram.apiRoot,
       TELEGRAM_MAX_PER_SECOND: '2000',
+      WHATSAPP_ACCESS_TOKEN: whatsapp.credentials.accessToken,
+      WHATSAPP_PHONE_NUMBER_ID: whatsapp.credentials.phoneNumberId,
+      WHATSAPP_APP_SECRET: whatsapp.credentials.appSecret,
+      WHATSAPP_VERIFY_TOKEN: whatsapp.credentials.verifyToken,
+      WHATSAPP_API_ROOT: whatsapp.apiRoot,
       KINBRIDGE_OUTBOX_CLAIM_LEASE_MS: '30000',
       KINBRIDGE_REDIS_PREFIX: 'faults',
       LOG_LEVEL: 'error',
@@ -59,12 +74,13 @@ describe('fault suite', () => {
     for (const worker of workers) worker.kill('SIGKILL');
     await db?.$disconnect();
     await telegram?.close();
+    await whatsapp?.close();
     await redis?.stop();
     await postgres?.stop();
   });
 
   it('delivers every message exactly once through kills, restarts and storms', async () => {
-    workers.push(startWorker(env), startWorker(env));
+    workers.push(await startWorker(env), await startWorker(env));
     const coordinator = await db.person.findFirstOrThrow({ where: { displayName: 'Fault coordinator' } });
     const cohort = await db.cohort.findFirstOrThrow();
     for (const text of BROADCASTS) {
@@ -72,7 +88,7 @@ describe('fault suite', () => {
         data: { coordinatorId: coordinator.id, cohortIds: [cohort.id], roles: ['parent', 'caregiver'], locales: [], texts: { en: text }, status: 'sending', scheduledAt: new Date() },
       });
     }
-    const sentSoFar = (): number => telegram.sent().length;
+    const sentSoFar = (): number => telegram.sent().length + whatsapp.sent.length;
     const startedAt = Date.now();
     const faults: string[] = [];
     const at = async (count: number, name: string, inject: () => Promise<void> | void): Promise<void> => {
@@ -84,10 +100,13 @@ describe('fault suite', () => {
 
     const expected = PEOPLE * BROADCASTS.length;
     const share = (fraction: number): number => Math.round(expected * fraction);
-    await at(share(0.1), '429 storm', () => telegram.failNext('sendMessage', { errorCode: 429, retryAfter: 1 }, 300));
-    await at(share(0.2), 'SIGKILL of a worker', () => {
+    await at(share(0.1), '429 storms on both APIs', () => {
+      telegram.failNext('sendMessage', { errorCode: 429, retryAfter: 1 }, 300);
+      whatsapp.failNext(RATE_LIMITED, 100);
+    });
+    await at(share(0.2), 'SIGKILL of a worker', async () => {
       workers[0]!.kill('SIGKILL');
-      workers.push(startWorker(env));
+      workers.push(await startWorker(env));
     });
     await at(share(0.35), '500 storm', () => telegram.failNext('sendMessage', { errorCode: 500, description: 'Internal Server Error' }, 300));
     await at(share(0.45), 'Redis restart', async () => {
@@ -105,19 +124,20 @@ describe('fault suite', () => {
     await waitFor(async () => (await db.outboxMessage.count({ where: { status: 'sent' } })) === expected, 900_000, `all ${expected} messages sent`);
 
     const received = new Map<string, number>();
-    for (const message of telegram.sent()) {
+    const deliveries = [...telegram.sent().map((m) => ({ chatId: m.chatId, text: m.text })), ...whatsapp.sent.map((m) => ({ chatId: m.to, text: m.text }))];
+    for (const message of deliveries) {
       const key = `${message.chatId}\u0000${message.text}`;
       received.set(key, (received.get(key) ?? 0) + 1);
     }
     const missing: string[] = [];
     for (let i = 0; i < PEOPLE; i++) {
-      for (const text of BROADCASTS) if (!received.has(`${FIRST_CHAT_ID + i}\u0000${text}`)) missing.push(`${FIRST_CHAT_ID + i}: ${text}`);
+      for (const text of BROADCASTS) if (!received.has(`${chatIdOf(i)}\u0000${text}`)) missing.push(`${chatIdOf(i)}: ${text}`);
     }
     const duplicated = [...received].filter(([, count]) => count > 1).map(([key]) => key.replace('\u0000', ': '));
     const resent = await db.outboxMessage.count({ where: { resentAfterCrash: true } });
     const failed = await db.outboxMessage.count({ where: { status: { not: 'sent' } } });
     console.log(
-      `fault suite: ${expected} messages, ${telegram.sent().length} received, ${missing.length} missing, ${duplicated.length} duplicated, ` +
+      `fault suite: ${expected} messages, ${telegram.sent().length} received on Telegram and ${whatsapp.sent.length} on WhatsApp, ${missing.length} missing, ${duplicated.length} duplicated, ` +
         `${resent} resent after the killed worker's claims expired, ${failed} not sent; faults: ${faults.join('; ')}`,
     );
     expect(missing).toEqual([]);
@@ -130,10 +150,11 @@ describe('fault suite', () => {
   }, 1_500_000);
 });
 
-function startWorker(env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', '--channel', 'telegram'], {
+/** A bot process on both channels; each listens for WhatsApp's webhook on a port of its own. */
+async function startWorker(env: Record<string, string>): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', '--channel', 'telegram', '--channel', 'whatsapp'], {
     cwd: projectRoot,
-    env: { ...process.env, ...env },
+    env: { ...process.env, ...env, WHATSAPP_WEBHOOK_PORT: String(await findFreePort()) },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   return child;
@@ -148,7 +169,15 @@ async function seedCohort(db: Database): Promise<void> {
   const people = Array.from({ length: PEOPLE }, (_, i) => ({ id: randomUUID(), displayName: `Person ${i}`, locale: 'en', timeZone: 'UTC' }));
   await db.family.createMany({ data: families });
   await db.person.createMany({ data: people });
-  await db.channelIdentity.createMany({ data: people.map((person, i) => ({ personId: person.id, channel: 'telegram', externalId: String(FIRST_CHAT_ID + i) })) });
+  const now = new Date();
+  await db.channelIdentity.createMany({
+    data: people.map((person, i) => ({
+      personId: person.id,
+      channel: onWhatsApp(i) ? 'whatsapp' : 'telegram',
+      externalId: chatIdOf(i),
+      ...(onWhatsApp(i) ? { lastInboundAt: now } : {}),
+    })),
+  });
   await db.familyMember.createMany({
     data: people.map((person, i) => ({ personId: person.id, familyId: families[Math.floor(i / 2)]!.id, role: i % 2 === 0 ? ('parent' as const) : ('caregiver' as const) })),
   });
