@@ -323,12 +323,15 @@ export class Outbox implements OutboxWriter {
     await this.options.db.outboxMessage.updateMany({ where: { id: job.data.id, status: { in: ['queued', 'sending'] } }, data: { status: 'failed' } });
   }
 
-  /** `payload` replaces the stored one when sending settled it (a sealed secret dropped). */
+  /**
+   * `payload` replaces the stored one when sending settled it (a sealed secret dropped). A row deleted while its
+   * message was on the way (retention, /forget) has nothing left to record: that is not a database outage to wait out.
+   */
   private async recordSent(id: string, sent: { platformMessageIds: string[]; payload?: object }): Promise<void> {
     const deadline = machineTimeMs() + RECORD_SENT_RETRY_MS;
     for (let delay = 100; ; delay = Math.min(delay * 2, 5_000)) {
       try {
-        await this.options.db.outboxMessage.update({ where: { id }, data: { status: 'sent', sentAt: this.options.clock.now(), attempts: { increment: 1 }, ...sent } });
+        await this.options.db.outboxMessage.updateMany({ where: { id }, data: { status: 'sent', sentAt: this.options.clock.now(), attempts: { increment: 1 }, ...sent } });
         return;
       } catch (error) {
         if (machineTimeMs() > deadline) throw error;

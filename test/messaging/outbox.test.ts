@@ -1,9 +1,11 @@
+import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ChannelRouter } from '../../src/channels/channel-router.js';
 import { TelegramChannel } from '../../src/channels/telegram/telegram-channel.js';
 import { systemClock } from '../../src/core/clock.js';
 import { createLogger } from '../../src/core/logger.js';
+import type { Messenger } from '../../src/core/messenger.js';
 import { Outbox } from '../../src/messaging/outbox.js';
 import { OutboxSealer } from '../../src/messaging/outbox-sealing.js';
 import { FakeTelegram } from '../support/fake-telegram.js';
@@ -30,15 +32,18 @@ describe('outbox', () => {
     await telegram.close();
   });
 
-  function startOutbox(options: { claimLeaseMs?: number } = {}): Outbox {
+  const telegramRouter = (): ChannelRouter =>
+    new ChannelRouter([new TelegramChannel({ token: telegram.token, apiRoot: telegram.apiRoot, throttle: { out: { maxConcurrent: 8, minTime: 0 } } })]);
+
+  /** Starts an outbox sending through the Telegram adapter, unless given another messenger. */
+  function startOutbox(options: { claimLeaseMs?: number; messenger?: Messenger } = {}): void {
     prefix = uniquePrefix('outbox');
-    const channel = new TelegramChannel({ token: telegram.token, apiRoot: telegram.apiRoot, throttle: { out: { maxConcurrent: 8, minTime: 0 } } });
     outbox = new Outbox({
       db: database.prisma,
       redis,
       connection: { url: testRedisUrl(), maxRetriesPerRequest: null },
       prefix,
-      messenger: new ChannelRouter([channel]),
+      messenger: telegramRouter(),
       clock: systemClock,
       sealer: new OutboxSealer(Buffer.alloc(32, 7)),
       limits: { telegram: { perSecond: 1_000 } },
@@ -47,7 +52,6 @@ describe('outbox', () => {
       ...options,
     });
     outbox.start(['telegram']);
-    return outbox;
   }
   afterEach(() => outbox.close());
 
@@ -110,6 +114,29 @@ describe('outbox', () => {
     const rows = await database.prisma.outboxMessage.findMany({ where: { chatId: String(chatId) }, orderBy: { seq: 'asc' } });
     expect(rows.map((row) => row.status)).toEqual(['failed', 'sent']);
     expect(rows[0]!.lastError).toContain('Choices need text');
+  });
+
+  it('finishes at once with a message whose row was deleted while it was on the way (retention, /forget)', async () => {
+    const chatId = ++chat;
+    const telegramChannel = telegramRouter();
+    const deletingMidSend: Messenger = {
+      deliver: async (to, messages) => {
+        await database.prisma.outboxMessage.deleteMany({ where: { chatId: String(chatId) } });
+        return telegramChannel.deliver(to, messages);
+      },
+    };
+    startOutbox({ messenger: deletingMidSend });
+    await outbox.enqueue({ address: address(chatId), messages: [{ text: 'the last words of a moment' }] });
+    const jobs = new Queue('outbox-telegram', { connection: { url: testRedisUrl() }, prefix });
+    try {
+      // Waiting out a "database outage" would keep the job active for a minute, and hold up shutdown with it.
+      await expect.poll(() => texts(chatId), { timeout: 5_000, interval: 20 }).toEqual(['the last words of a moment']);
+      // Completed jobs are removed: none left in any state means it finished, and was not put back for a retry.
+      await expect.poll(() => jobs.getJobCounts('active', 'wait', 'delayed', 'failed'), { timeout: 5_000, interval: 20 }).toEqual({ active: 0, wait: 0, delayed: 0, failed: 0 });
+    } finally {
+      await jobs.close();
+    }
+    expect(await database.prisma.outboxMessage.count({ where: { chatId: String(chatId) } })).toBe(0);
   });
 
   it('recovers messages whose jobs Redis lost, and messages of a worker that died mid-send', async () => {
