@@ -189,7 +189,7 @@ function parseCommandLine(argv: readonly string[]): Parsed {
         if (input.at) return `Broadcast ${created.id} scheduled for ${formatExpiry(input.at, config)}, to ${reach}.`;
         if (values['no-wait'] || created.recipients === 0) return `Broadcast ${created.id} written for ${reach}; the running bot sends it.`;
         const report = await watchBroadcast(commands, created.id, created.recipients);
-        return `Broadcast ${created.id} to ${reach}: ${report.delivered} delivered, ${report.failed} failed, ${report.blocked} blocked the bot, ${report.optedOut} opted out.`;
+        return `Broadcast ${created.id} to ${reach}: ${report.delivered} delivered, ${report.failed} failed, ${report.blocked} blocked the bot, ${report.optedOut} opted out, ${report.held} held until they write.`;
       },
     };
   }

@@ -297,6 +297,11 @@ export class Outbox implements OutboxWriter {
       await db.outboxMessage.update({ where: { id }, data: { status: 'failed', lastError, attempts: { increment: 1 } } });
       return;
     }
+    if (disposition === 'hold') {
+      await db.outboxMessage.update({ where: { id }, data: { status: 'held', claimedAt: null, lastError, attempts: { increment: 1 } } });
+      this.options.logger.warn({ outboxId: id, channel, reason: lastError }, 'message held until its template is fixed or the person writes again');
+      return;
+    }
     if (disposition === 'window_closed') {
       // Our record of the window was wrong (or it closed mid-way): the next attempt goes as a template, or is held.
       await db.outboxMessage.update({ where: { id }, data: { status: 'queued', claimedAt: null, lastError, templateRequired: true, attempts: { increment: 1 } } });

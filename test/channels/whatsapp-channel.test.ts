@@ -36,7 +36,7 @@ describe('the shipped WhatsApp templates', () => {
     const printed = describeTemplates(templates, 'config/whatsapp-templates.yaml');
     expect(printed).toContain('kinbridge_play_reminder  (zh_CN, UTILITY)  for play reminder messages to zh-CN readers');
     expect(printed).toContain('  {{2}} = title');
-    expect(printed).toContain('10 templates in 5 kinds.');
+    expect(printed).toContain('12 templates in 6 kinds.');
   });
 
   it('refuse a body whose placeholders do not match the named variables', () => {
@@ -56,7 +56,8 @@ describe('Cloud API errors', () => {
     expect(dispositionOf(400, 131030, 5_000)).toEqual({ disposition: 'recipient_unreachable' });
     expect(dispositionOf(401, 190, 5_000)).toMatchObject({ disposition: 'retry_later' });
     expect(dispositionOf(503, undefined, 5_000)).toEqual({ disposition: 'retry_later' });
-    expect(dispositionOf(400, 132001, 5_000)).toEqual({ disposition: 'invalid_message' });
+    expect(dispositionOf(400, 132001, 5_000)).toEqual({ disposition: 'hold' });
+    expect(dispositionOf(400, 100, 5_000)).toEqual({ disposition: 'invalid_message' });
   });
 });
 

@@ -39,7 +39,7 @@ describe('broadcast from the command line', () => {
     const result = await cli('broadcast', '--cohort', cohort.name, '--role', 'parent', '--role', 'caregiver', '--text', 'No school on Monday.', '--text', 'zh-CN=周一不上学。');
     expect(result.code).toBe(0);
     expect(result.stderr).toContain('Sending [');
-    expect(result.stdout).toMatch(/to 2 people \((en 1, zh-CN 1|zh-CN 1, en 1)\): 2 delivered, 0 failed, 0 blocked the bot, 0 opted out\./);
+    expect(result.stdout).toMatch(/to 2 people \((en 1, zh-CN 1|zh-CN 1, en 1)\): 2 delivered, 0 failed, 0 blocked the bot, 0 opted out, 0 held until they write\./);
     expect(t.channel.textsTo('zhou-papa')).toContain('No school on Monday.');
     expect(t.channel.textsTo('zhou-nainai')).toContain('周一不上学。');
   });

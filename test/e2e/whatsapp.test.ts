@@ -229,4 +229,20 @@ describe('WhatsApp through the Cloud API', () => {
     const texts = whatsapp.sentTo(mother).slice(before).map((message) => message.text);
     expect(new Set(texts).size).toBe(texts.length);
   });
+
+  it('holds a reminder whose template WhatsApp refuses (132001), and sends it as itself when she writes again', async () => {
+    clock.advance(2 * DAY_MS);
+    const before = whatsapp.sentTo(mother).length;
+    whatsapp.failNext({ httpStatus: 400, code: 132001, message: 'Template name does not exist in the translation' });
+    await remind('wa-play-reminder');
+    await t.app.settled();
+    const held = await latestRowTo(mother);
+    expect(held).toMatchObject({ status: 'held', lastError: expect.stringContaining('Template name does not exist') });
+    expect(whatsapp.sentTo(mother).length).toBe(before);
+
+    await whatsapp.userSays(mother, 'hi');
+    await whatsapp.waitForSent(mother, saying('Time to play "find the colour" with Xiaoming!'), { from: before });
+    await t.app.settled();
+    expect((await t.database.prisma.outboxMessage.findUniqueOrThrow({ where: { id: held.id } })).status).toBe('sent');
+  });
 });

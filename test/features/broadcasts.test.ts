@@ -61,7 +61,7 @@ describe('broadcasts', () => {
     await expect.poll(() => t.channel.textsTo('wang-nainai').at(-1), { timeout: 10_000 }).toBe('周五幼儿园放假。');
     await expect.poll(() => t.channel.textsTo('li-mama').at(-1), { timeout: 10_000 }).toBe('周五幼儿园放假。');
     await expect.poll(() => t.channel.textsTo(coordinator).at(-1), { timeout: 10_000 }).toBe(
-      'Your announcement has gone out: 4 delivered, 0 failed, 0 have blocked the bot, 1 have switched messages off.',
+      'Your announcement has gone out: 4 delivered, 0 failed, 0 have blocked the bot, 1 have switched messages off, 0 will get it when they next write to the bot.',
     );
     expect(t.channel.textsTo('li-yeye')).not.toContain('周五幼儿园放假。');
     expect(t.channel.textsTo('far-papa')).not.toContain('The kindergarten is closed on Friday.');

@@ -43,6 +43,12 @@ const CONFIGURATION_RETRY_MS = 5 * 60_000;
 const UNREACHABLE_CODES = new Set([131026, 131030, 131021]);
 const ACCOUNT_RATE_CODES = new Set([4, 80007, 613]);
 const CONFIGURATION_CODES = new Set([190, 10, 200]);
+/**
+ * 132000 wrong number of variables, 132001 no such template (name or language), 132005 text too long once filled,
+ * 132007 against policy, 132012 variable of the wrong format, 132015 paused, 132016 disabled: the template needs
+ * the deployment's attention, and the message waits for it or for the person's next word.
+ */
+const TEMPLATE_CODES = new Set([132000, 132001, 132005, 132007, 132012, 132015, 132016]);
 
 /** What each Cloud API error means for the message that met it. */
 export function dispositionOf(httpStatus: number | undefined, code: number | undefined, rateLimitRetryMs: number): { disposition: SendDisposition; retryAfterMs?: number } {
@@ -51,6 +57,7 @@ export function dispositionOf(httpStatus: number | undefined, code: number | und
   if (code !== undefined && ACCOUNT_RATE_CODES.has(code)) return { disposition: 'retry_later', retryAfterMs: ACCOUNT_RATE_RETRY_MS };
   if (code !== undefined && CONFIGURATION_CODES.has(code)) return { disposition: 'retry_later', retryAfterMs: CONFIGURATION_RETRY_MS };
   if (code !== undefined && WINDOW_CLOSED_CODES.has(code)) return { disposition: 'window_closed' };
+  if (code !== undefined && TEMPLATE_CODES.has(code)) return { disposition: 'hold' };
   if (code !== undefined && UNREACHABLE_CODES.has(code)) return { disposition: 'recipient_unreachable' };
   if (httpStatus === undefined || httpStatus === 429 || httpStatus >= 500) return { disposition: 'retry_later' };
   // 131000 "something went wrong" and 131016 "service unavailable" come with 4xx statuses too.

@@ -90,6 +90,7 @@ export class BroadcastWorker implements BroadcastRunner {
       failed: report.failed,
       blocked: report.blocked,
       opted_out: report.optedOut,
+      held: report.held,
     });
     await outbox.enqueue({ address, personId: coordinatorId, messages: [{ text }], dedupeKey: `broadcast-report:${id}` });
   }

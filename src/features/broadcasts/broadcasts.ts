@@ -43,6 +43,8 @@ export interface BroadcastReport {
   readonly failed: number;
   readonly blocked: number;
   readonly optedOut: number;
+  /** Waiting until the person writes again (outside WhatsApp's reply window with no usable template). */
+  readonly held: number;
   readonly pending: number;
 }
 
@@ -202,6 +204,7 @@ export class BroadcastService {
       failed: count('failed'),
       blocked: count('blocked'),
       optedOut: broadcast.optedOutCount,
+      held: count('held'),
       pending,
     };
   }
