@@ -69,7 +69,7 @@ class Conversation {
 
   async play(): Promise<void> {
     for (const [index, line] of this.transcript.lines.entries()) await this.step(line, `${this.transcript.file}, line ${index + 1} of the conversation`);
-    this.expectAllRead('the end of the conversation');
+    this.expectAllRead(`${this.transcript.file}, at the end of the conversation`);
   }
 
   private async step(line: TranscriptLine, where: string): Promise<void> {
@@ -77,7 +77,7 @@ class Conversation {
       case 'says':
         this.expectAllRead(where);
         this.speaker = line.person;
-        await this.t.channel.say(line.person, await this.filled(line.text));
+        await this.t.channel.say(line.person, await this.filled(line.text), this.transcript.language);
         return this.collect();
       case 'taps': {
         this.expectAllRead(where);
@@ -85,7 +85,7 @@ class Conversation {
         const offered = this.t.channel.delivered.filter((d) => d.chatId === line.person).flatMap((d) => d.message.choices ?? []);
         const button = offered.findLast((choice) => choice.label === line.label);
         expect(button, `${where}: ${line.person} sees no button "${line.label}"`).toBeDefined();
-        await this.t.channel.deliver(line.person, { kind: 'choice', choiceId: button!.id });
+        await this.t.channel.deliver(line.person, { kind: 'choice', choiceId: button!.id }, this.transcript.language);
         return this.collect();
       }
       case 'bot':

@@ -6,6 +6,7 @@ import { z } from 'zod';
  * A golden transcript: a conversation written the way a content author reads it, run against the real bot.
  *
  *   title: A grandmother says hello
+ *   language: zh-CN                           # the language of the conversation (and of the people's phones)
  *   clock: 2026-12-01T10:00:00+08:00        # the bot's clock when the conversation starts
  *   family: { name: 王家, child: 小明 }
  *   joined:                                   # people who joined before the conversation starts
@@ -24,6 +25,7 @@ import { z } from 'zod';
 export interface Transcript {
   readonly file: string;
   readonly title: string;
+  readonly language: string;
   readonly clock: string;
   readonly family: { readonly name: string; readonly child: string; readonly born: string };
   readonly coordinator: { readonly name: string; readonly language: string } | undefined;
@@ -55,6 +57,7 @@ const expectedListSchema = z.union([expectedSchema.transform((one) => [one]), z.
 
 const fileSchema = z.strictObject({
   title: z.string(),
+  language: z.string(),
   clock: z.string(),
   family: z.strictObject({ name: z.string(), child: z.string(), born: z.string().default('2021-05-03') }),
   coordinator: z.strictObject({ name: z.string(), language: z.string() }).optional(),
@@ -75,7 +78,7 @@ const fileSchema = z.strictObject({
 
 export function readTranscript(file: string): Transcript {
   const data = fileSchema.parse(parse(readFileSync(file, 'utf8')));
-  return { file, title: data.title, clock: data.clock, family: data.family, coordinator: data.coordinator, joined: data.joined, lines: data.conversation.map(lineOf) };
+  return { file, title: data.title, language: data.language, clock: data.clock, family: data.family, coordinator: data.coordinator, joined: data.joined, lines: data.conversation.map(lineOf) };
 }
 
 function lineOf(line: Record<string, unknown>): TranscriptLine {

@@ -9,7 +9,7 @@ const MAX_PASSED_ON = 1000;
 
 /**
  * A text nobody asked for (and no moment waits an answer for): a hello gets a hello and what this person can do,
- * a bare invite code from someone in no family starts joining, and a caregiver's words ("他爸爸，小明想你了") are
+ * a bare invite code starts joining (for someone already in a family too), and a caregiver's words ("他爸爸，小明想你了") are
  * offered to be passed on to the child's parents, which is what she means.
  */
 export const freeTextActions = [
@@ -21,7 +21,8 @@ export const freeTextActions = [
       const text = inbound?.kind === 'text' ? (inbound.text ?? '').trim() : '';
       const role = await families.mainRoleOf(person.id);
       const heard = classifyFreeText(text);
-      if (heard.kind === 'code' && role === 'newcomer') {
+      // Anyone may join another family with a code on its own: a grandmother minding two sons' children.
+      if (heard.kind === 'code') {
         await events.publish({ name: FAMILY_EVENTS.codeTyped, personIds: [person.id], vars: { args: heard.code } });
         return { outcome: 'code' };
       }
