@@ -3,6 +3,8 @@ import { parseQuietHours } from '../../core/quiet-hours.js';
 import { spokenQuietHours, spokenTime } from '../../core/spoken-time.js';
 import type { FeatureServices } from '../feature-services.js';
 import { CityGazetteer, placeLabel, placeName, type Place } from './city-gazetteer.js';
+import { PEOPLE_EVENTS } from './people-events.js';
+import { settingsMenu } from './settings-menu.js';
 
 /** The choice under "which one do you mean?" that says none of the offered places is hers. */
 const NONE_OF_THESE = 'none';
@@ -60,6 +62,21 @@ export const peopleActions = [
       });
       await reminders.retimeFor(person.id);
       return quiet ? { vars: { quiet_hours: spokenQuietHours(quiet, person.locale) } } : { outcome: 'none' };
+    },
+  }),
+  defineAction<FeatureServices>({
+    name: 'people.settingsMenu',
+    outcomes: ['ok'],
+    async run(services, { person }) {
+      return { vars: await settingsMenu(services, places(), person) };
+    },
+  }),
+  defineAction<FeatureServices>({
+    name: 'people.offerSettings',
+    outcomes: ['ok'],
+    async run({ events }, { person }) {
+      await events.publish({ name: PEOPLE_EVENTS.settingsWanted, personIds: [person.id] });
+      return {};
     },
   }),
   defineAction<FeatureServices>({
