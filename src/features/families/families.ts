@@ -1,4 +1,5 @@
 import type { Database } from '../../storage/prisma.js';
+import type { MainRole } from '../../core/role-commands.js';
 import type { Role } from '../../storage/generated/enums.js';
 import type { InviteService, IssuedInvite } from './invites.js';
 
@@ -28,8 +29,6 @@ export interface FamilySummary {
   readonly members: readonly { displayName: string; role: Role }[];
 }
 
-/** What a person mostly does here, which decides what help and menus show them; `newcomer` has no family yet. */
-export type MainRole = Role | 'newcomer';
 /** When someone holds several roles, the one listed first speaks for them (a coordinator who is also a parent). */
 const ROLE_PRECEDENCE: readonly MainRole[] = ['coordinator', 'teacher', 'parent', 'caregiver'];
 

@@ -1,4 +1,5 @@
 import { actionArgs, defineAction } from '../../core/flow-action.js';
+import { roleCommands } from '../../core/role-commands.js';
 import type { FeatureServices } from '../feature-services.js';
 import { childrenInRole } from './children-in-role.js';
 import { FAMILY_EVENTS } from './family-events.js';
@@ -44,10 +45,12 @@ export const freeTextActions = [
     },
   }),
   defineAction<FeatureServices>({
-    name: 'families.roleOf',
+    name: 'families.helpText',
     outcomes: ['ok'],
-    async run({ families }, { person }) {
-      return { vars: { help_role: await families.mainRoleOf(person.id) } };
+    async run({ families, translate }, { person }) {
+      const role = await families.mainRoleOf(person.id);
+      const lines = roleCommands(role, (command) => translate(person.locale, `commands:${command}`)).map(({ command, description }) => `/${command} – ${description}`);
+      return { vars: { help_text: [translate(person.locale, `commands:intro.${role}`), '', ...lines].join('\n') } };
     },
   }),
 ];

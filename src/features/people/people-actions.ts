@@ -21,10 +21,11 @@ export const peopleActions = [
     name: 'people.setLanguage',
     outcomes: ['ok', 'unsupported'],
     args: actionArgs(['locale']),
-    async run({ db, supportedLocales }, { person, args }) {
+    async run({ db, supportedLocales, commandMenus }, { person, args }) {
       const locale = String(args.locale ?? '');
       if (!supportedLocales.includes(locale)) return { outcome: 'unsupported' };
       await db.person.update({ where: { id: person.id }, data: { locale } });
+      await commandMenus.showFor(person.id, locale);
       return { person: { locale } };
     },
   }),

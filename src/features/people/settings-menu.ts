@@ -1,8 +1,8 @@
 import type { PersonView } from '../../core/flow-action.js';
 import { quietHoursFrom } from '../../core/quiet-hours.js';
+import type { MainRole } from '../../core/role-commands.js';
 import { spokenQuietHours } from '../../core/spoken-time.js';
 import type { FeatureServices } from '../feature-services.js';
-import type { MainRole } from '../families/families.js';
 import { placeName, type CityGazetteer } from './city-gazetteer.js';
 
 /** What /settings can change; a choice's id is the setting, routed by flows/settings.yaml. */
