@@ -80,7 +80,7 @@ describe('onboarding through the real engine, PostgreSQL and Redis', () => {
     expect(await channel.say('uncle', '7')).toEqual(['Please tap one of the buttons, or send its number.', 'Which language should I use?']);
     expect(await channel.say('uncle', '8')).toEqual(['Please tap one of the buttons, or send its number.', 'Which language should I use?']);
     expect(await channel.say('uncle', 'x'.repeat(100_000))).toEqual(["Let's leave this for now. Send /help whenever you want to try again."]);
-    expect(await channel.say('uncle', 'hello?')).toEqual(["Sorry, I didn't understand that. Send /help to see what I can do."]);
+    expect(await channel.say('uncle', 'hello?')).toEqual(['Hello uncle! I am here. When a moment comes from home, tap ❤️ or 💬 under it to answer. Send /calls to plan calls with your child, or /help to see more.']);
   });
 
   it('stops everything on /stop until the person sends /start', async () => {

@@ -33,7 +33,7 @@ describe('weekly play: reminders in the caregiver\'s local time, answers as prog
     await t.onboard('nainai', family.codes.caregiver, { locale: 'zh-CN', city: '河池', quiet: '21-8' });
     await expect.poll(() => last('nainai'), { timeout: 10_000 }).toContain('哪一天方便');
     await tap('nainai', '6');
-    expect(await tap('nainai', '09:00')).toEqual(['好的！每星期六 09:00，您会收到一个和Xiaoming玩的游戏。第一个在11月28日。发送 /play 可以改时间。']);
+    expect(await tap('nainai', '09:00')).toEqual(['好的！每个星期六上午9点，我给您讲一个和Xiaoming玩的游戏。第一个在11月28日。想换时间，发 /play 就行。']);
     const pending = await t.database.prisma.scheduledReminder.findMany({ where: { flowId: 'play-reminder' } });
     expect(pending.map((r) => r.dueAt?.toISOString())).toEqual(['2026-11-28T01:00:00.000Z']);
     await t.onboard('wei', family.codes.parent, { locale: 'en', city: 'Milan', quiet: '22-7', consent: 'consent_no' });
@@ -42,7 +42,7 @@ describe('weekly play: reminders in the caregiver\'s local time, answers as prog
   it('sends the voice first and the steps second at 09:00 on Saturday in Hechi', async () => {
     expect(await fireDue('2026-11-28T00:59:00Z')).toBe(0);
     expect(await fireDue('2026-11-28T01:00:00Z')).toBe(1);
-    await expect.poll(() => last('nainai'), { timeout: 10_000 }).toContain('这周和Xiaoming玩：计划明天');
+    await expect.poll(() => last('nainai'), { timeout: 10_000 }).toContain('这个星期和Xiaoming玩：计划明天');
     const [voice, steps] = t.channel.delivered.filter((d) => d.chatId === 'nainai').slice(-2).map((d) => d.message);
     expect(voice!.voice).toMatchObject({ kind: 'file', mimeType: 'audio/ogg' });
     expect(probeAudio((voice!.voice as { path: string }).path)).toMatchObject({ format: 'ogg', codec: 'opus' });
@@ -73,7 +73,7 @@ describe('weekly play: reminders in the caregiver\'s local time, answers as prog
 
   it('comes back the next Saturday with the second week of the band', async () => {
     expect(await fireDue('2026-12-05T01:00:00Z')).toBe(1);
-    await expect.poll(() => last('nainai'), { timeout: 10_000 }).toContain('这周和Xiaoming玩：硬币小商店');
+    await expect.poll(() => last('nainai'), { timeout: 10_000 }).toContain('这个星期和Xiaoming玩：硬币小商店');
   });
 
   it('keeps schedules, weeks and notes inside the family', async () => {
