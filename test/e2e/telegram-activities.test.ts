@@ -41,8 +41,8 @@ describe('weekly play on Telegram (fake Bot API)', () => {
 
   it('asks the grandmother for a day and time right after she joins, on her own clock', async () => {
     await t.onboardOnTelegram(grandmother, family.codes.caregiver, { language: '中文', city: '河池', quietHours: '晚上9点到早上8点' });
-    await answer(grandmother, '哪一天方便', { label: '星期三' });
-    await answer(grandmother, '什么时候', { label: '晚上7点半' });
+    await answer(grandmother, '哪一天给您讲好', { label: '星期三' });
+    await answer(grandmother, '几点给您讲', { label: '晚上7点半' });
     const saved = await telegram.waitForSent(grandmother.id, hasText('每个星期三晚上7点半'));
     expect(saved.text).toContain('和Xiaoming玩的游戏');
 

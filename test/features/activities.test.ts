@@ -31,7 +31,7 @@ describe('weekly play: reminders in the caregiver\'s local time, answers as prog
 
   it('asks a caregiver who joins for a day and time, and schedules it on her own clock', async () => {
     await t.onboard('nainai', family.codes.caregiver, { locale: 'zh-CN', city: '河池', quiet: '21-8' });
-    await expect.poll(() => last('nainai'), { timeout: 10_000 }).toContain('哪一天方便');
+    await expect.poll(() => last('nainai'), { timeout: 10_000 }).toContain('哪一天给您讲好');
     await tap('nainai', '6');
     expect(await tap('nainai', '09:00')).toEqual(['好的！每个星期六上午9点，我给您讲一个和Xiaoming玩的游戏。第一个在11月28日。想换时间，发 /play 就行。']);
     const pending = await t.database.prisma.scheduledReminder.findMany({ where: { flowId: 'play-reminder' } });
@@ -50,7 +50,7 @@ describe('weekly play: reminders in the caregiver\'s local time, answers as prog
   });
 
   it('reminds again three hours after "later", with the same game and no second note to the parents', async () => {
-    expect(await tap('nainai', 'later')).toEqual(['好的，12:00再提醒您。']);
+    expect(await tap('nainai', 'later')).toEqual(['好的，中午12点我再提醒您。']);
     expect(await fireDue('2026-11-28T04:00:00Z')).toBe(1);
     await expect.poll(() => t.channel.textsTo('nainai').filter((text) => text.includes('计划明天')).length, { timeout: 10_000 }).toBe(2);
   });
@@ -63,7 +63,7 @@ describe('weekly play: reminders in the caregiver\'s local time, answers as prog
   });
 
   it('takes "1" typed as Done, records progress and tells the father', async () => {
-    expect(await t.channel.say('nainai', '1')).toEqual(['太好了，谢谢您！这样一起玩对Xiaoming很重要。🌟']);
+    expect(await t.channel.say('nainai', '1')).toEqual(['太好了，谢谢您！您陪Xiaoming玩，孩子心里高兴。🌟']);
     const assignment = await t.database.prisma.playAssignment.findFirstOrThrow({ include: { progress: { orderBy: { createdAt: 'asc' } } } });
     expect(assignment.status).toBe('done');
     expect(assignment.progress.map((p) => p.kind)).toEqual(['later', 'done']);
