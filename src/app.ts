@@ -31,6 +31,7 @@ import { ConsentService } from './features/consent/consents.js';
 import { features } from './features/feature-list.js';
 import type { FeatureServices } from './features/feature-services.js';
 import { FamilyService } from './features/families/families.js';
+import { CommandMenus } from './features/people/command-menus.js';
 import { RedisInviteGuessGuard, type GuessLimits } from './features/families/invite-guess-guard.js';
 import { InviteService } from './features/families/invites.js';
 import { PersonEraser } from './features/privacy/person-eraser.js';
@@ -214,13 +215,24 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
     addressOf: (personId) => people.addressOf(personId),
   });
   const attention = new AttentionItems(db, clock, queue, options.attention ?? DEFAULT_ATTENTION_SETTINGS);
+  const families = new FamilyService(db, invites);
+  const commandMenus = new CommandMenus({
+    db,
+    channels: options.channels.flatMap((channel) => (channel.setCommandMenu ? [{ name: channel.name, setCommandMenu: channel.setCommandMenu.bind(channel) }] : [])),
+    roleOf: (personId) => families.mainRoleOf(personId),
+    translate: (locale, key) => translator.t(locale, key),
+    locales: translator.locales,
+    fallbackLocale: 'en',
+    logger,
+  });
   const services: FeatureServices = {
     db,
     clock,
     events: queue,
     outbox,
     invites,
-    families: new FamilyService(db, invites),
+    families,
+    commandMenus,
     consents: new ConsentService(db, clock),
     reminders: reminderStore,
     attention,
@@ -309,6 +321,7 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
           (update) => outbox.recordDeliveryStatus(update),
         );
       }
+      await commandMenus.setDefaults();
       logger.info({ channels: options.channels.map((c) => c.name), flows: catalog.flows.length }, 'Kinbridge is running');
     },
     settled: (settleOptions) =>

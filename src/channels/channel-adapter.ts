@@ -1,3 +1,4 @@
+import type { CommandMenu } from '../core/role-commands.js';
 import type { SendLimits } from '../messaging/chat-window-limiter.js';
 import type { DeliveryReceipt, DeliveryStatusUpdate } from '../core/delivery-status.js';
 import type { InboundMessage, MediaRef, OutboundMessage } from '../core/messages.js';
@@ -30,6 +31,8 @@ export interface ChannelAdapter {
    * MediaUnavailableError when the platform will not hand it out. Adapters without files leave it out.
    */
   downloadMedia?(ref: MediaRef, options: { readonly maxBytes: number }): Promise<Uint8Array>;
+  /** Platforms with a command menu (Telegram) show each person the commands of their role, in their language. */
+  setCommandMenu?(menu: CommandMenu): Promise<void>;
 }
 
 /** The slice of a pino logger the adapter uses, so any pino instance (or a test double) fits. */

@@ -49,8 +49,3 @@ function toMinute(hour: string, minute: string | undefined): number | undefined 
   const m = Number(minute ?? '0');
   return h <= 23 && m <= 59 ? h * 60 + m : undefined;
 }
-
-export function formatQuietHours(quiet: QuietHours): string {
-  const hhmm = (minutes: number): string => `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
-  return `${hhmm(quiet.startMinute)}–${hhmm(quiet.endMinute)}`;
-}

@@ -23,6 +23,8 @@ export interface FeatureServices {
   readonly outbox: OutboxWriter;
   readonly invites: InviteService;
   readonly families: FamilyService;
+  /** The command menu (Telegram's "/" button) of a person's chats, for their role and language. */
+  readonly commandMenus: { showFor(personId: string, locale: string): Promise<void> };
   readonly consents: ConsentService;
   /** Timed flows ("start flow F for person P at T"): nudges, summaries, reminders. */
   readonly reminders: ReminderScheduler;

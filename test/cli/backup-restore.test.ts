@@ -59,11 +59,11 @@ describe('backup and restore', () => {
 
   it('backs up a live deployment: a family with a shared photo, consent, a call plan and a conversation left half-way', async () => {
     const { telegram } = before;
-    await before.onboardOnTelegram(grandmother, family.codes.caregiver, { language: 'English', city: 'Hechi', quietHours: '21:00 – 08:00' });
+    await before.onboardOnTelegram(grandmother, family.codes.caregiver, { language: 'English', city: 'Hechi', quietHours: '9 pm to 8 am' });
     await telegram.userAnswers(grandmother, 'Which day suits you?', { label: 'Saturday' });
     await telegram.userAnswers(grandmother, 'At what time of day?', { label: 'Morning 9:00' });
     await telegram.waitForSent(grandmother.id, hasText('Every Saturday at'));
-    await before.onboardOnTelegram(father, family.codes.parent, { language: 'English', city: 'Milan', quietHours: '22:00 – 07:00', photos: 'Yes, share with family' });
+    await before.onboardOnTelegram(father, family.codes.parent, { language: 'English', city: 'Milan', quietHours: '10 pm to 7 am', photos: 'Yes, share with family' });
     await telegram.userAnswers(father, 'How many calls a week', { label: 'Once a week' });
     await telegram.userAnswers(father, 'These times suit both of you', { label: 'Yes, remind me' });
     await telegram.waitForSent(father.id, hasText('I will remind you shortly before each time'));

@@ -71,7 +71,7 @@ describe('npm start on the console channel', () => {
     await first.waitFor('Which language should I use?');
     // Someone without a code yet is asked for it, once, in her language.
     first.type('@nainai:zh-CN /help');
-    await first.waitFor('请发送您从幼儿园或协调员那里拿到的邀请码');
+    await first.waitFor('请发您的邀请码');
     expect(await first.kill('SIGKILL')).toBeNull();
 
     const second = new BotProcess(env);

@@ -40,19 +40,19 @@ describe('weekly play on Telegram (fake Bot API)', () => {
   }
 
   it('asks the grandmother for a day and time right after she joins, on her own clock', async () => {
-    await t.onboardOnTelegram(grandmother, family.codes.caregiver, { language: '中文', city: '河池', quietHours: '21:00 – 08:00' });
-    await answer(grandmother, '哪一天方便', { label: '星期三' });
-    await answer(grandmother, '什么时候', { label: '晚上 19:30' });
-    const saved = await telegram.waitForSent(grandmother.id, hasText('每星期三 19:30'));
+    await t.onboardOnTelegram(grandmother, family.codes.caregiver, { language: '中文', city: '河池', quietHours: '晚上9点到早上8点' });
+    await answer(grandmother, '哪一天给您讲好', { label: '星期三' });
+    await answer(grandmother, '几点给您讲', { label: '晚上7点半' });
+    const saved = await telegram.waitForSent(grandmother.id, hasText('每个星期三晚上7点半'));
     expect(saved.text).toContain('和Xiaoming玩的游戏');
 
-    await t.onboardOnTelegram(father, family.codes.parent, { language: 'English', city: 'Milan', quietHours: '22:00 – 07:00', photos: 'Yes, share with family' });
+    await t.onboardOnTelegram(father, family.codes.parent, { language: 'English', city: 'Milan', quietHours: '10 pm to 7 am', photos: 'Yes, share with family' });
     await answer(father, 'How many calls a week', { label: 'Once a week' });
     await answer(father, 'These times suit both of you', { label: 'Yes, remind me' });
     await telegram.waitForSent(father.id, hasText('I will remind you shortly before each time'));
 
     // The teacher joins now, while the invite is fresh; she records later on.
-    await t.onboardOnTelegram(teacher, family.codes.teacher, { language: '中文', city: '河池', quietHours: '21:00 – 08:00' });
+    await t.onboardOnTelegram(teacher, family.codes.teacher, { language: '中文', city: '河池', quietHours: '晚上9点到早上8点' });
     await telegram.waitForSent(teacher.id);
   });
 
@@ -66,7 +66,7 @@ describe('weekly play on Telegram (fake Bot API)', () => {
     expect(probeAudio(audioFile)).toMatchObject({ format: 'ogg', codec: 'opus', channels: 1 });
     expect(probeAudio(audioFile).seconds).toBeGreaterThan(3);
 
-    const steps = await telegram.nextSent(grandmother.id, hasText('这周和Xiaoming玩：计划明天'));
+    const steps = await telegram.nextSent(grandmother.id, hasText('这个星期和Xiaoming玩：计划明天'));
     expect(steps.messageId).toBeGreaterThan(voice.messageId);
     expect(steps.text).toContain('1. 晚上把一张纸折成三格');
     expect(steps.replyMarkup!.inline_keyboard!.flat().map((b) => b.text)).toEqual(['玩好了 ✓', '晚点提醒我']);
@@ -95,19 +95,19 @@ describe('weekly play on Telegram (fake Bot API)', () => {
 
   it('lets a teacher record next week\'s game in her own voice once her coordinator allowed it, and the grandmother then hears it', async () => {
     telegram.userSays(teacher, '/record');
-    await telegram.nextSent(teacher.id, hasText('只有协调员和协调员同意的老师可以录游戏提醒'));
+    await telegram.nextSent(teacher.id, hasText('只有小组负责人，和负责人同意的老师，可以录游戏提醒'));
     await t.database.prisma.channelIdentity.create({ data: { channel: 'telegram', externalId: String(coordinator.id), personId: family.coordinatorId } });
     telegram.userSays(coordinator, '/recorders');
     await answer(coordinator, 'Which teacher may record', { label: `李老师 (${(await t.database.prisma.cohort.findUniqueOrThrow({ where: { id: family.cohortId } })).name})` });
     await telegram.waitForSent(coordinator.id, hasText('李老师 may now record play reminders'));
 
     telegram.userSays(teacher, '/record');
-    await answer(teacher, '哪个年龄段', { label: '5-6' });
+    await answer(teacher, '给多大的孩子', { label: '5-6' });
     await answer(teacher, '哪一周的游戏', { label: '2. 硬币小商店' });
     await answer(teacher, '哪种语言或方言', { label: 'zh-CN' });
     await telegram.waitForSent(teacher.id, hasText('现在请发一段语音'));
     telegram.userSendsVoice(teacher, { bytes: taggedOggVoice(), durationSeconds: 20 });
-    await telegram.waitForSent(teacher.id, hasText('以后照顾孩子的家人会听到您录的这个游戏'));
+    await telegram.waitForSent(teacher.id, hasText('以后在家带孩子的家人，会听到您录的这个游戏'));
     const recording = await t.database.prisma.activityRecording.findUniqueOrThrow({ where: { cohortId_activityId_locale: { cohortId: family.cohortId, activityId: 'coin-shop', locale: 'zh-CN' } } });
 
     // Sunday evening's call summary for the father goes out first.
@@ -126,6 +126,6 @@ describe('weekly play on Telegram (fake Bot API)', () => {
 
   it('refuses /record to a caregiver', async () => {
     telegram.userSays(grandmother, '/record');
-    await telegram.nextSent(grandmother.id, hasText('只有协调员和协调员同意的老师可以录游戏提醒'));
+    await telegram.nextSent(grandmother.id, hasText('只有小组负责人，和负责人同意的老师，可以录游戏提醒'));
   });
 });

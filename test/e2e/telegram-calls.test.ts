@@ -20,10 +20,10 @@ describe('calls on Telegram (fake Bot API)', () => {
 
   it('proposes times in both local times, nudges the father, logs "We talked ✓" and sums the week up', async () => {
     const { telegram } = t;
-    await t.onboardOnTelegram(grandmother, family.codes.caregiver, { language: '中文', city: '河池', quietHours: '21:00 – 08:00' });
-    await telegram.waitForSent(grandmother.id, hasText('设置完成'));
+    await t.onboardOnTelegram(grandmother, family.codes.caregiver, { language: '中文', city: '河池', quietHours: '晚上9点到早上8点' });
+    await telegram.waitForSent(grandmother.id, hasText('都设好了'));
 
-    await t.onboardOnTelegram(father, family.codes.parent, { language: 'English', city: 'Milan', quietHours: '22:00 – 07:00', photos: 'Yes, share with family' });
+    await t.onboardOnTelegram(father, family.codes.parent, { language: 'English', city: 'Milan', quietHours: '10 pm to 7 am', photos: 'Yes, share with family' });
     await telegram.userAnswers(father, 'How many calls a week', { label: 'Once a week' });
     const proposal = await telegram.userAnswers(father, 'These times suit both of you', { label: 'Yes, remind me' });
     expect(proposal.text).toContain('• Sunday 09:00–13:00 for you (Milan) = Sunday 16:00–20:00 at home (Hechi)');

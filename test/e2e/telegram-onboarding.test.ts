@@ -51,13 +51,28 @@ describe('onboarding on Telegram (fake Bot API)', () => {
     telegram.userSendsRaw({ update_id: 999_002, message: { message_id: 2, date: 0, from: { id: grandmother.id, is_bot: false, first_name: '奶奶', language_code: 'zh-hans' }, chat: { id: grandmother.id, type: 'private' }, sticker: { file_id: 'x', file_unique_id: 'y', type: 'regular', width: 1, height: 1, is_animated: false, is_video: false } } });
     // She is not known yet: her one answer asks for the code, in her language.
     const askCode = await telegram.nextSent(grandmother.id);
-    expect(askCode.text).toBe('您好！我是亲情桥，帮助分隔两地的家庭和孩子保持亲近。请发送您从幼儿园或协调员那里拿到的邀请码（15位数字）。');
+    expect(askCode.text).toBe('您好！我是亲情桥。孩子爸爸妈妈在外地，我帮你们一家常联系。请发您的邀请码，是幼儿园或者老师给您的，一共15个数字。');
     telegram.userSays(grandmother, `/start ${family.codes.caregiver}`);
     const welcome = await telegram.nextSent(grandmother.id, (m) => m.text?.includes('欢迎') ?? false);
-    expect(welcome.text).toBe('欢迎您以照顾者的身份加入“Wang family”家庭！');
+    expect(welcome.text).toBe('欢迎您！您加入了Wang family，是在家带孩子的家人。');
     // The father, who joined first, hears about her on Telegram.
     const news = await telegram.nextSent(father.id, (m) => m.text?.includes('奶奶') ?? false);
     expect(news.text).toBe('奶奶 has joined your family as caregiver.');
+    await t.app.settled();
+    // Her "/" menu offers a grandmother's few commands, in Chinese.
+    expect(telegram.commandMenus.get(`chat:${grandmother.id}`)?.map((c) => c.command)).toEqual(['share', 'play', 'talked', 'family', 'settings', 'forget', 'stop', 'help']);
+    expect(telegram.commandMenus.get(`chat:${grandmother.id}`)?.[0]?.description).toBe('给孩子爸爸妈妈发照片、语音、文字');
+  });
+
+  it('sets the command menu per app language for newcomers, and per chat by role and language once they join', async () => {
+    expect(telegram.commandMenus.get('default')).toEqual([
+      { command: 'start', description: 'join a family with an invite code' },
+      { command: 'language', description: 'change language' },
+      { command: 'help', description: 'what I can do' },
+    ]);
+    expect(telegram.commandMenus.get('default:zh')?.map((c) => c.description)).toEqual(['用邀请码加入家庭', '换一种话', '看看我能做什么']);
+    expect(telegram.commandMenus.get(`chat:${father.id}`)?.map((c) => c.command)).toEqual(['calls', 'talked', 'family', 'privacy', 'settings', 'forget', 'stop', 'help']);
+    expect(telegram.commandMenus.get(`chat:${father.id}`)?.[0]?.description).toBe('plan calls with your child');
   });
 
   it('gives coordinators invite deep links for Telegram', async () => {

@@ -1,9 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import exifr from 'exifr';
-import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TelegramChannel } from '../../src/channels/telegram/telegram-channel.js';
+import { systemClock } from '../../src/core/clock.js';
+import { spokenDayTime } from '../../src/core/spoken-time.js';
 import type { Role } from '../../src/storage/generated/enums.js';
 import { FakeTelegram, type FakeUser, type SentMessage } from '../support/fake-telegram.js';
 import { jpegWithGps, mp4Video, mp4WithLocation, oggOpusVoice, pdfBytes, taggedOggVoice } from '../support/media-fixtures.js';
@@ -82,8 +83,7 @@ describe('moments from home on Telegram (fake Bot API)', () => {
     await telegram.waitForSent(nainai.id, (m) => m.text === "Sent to Xiaoming's parents (2). ❤️");
 
     const update = await t.database.prisma.familyUpdate.findFirstOrThrow({ where: { familyId: familyA } });
-    const timeIn = (zone: string): string =>
-      DateTime.fromJSDate(update.createdAt, { zone }).setLocale('en').toLocaleString({ weekday: 'short', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+    const timeIn = (zone: string): string => spokenDayTime(update.createdAt, zone, 'en', systemClock);
     expect(toPapa.caption).toBe(`From Nainai (caregiver), about Xiaoming · ${timeIn('Europe/Rome')}\n\nXiaoming painted a tiger today`);
     expect(toMama.caption).toContain(timeIn('Asia/Shanghai'));
     expect(buttons(toPapa).map((b) => b.text)).toEqual(['❤️', '💬 Answer']);

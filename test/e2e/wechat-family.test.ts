@@ -66,26 +66,26 @@ describe('a family across WeChat and Telegram', () => {
 
   it('lets a grandmother join on WeChat with an invite code, answering choices by number', async () => {
     wechat.says(grandmother, `/start ${family.codes.caregiver}`);
-    const language = await wechat.nextSaid(grandmother, text('您想用哪种语言'));
-    expect(language.text).toBe('您想用哪种语言？\n\n1. 中文\n2. English');
+    const language = await wechat.nextSaid(grandmother, text('您想用哪种话'));
+    expect(language.text).toBe('您想用哪种话？\n\n1. 中文\n2. English');
     wechat.says(grandmother, '1');
     await wechat.nextSaid(grandmother, text('您现在住在哪个城市'));
     wechat.says(grandmother, '河池');
-    const quiet = await wechat.nextSaid(grandmother, text('什么时间段不要给您发消息'));
-    expect(quiet.text).toContain('\n\n1. 22:00 – 07:00\n2. 21:00 – 08:00\n3. 什么时间都可以');
-    wechat.says(grandmother, '21:00 – 08:00'); // a label works as well as its number
+    const quiet = await wechat.nextSaid(grandmother, text('什么时候不要给您发消息'));
+    expect(quiet.text).toContain('\n\n1. 晚上10点到早上7点\n2. 晚上9点到早上8点\n3. 什么时候都可以');
+    wechat.says(grandmother, '晚上9点到早上8点'); // a label works as well as its number
     // A grandmother is not asked about photos: only parents decide.
-    await wechat.nextSaid(grandmother, text('设置完成'));
-    expect(wechat.textsTo(grandmother)).toContain('欢迎您以照顾者的身份加入“Wang family”家庭！');
+    await wechat.nextSaid(grandmother, text('都设好了'));
+    expect(wechat.textsTo(grandmother)).toContain('欢迎您！您加入了Wang family，是在家带孩子的家人。');
 
     const person = await t.database.prisma.person.findFirstOrThrow({ where: { identities: { some: { channel: 'wechat', externalId: grandmother.id } } } });
     expect(person).toMatchObject({ displayName: '奶奶', locale: 'zh-CN', timeZone: 'Asia/Shanghai' });
   });
 
   it('lets the father join on Telegram, and the grandmother hears about it on WeChat', async () => {
-    await t.onboardOnTelegram(father, family.codes.parent, { language: 'English', city: 'Milan', quietHours: '22:00 – 07:00', photos: 'Yes, share with family' });
+    await t.onboardOnTelegram(father, family.codes.parent, { language: 'English', city: 'Milan', quietHours: '10 pm to 7 am', photos: 'Yes, share with family' });
     await telegram.nextSent(father.id, hasText('How many calls a week'));
-    await wechat.waitForSaid(grandmother, text('Wei 以父母的身份加入了您的家庭'));
+    await wechat.waitForSaid(grandmother, text('Wei加入了您的家庭，是孩子爸爸妈妈'));
   });
 
   it('brings the grandmother a scheduled reminder on WeChat', async () => {
@@ -118,7 +118,7 @@ describe('a family across WeChat and Telegram', () => {
     const photo = await telegram.waitForSent(father.id, (m) => m.method === 'sendPhoto');
     expect(photo.caption).toMatch(/^From 奶奶 \(caregiver\), about Xiaoming · /);
     expect(await exifr.gps(Buffer.from((photo.file as { data: Uint8Array }).data))).toBeUndefined();
-    await wechat.waitForSaid(grandmother, text('已发给Xiaoming的爸爸妈妈（1 人）。❤️'));
+    await wechat.waitForSaid(grandmother, text('发给Xiaoming的爸爸妈妈了（1 人）。❤️'));
 
     const [heart, answer] = photo.replyMarkup!.inline_keyboard!.flat();
     telegram.userTapsButton(father, heart!.callback_data!);

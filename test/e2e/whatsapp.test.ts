@@ -93,8 +93,8 @@ describe('WhatsApp through the Cloud API', () => {
   });
 
   it('onboards a mother on WhatsApp with reply buttons, a list for long labels and typed answers', async () => {
-    await t.onboardOnWhatsApp(mother, family.codes.parent, { city: 'Milan', quietHours: '22:00 – 07:00', photos: 'Yes, share with family' });
-    const language = whatsapp.sentTo(mother).find(saying('您想用哪种语言'))!;
+    await t.onboardOnWhatsApp(mother, family.codes.parent, { city: 'Milan', quietHours: '10 pm to 7 am', photos: 'Yes, share with family' });
+    const language = whatsapp.sentTo(mother).find(saying('您想用哪种话'))!;
     expect(language).toMatchObject({ type: 'interactive', interactive: 'button' });
     expect(language.options!.map((option) => option.title)).toEqual(['中文', 'English']);
     const photos = whatsapp.sentTo(mother).find(saying('May photos'))!;
@@ -192,13 +192,13 @@ describe('WhatsApp through the Cloud API', () => {
   it("relays a grandmother's photo from WeChat to the mother on WhatsApp, and her ❤️ back", async () => {
     const text = (fragment: string) => (said: Said) => said.text?.includes(fragment) ?? false;
     wechat.says(grandmother, `/start ${family.codes.caregiver}`);
-    await wechat.nextSaid(grandmother, text('您想用哪种语言'));
+    await wechat.nextSaid(grandmother, text('您想用哪种话'));
     wechat.says(grandmother, '1');
     await wechat.nextSaid(grandmother, text('您现在住在哪个城市'));
     wechat.says(grandmother, '河池');
-    await wechat.nextSaid(grandmother, text('什么时间段不要给您发消息'));
+    await wechat.nextSaid(grandmother, text('什么时候不要给您发消息'));
     wechat.says(grandmother, '3');
-    await wechat.waitForSaid(grandmother, text('设置完成'));
+    await wechat.waitForSaid(grandmother, text('都设好了'));
     await t.app.settled();
     while (/\n1\. /.test(wechat.textsTo(grandmother).at(-1) ?? '')) {
       wechat.says(grandmother, '1'); // what else joining asks her (a day for play reminders…): the first option

@@ -4,8 +4,8 @@ import { parseCommand } from '../../src/engine/parse-command.js';
 import type { AskSpec } from '../../src/engine/flow-definition.js';
 import { fillTemplate } from '../../src/engine/templates.js';
 import { durationMs, nextLocalTime } from '../../src/engine/timing.js';
-import { lookupCityTimeZone } from '../../src/features/people/city-time-zones.js';
-import { formatQuietHours, parseQuietHours } from '../../src/core/quiet-hours.js';
+import { CityGazetteer, placeLabel } from '../../src/features/people/city-gazetteer.js';
+import { parseQuietHours } from '../../src/core/quiet-hours.js';
 
 const ask = (over: Partial<AskSpec>): AskSpec => ({ text: 'common:help', type: 'text', into: 'x', ...over }) as AskSpec;
 const text = (value: string) => ({ kind: 'text', text: value }) as const;
@@ -56,11 +56,36 @@ describe('local time', () => {
 });
 
 describe('people', () => {
-  it('map cities typed in Chinese, English or as a zone', () => {
-    expect(lookupCityTimeZone('米兰')).toEqual({ city: 'Milan', timeZone: 'Europe/Rome' });
-    expect(lookupCityTimeZone('bucharest')?.timeZone).toBe('Europe/Bucharest');
-    expect(lookupCityTimeZone('Europe/Riga')).toEqual({ city: 'Riga', timeZone: 'Europe/Riga' });
-    expect(lookupCityTimeZone('Nowhere-on-earth')).toBeUndefined();
+  const gazetteer = new CityGazetteer();
+  const oneMatch = (typed: string) => {
+    const found = gazetteer.match(typed);
+    return found.kind === 'one' ? { city: found.place.name, timeZone: found.place.timeZone } : found.kind;
+  };
+  const offered = (typed: string, locale: string) => {
+    const found = gazetteer.match(typed);
+    return found.kind === 'several' ? found.places.map((place) => placeLabel(place, locale)) : found.kind;
+  };
+
+  it('match cities by their Chinese, English and local names, accents or not, with province prefixes', () => {
+    expect(oneMatch('米兰')).toEqual({ city: 'Milan', timeZone: 'Europe/Rome' });
+    expect(oneMatch('milano')).toEqual({ city: 'Milan', timeZone: 'Europe/Rome' });
+    expect(oneMatch('Prato')).toEqual({ city: 'Prato', timeZone: 'Europe/Rome' });
+    expect(oneMatch('București')).toEqual({ city: 'Bucharest', timeZone: 'Europe/Bucharest' });
+    expect(oneMatch('bucuresti')).toEqual({ city: 'Bucharest', timeZone: 'Europe/Bucharest' });
+    expect(oneMatch('Rīga')).toEqual({ city: 'Riga', timeZone: 'Europe/Riga' });
+    expect(oneMatch('广西河池')).toEqual({ city: 'Hechi', timeZone: 'Asia/Shanghai' });
+    expect(oneMatch('河池市宜州区')).toEqual({ city: 'Yizhou', timeZone: 'Asia/Shanghai' });
+    expect(oneMatch('巴马瑶族自治县')).toEqual({ city: 'Bama', timeZone: 'Asia/Shanghai' });
+    expect(oneMatch('曼谷')).toEqual({ city: 'Bangkok', timeZone: 'Asia/Bangkok' });
+    expect(oneMatch('Milan, Italy')).toEqual({ city: 'Milan', timeZone: 'Europe/Rome' });
+  });
+
+  it('offer at most three places when a name is misspelt or shared, and nothing for a non-place', () => {
+    expect(offered('Milnao', 'en')).toContain('Milan (Italy)');
+    expect(offered('我住在宜州', 'zh-CN')).toEqual(['宜州（广西河池）']);
+    expect(offered('Springfield', 'en')).toHaveLength(3);
+    expect(oneMatch('Nowhere-on-earth')).toBe('none');
+    expect(oneMatch('Europe/Riga')).toBe('none');
   });
 
   it('read quiet hours, across midnight too', () => {
@@ -68,7 +93,6 @@ describe('people', () => {
     expect(parseQuietHours('21：30—8：00')).toEqual({ startMinute: 1290, endMinute: 480 });
     expect(parseQuietHours('无')).toBeNull();
     expect(parseQuietHours('25-7')).toBeUndefined();
-    expect(formatQuietHours({ startMinute: 1290, endMinute: 480 })).toBe('21:30–08:00');
   });
 });
 

@@ -31,9 +31,9 @@ describe('weekly play: reminders in the caregiver\'s local time, answers as prog
 
   it('asks a caregiver who joins for a day and time, and schedules it on her own clock', async () => {
     await t.onboard('nainai', family.codes.caregiver, { locale: 'zh-CN', city: '河池', quiet: '21-8' });
-    await expect.poll(() => last('nainai'), { timeout: 10_000 }).toContain('哪一天方便');
+    await expect.poll(() => last('nainai'), { timeout: 10_000 }).toContain('哪一天给您讲好');
     await tap('nainai', '6');
-    expect(await tap('nainai', '09:00')).toEqual(['好的！每星期六 09:00，您会收到一个和Xiaoming玩的游戏。第一个在11月28日。发送 /play 可以改时间。']);
+    expect(await tap('nainai', '09:00')).toEqual(['好的！每个星期六上午9点，我给您讲一个和Xiaoming玩的游戏。第一个在11月28日。想换时间，发 /play 就行。']);
     const pending = await t.database.prisma.scheduledReminder.findMany({ where: { flowId: 'play-reminder' } });
     expect(pending.map((r) => r.dueAt?.toISOString())).toEqual(['2026-11-28T01:00:00.000Z']);
     await t.onboard('wei', family.codes.parent, { locale: 'en', city: 'Milan', quiet: '22-7', consent: 'consent_no' });
@@ -42,7 +42,7 @@ describe('weekly play: reminders in the caregiver\'s local time, answers as prog
   it('sends the voice first and the steps second at 09:00 on Saturday in Hechi', async () => {
     expect(await fireDue('2026-11-28T00:59:00Z')).toBe(0);
     expect(await fireDue('2026-11-28T01:00:00Z')).toBe(1);
-    await expect.poll(() => last('nainai'), { timeout: 10_000 }).toContain('这周和Xiaoming玩：计划明天');
+    await expect.poll(() => last('nainai'), { timeout: 10_000 }).toContain('这个星期和Xiaoming玩：计划明天');
     const [voice, steps] = t.channel.delivered.filter((d) => d.chatId === 'nainai').slice(-2).map((d) => d.message);
     expect(voice!.voice).toMatchObject({ kind: 'file', mimeType: 'audio/ogg' });
     expect(probeAudio((voice!.voice as { path: string }).path)).toMatchObject({ format: 'ogg', codec: 'opus' });
@@ -50,7 +50,7 @@ describe('weekly play: reminders in the caregiver\'s local time, answers as prog
   });
 
   it('reminds again three hours after "later", with the same game and no second note to the parents', async () => {
-    expect(await tap('nainai', 'later')).toEqual(['好的，12:00再提醒您。']);
+    expect(await tap('nainai', 'later')).toEqual(['好的，中午12点我再提醒您。']);
     expect(await fireDue('2026-11-28T04:00:00Z')).toBe(1);
     await expect.poll(() => t.channel.textsTo('nainai').filter((text) => text.includes('计划明天')).length, { timeout: 10_000 }).toBe(2);
   });
@@ -63,7 +63,7 @@ describe('weekly play: reminders in the caregiver\'s local time, answers as prog
   });
 
   it('takes "1" typed as Done, records progress and tells the father', async () => {
-    expect(await t.channel.say('nainai', '1')).toEqual(['太好了，谢谢您！这样一起玩对Xiaoming很重要。🌟']);
+    expect(await t.channel.say('nainai', '1')).toEqual(['太好了，谢谢您！您陪Xiaoming玩，孩子心里高兴。🌟']);
     const assignment = await t.database.prisma.playAssignment.findFirstOrThrow({ include: { progress: { orderBy: { createdAt: 'asc' } } } });
     expect(assignment.status).toBe('done');
     expect(assignment.progress.map((p) => p.kind)).toEqual(['later', 'done']);
@@ -73,7 +73,7 @@ describe('weekly play: reminders in the caregiver\'s local time, answers as prog
 
   it('comes back the next Saturday with the second week of the band', async () => {
     expect(await fireDue('2026-12-05T01:00:00Z')).toBe(1);
-    await expect.poll(() => last('nainai'), { timeout: 10_000 }).toContain('这周和Xiaoming玩：硬币小商店');
+    await expect.poll(() => last('nainai'), { timeout: 10_000 }).toContain('这个星期和Xiaoming玩：硬币小商店');
   });
 
   it('keeps schedules, weeks and notes inside the family', async () => {

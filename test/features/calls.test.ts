@@ -102,12 +102,12 @@ describe('calls: plan, nudges, log, summary and escalation', () => {
     expect(await tap('wei', 'later')).toEqual(['Of course. I will remind you again at 09:45.']);
     clock.set('2026-11-29T08:00:00Z');
     // The play-time question she left open after joining (flow play-plan) comes back once the call is logged.
-    expect(await t.channel.say('nainai', '/talked')).toEqual(['谢谢！已记录wei和Xiaoming的通话——这周共2次。', expect.stringContaining('哪一天方便')]);
+    expect(await t.channel.say('nainai', '/talked')).toEqual(['谢谢！记下了：wei和Xiaoming通了电话，这个星期一共2次。', expect.stringContaining('哪一天给您讲好')]);
     const before = t.channel.textsTo('wei').length;
     await fireDue('2026-11-29T08:45:00Z');
     await t.app.settled();
     await t.channel.say('wei', '/help');
-    expect(t.channel.textsTo('wei').slice(before)).toEqual([expect.stringContaining('Kinbridge keeps you close')]);
+    expect(t.channel.textsTo('wei').slice(before)).toEqual([expect.stringContaining('/calls – plan calls with your child')]);
   });
 
   it('sum the week up on Sunday evening, celebrating the streak', async () => {

@@ -54,6 +54,6 @@ describe('answering a moment by typing', () => {
 
   it('does not take a text sent days after the last moment as an answer', async () => {
     clock.advance(2 * 24 * 3600_000);
-    expect(await t.channel.say('wei', 'hello?')).toEqual(["Sorry, I didn't understand that. Send /help to see what I can do."]);
+    expect(await t.channel.say('wei', 'hello?')).toEqual(['Hello wei! I am here. When a moment comes from home, tap ❤️ or 💬 under it to answer. Send /calls to plan calls with your child, or /help to see more.']);
   });
 });

@@ -112,7 +112,11 @@ export class FakeTelegram {
   readonly answeredCallbackQueries: string[] = [];
   /** Results of updates pushed to the registered webhook (after setWebhook), in order. */
   readonly webhookDeliveries: WebhookDelivery[] = [];
-  myCommands: unknown[] = [];
+  /**
+   * Command menus the bot set with setMyCommands, by scope and language as Telegram keeps them: "default",
+   * "default:zh" (for apps in Chinese), "chat:<id>" (one chat's own menu).
+   */
+  readonly commandMenus = new Map<string, { command: string; description: string }[]>();
 
   private constructor(
     private readonly server: Server,
@@ -424,9 +428,12 @@ export class FakeTelegram {
         if (!stored) throw new ApiError(400, 'Bad Request: invalid file_id');
         return { file_id: stored.fileId, file_unique_id: `u${stored.fileId}`, file_size: stored.data.length, file_path: `files/${stored.fileId}` };
       }
-      case 'setMyCommands':
-        this.myCommands = Array.isArray(params.commands) ? params.commands : [];
+      case 'setMyCommands': {
+        const scope = (params.scope ?? { type: 'default' }) as { type: string; chat_id?: unknown };
+        const key = scope.type === 'chat' ? `chat:${String(scope.chat_id)}` : params.language_code ? `${scope.type}:${String(params.language_code)}` : scope.type;
+        this.commandMenus.set(key, Array.isArray(params.commands) ? params.commands : []);
         return true;
+      }
       default:
         throw new ApiError(404, 'Not Found: method not found');
     }

@@ -21,7 +21,7 @@ export interface OnboardingAnswers {
 
 const QUESTIONS = {
   English: { language: 'Which language', city: 'Which city', quietHours: 'When should I never send you messages?', photos: 'May photos' },
-  中文: { language: '您想用哪种语言', city: '您现在住在哪个城市', quietHours: '什么时间段不要给您发消息', photos: '照片' },
+  中文: { language: '您想用哪种话', city: '您现在住在哪个城市', quietHours: '什么时候不要给您发消息', photos: '照片' },
 } as const;
 
 /**

@@ -37,7 +37,7 @@ export async function startWhatsAppTestApp({ clock, channel: channelOptions = {}
     whatsappChannel,
     async onboardOnWhatsApp(user, code, { city, quietHours, photos }) {
       await whatsapp.userSays(user, `/start ${code}`);
-      await whatsapp.userAnswers(user, '您想用哪种语言', { label: 'English' });
+      await whatsapp.userAnswers(user, '您想用哪种话', { label: 'English' });
       await whatsapp.userAnswers(user, 'Which city', { text: city });
       await whatsapp.userAnswers(user, 'When should I never send you messages?', { label: quietHours });
       if (photos) await whatsapp.userAnswers(user, 'May photos', { label: photos });

@@ -5,6 +5,7 @@ import { apiThrottler, type APIThrottlerOptions } from '@grammyjs/transformer-th
 import { Bot, GrammyError, HttpError, InputFile, InputMediaBuilder, webhookCallback } from 'grammy';
 import { MediaTooLargeError, MediaUnavailableError, readLimited } from '../../core/media-fetcher.js';
 import type { InboundMessage, MediaRef, MediaSource, OutboundAlbumItem, OutboundMessage } from '../../core/messages.js';
+import type { CommandMenu } from '../../core/role-commands.js';
 import { ChannelSendError, type SendDisposition } from '../../core/send-error.js';
 import type { ChannelAdapter, ChannelLogger, InboundHandler } from '../channel-adapter.js';
 import { AlbumCollector } from './album-collector.js';
@@ -162,6 +163,12 @@ export class TelegramChannel implements ChannelAdapter {
       });
     }
     this.onMessage = undefined;
+  }
+
+  /** Telegram's "/" menu: the default one per app language, or one chat's own (its person's role and language). */
+  async setCommandMenu(menu: CommandMenu): Promise<void> {
+    const scope = menu.chatId ? { type: 'chat' as const, chat_id: menu.chatId } : { type: 'default' as const };
+    await this.bot.api.setMyCommands([...menu.commands], { scope, ...(menu.language ? { language_code: menu.language as 'en' } : {}) });
   }
 
   async send(chatId: string, message: OutboundMessage): Promise<void> {

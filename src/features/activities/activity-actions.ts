@@ -1,8 +1,8 @@
-import { DateTime } from 'luxon';
 import { actionArgs, defineAction, type PersonView } from '../../core/flow-action.js';
 import type { FeatureServices } from '../feature-services.js';
 import { childrenOutcome } from '../families/children-in-role.js';
 import type { MediaRef } from '../../core/messages.js';
+import { spokenClockTime, spokenTime } from '../../core/spoken-time.js';
 import { MediaRejectedError } from '../updates/media-intake.js';
 import type { RecorderCandidate } from './activity-recordings.js';
 import { ageBands } from './curriculum.js';
@@ -45,7 +45,7 @@ export const activityActions = [
       const saved = await activities.schedules.save(person.id, String(args.child_id ?? ''), weekday, minute);
       if (!saved) return { outcome: 'not_allowed' };
       const next = saved.next.setLocale(person.locale);
-      return { vars: { child_name: saved.schedule.child.name, day_name: next.toFormat('cccc'), time: next.toFormat('HH:mm'), first_date: next.toLocaleString({ month: 'long', day: 'numeric' }) } };
+      return { vars: { child_name: saved.schedule.child.name, day_name: next.toFormat('cccc'), time: spokenClockTime(minute, person.locale), first_date: next.toLocaleString({ month: 'long', day: 'numeric' }) } };
     },
   }),
   defineAction<FeatureServices>({
@@ -89,7 +89,7 @@ export const activityActions = [
       await activities.progress.record(assignment, person.id, answer.kind, answer.media);
       if (answer.kind !== 'later') return { outcome: answer.kind };
       const at = await activities.schedules.remindAgain(assignment.schedule, REMIND_AGAIN_MINUTES);
-      return { outcome: 'later', vars: { again_at: DateTime.fromJSDate(at, { zone: person.timeZone }).toFormat('HH:mm') } };
+      return { outcome: 'later', vars: { again_at: spokenTime(at, person.timeZone, person.locale) } };
     },
   }),
   defineAction<FeatureServices>({

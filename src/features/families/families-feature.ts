@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { defineFeature } from '../../core/feature-contract.js';
 import { familyActions } from './family-actions.js';
 import { FAMILY_EVENTS } from './family-events.js';
+import { freeTextActions } from './free-text-actions.js';
 import { inviteActions } from './invite-actions.js';
 
 /** The families feature's side of the contract with the flows (checked by `npm run flows:lint`). */
@@ -11,5 +12,5 @@ export const familiesFeature = defineFeature({
   startsFlows: [],
   emits: [...Object.values(FAMILY_EVENTS)],
   readsChoices: [],
-  actions: [...familyActions, ...inviteActions],
+  actions: [...familyActions, ...inviteActions, ...freeTextActions],
 });

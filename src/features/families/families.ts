@@ -1,4 +1,5 @@
 import type { Database } from '../../storage/prisma.js';
+import type { MainRole } from '../../core/role-commands.js';
 import type { Role } from '../../storage/generated/enums.js';
 import type { InviteService, IssuedInvite } from './invites.js';
 
@@ -27,6 +28,9 @@ export interface FamilySummary {
   readonly children: readonly { name: string; birthDate: Date; kindergarten: string | null; className: string | null }[];
   readonly members: readonly { displayName: string; role: Role }[];
 }
+
+/** When someone holds several roles, the one listed first speaks for them (a coordinator who is also a parent). */
+const ROLE_PRECEDENCE: readonly MainRole[] = ['coordinator', 'teacher', 'parent', 'caregiver'];
 
 /** The roles a new family hands out invites for. */
 export const FAMILY_INVITE_ROLES: readonly Role[] = ['parent', 'caregiver', 'teacher'];
@@ -107,6 +111,15 @@ export class FamilyService {
       this.db.cohortCoordinator.count({ where: { personId } }),
     ]);
     return memberships + cohorts > 0;
+  }
+
+  async mainRoleOf(personId: string): Promise<MainRole> {
+    const [memberships, cohorts] = await Promise.all([
+      this.db.familyMember.findMany({ where: { personId }, select: { role: true } }),
+      this.db.cohortCoordinator.count({ where: { personId } }),
+    ]);
+    const held = new Set<MainRole>([...memberships.map((membership) => membership.role), ...(cohorts > 0 ? (['coordinator'] as const) : [])]);
+    return ROLE_PRECEDENCE.find((role) => held.has(role)) ?? 'newcomer';
   }
 
   async summariesFor(personId: string, familyId?: string): Promise<FamilySummary[]> {

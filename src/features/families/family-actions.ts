@@ -10,8 +10,9 @@ export const familyActions = [
     name: 'families.redeemInvite',
     outcomes: ['joined', 'joined_coordinator', 'already_member', 'invalid', 'expired', 'used', 'rate_limited'],
     args: actionArgs(['code']),
-    async run({ invites, families, events, translate }, { person, args }) {
+    async run({ invites, families, events, translate, commandMenus }, { person, args }) {
       const result = await invites.redeem(person.id, String(args.code ?? ''));
+      if (result.outcome === 'joined' || result.outcome === 'joined_coordinator') await commandMenus.showFor(person.id, person.locale);
       switch (result.outcome) {
         case 'joined': {
           const others = await families.otherMemberIds(result.familyId, person.id);

@@ -1,7 +1,19 @@
-import { actionArgs, defineAction } from '../../core/flow-action.js';
+import { actionArgs, defineAction, type ActionResult, type PersonView } from '../../core/flow-action.js';
+import { parseQuietHours } from '../../core/quiet-hours.js';
+import { spokenQuietHours, spokenTime } from '../../core/spoken-time.js';
 import type { FeatureServices } from '../feature-services.js';
-import { lookupCityTimeZone } from './city-time-zones.js';
-import { formatQuietHours, parseQuietHours } from '../../core/quiet-hours.js';
+import { CityGazetteer, placeLabel, placeName, type Place } from './city-gazetteer.js';
+import { PEOPLE_EVENTS } from './people-events.js';
+import { settingsMenu } from './settings-menu.js';
+
+/** The choice under "which one do you mean?" that says none of the offered places is hers. */
+const NONE_OF_THESE = 'none';
+let gazetteer: CityGazetteer | undefined;
+/** Read once, on the first city anyone types. */
+function places(): CityGazetteer {
+  gazetteer ??= new CityGazetteer();
+  return gazetteer;
+}
 
 /** Language, home city, quiet hours and opting out: what a person decides about themselves. */
 export const peopleActions = [
@@ -9,23 +21,33 @@ export const peopleActions = [
     name: 'people.setLanguage',
     outcomes: ['ok', 'unsupported'],
     args: actionArgs(['locale']),
-    async run({ db, supportedLocales }, { person, args }) {
+    async run({ db, supportedLocales, commandMenus }, { person, args }) {
       const locale = String(args.locale ?? '');
       if (!supportedLocales.includes(locale)) return { outcome: 'unsupported' };
       await db.person.update({ where: { id: person.id }, data: { locale } });
+      await commandMenus.showFor(person.id, locale);
       return { person: { locale } };
     },
   }),
   defineAction<FeatureServices>({
     name: 'people.setCity',
-    outcomes: ['ok', 'unknown'],
+    outcomes: ['ok', 'pick', 'unknown'],
     args: actionArgs(['city']),
-    async run({ db, reminders }, { person, args }) {
-      const found = lookupCityTimeZone(String(args.city ?? ''));
-      if (!found) return { outcome: 'unknown' };
-      await db.person.update({ where: { id: person.id }, data: { city: found.city, timeZone: found.timeZone } });
-      await reminders.retimeFor(person.id);
-      return { vars: { city: found.city, time_zone: found.timeZone }, person: { timeZone: found.timeZone } };
+    async run(services, { person, args }) {
+      const found = places().match(String(args.city ?? ''));
+      if (found.kind === 'one') return livesIn(services, person, found.place);
+      if (found.kind === 'none') return { outcome: 'unknown' };
+      const none = { id: NONE_OF_THESE, label: services.translate(person.locale, 'onboarding:city_none') };
+      return { outcome: 'pick', vars: { city_choices: [...found.places.map((place) => ({ id: place.id, label: placeLabel(place, person.locale) })), none] } };
+    },
+  }),
+  defineAction<FeatureServices>({
+    name: 'people.pickCity',
+    outcomes: ['ok', 'unknown'],
+    args: actionArgs(['place']),
+    async run(services, { person, args }) {
+      const place = places().byIdOf(String(args.place ?? ''));
+      return place ? livesIn(services, person, place) : { outcome: 'unknown' };
     },
   }),
   defineAction<FeatureServices>({
@@ -40,7 +62,22 @@ export const peopleActions = [
         data: { quietStartMinute: quiet?.startMinute ?? null, quietEndMinute: quiet?.endMinute ?? null },
       });
       await reminders.retimeFor(person.id);
-      return quiet ? { vars: { quiet_hours: formatQuietHours(quiet) } } : { outcome: 'none' };
+      return quiet ? { vars: { quiet_hours: spokenQuietHours(quiet, person.locale) } } : { outcome: 'none' };
+    },
+  }),
+  defineAction<FeatureServices>({
+    name: 'people.settingsMenu',
+    outcomes: ['ok'],
+    async run(services, { person }) {
+      return { vars: await settingsMenu(services, places(), person) };
+    },
+  }),
+  defineAction<FeatureServices>({
+    name: 'people.offerSettings',
+    outcomes: ['ok'],
+    async run({ events }, { person }) {
+      await events.publish({ name: PEOPLE_EVENTS.settingsWanted, personIds: [person.id] });
+      return {};
     },
   }),
   defineAction<FeatureServices>({
@@ -62,3 +99,11 @@ export const peopleActions = [
     },
   }),
 ];
+
+/** Keeps where a person lives and moves their reminders to its clock; says the place and its time now, never the zone. */
+async function livesIn({ db, reminders, clock }: FeatureServices, person: PersonView, place: Place): Promise<ActionResult> {
+  await db.person.update({ where: { id: person.id }, data: { city: place.name, timeZone: place.timeZone } });
+  await reminders.retimeFor(person.id);
+  const localTime = spokenTime(clock.now(), place.timeZone, person.locale);
+  return { vars: { city: placeName(place, person.locale), local_time: localTime }, person: { timeZone: place.timeZone } };
+}

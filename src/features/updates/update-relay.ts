@@ -1,5 +1,5 @@
-import { DateTime } from 'luxon';
 import type { Choice, OutboundMessage } from '../../core/messages.js';
+import { spokenDayTime } from '../../core/spoken-time.js';
 import type { UpdateDeps } from './update-deps.js';
 
 /** Buttons under a relayed moment carry `update:<action>:<delivery id>`; the delivery names its one recipient. */
@@ -58,9 +58,7 @@ export class UpdateRelay {
         sender_name: update.sender.displayName,
         sender_role: this.deps.translate(person.locale, `families:role.${senderRole}`),
         child_name: update.child.name,
-        time: DateTime.fromJSDate(update.createdAt, { zone: person.timeZone })
-          .setLocale(person.locale)
-          .toLocaleString({ weekday: 'short', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' }),
+        time: spokenDayTime(update.createdAt, person.timeZone, person.locale, this.deps.clock),
       });
       const choices = answerChoices(delivery.id, this.deps.translate(person.locale, 'updates:answer_button'));
       const message: OutboundMessage = {
