@@ -33,6 +33,8 @@ import { FamilyService } from './features/families/families.js';
 import { RedisInviteGuessGuard, type GuessLimits } from './features/families/invite-guess-guard.js';
 import { InviteService } from './features/families/invites.js';
 import { PersonEraser } from './features/privacy/person-eraser.js';
+import { defaultSafeguardingDir } from './features/safeguarding/safeguarding-dir.js';
+import { createSafeguardingServices } from './features/safeguarding/safeguarding-services.js';
 import type { MediaLimits } from './features/updates/media-intake.js';
 import { createUpdateServices } from './features/updates/update-services.js';
 import { PersonDirectory } from './features/people/person-directory.js';
@@ -105,6 +107,8 @@ export interface KinbridgeOptions {
   readonly secret?: string;
   /** Templates sent outside a channel's reply window (default config/whatsapp-templates.yaml); read only when a channel has one. */
   readonly messageTemplatesFile?: string;
+  /** Phrase lists and help numbers (default safeguarding/). */
+  readonly safeguardingDir?: string;
 }
 
 /** The whole bot wired together: channels → engine → features → storage. */
@@ -208,6 +212,19 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
     store: mediaStore,
     addressOf: (personId) => people.addressOf(personId),
   });
+  const safeguarding = createSafeguardingServices(
+    {
+      db,
+      redis,
+      keyPrefix: `${prefix}:`,
+      attention: { raise: async (request) => logger.warn({ familyId: request.familyId, details: request.details }, 'needs attention (until the attention list lands)') },
+      outbox,
+      events: queue,
+      translate: (locale, key, vars) => translator.t(locale, key, vars),
+      logger,
+    },
+    { directory: options.safeguardingDir ?? defaultSafeguardingDir },
+  );
   const services: FeatureServices = {
     db,
     clock,
@@ -227,6 +244,7 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
     eraser: new PersonEraser(db, mediaStore, outboxRedaction, activities.recordings),
     broadcasts,
     broadcastRunner: broadcastWorker,
+    safeguarding,
     supportedLocales: translator.locales,
     translate: (locale, key, vars) => translator.t(locale, key, vars),
     inviteLink: (code) => options.inviteLink?.(code),
@@ -270,6 +288,7 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
     outbox,
     translator,
     logger,
+    listeners: [safeguarding.screen],
   });
 
   return {

@@ -11,6 +11,7 @@ import type { ConsentService } from './consent/consents.js';
 import type { FamilyService } from './families/families.js';
 import type { InviteService } from './families/invites.js';
 import type { PersonEraser } from './privacy/person-eraser.js';
+import type { SafeguardingServices } from './safeguarding/safeguarding-services.js';
 import type { UpdateServices } from './updates/update-services.js';
 
 /** What feature actions may use; assembled once at the composition root. */
@@ -36,6 +37,8 @@ export interface FeatureServices {
   readonly activities: ActivityServices;
   readonly broadcasts: BroadcastService;
   readonly broadcastRunner: BroadcastRunner;
+  /** Screens what family members write; answers with help numbers and alerts their coordinators. */
+  readonly safeguarding: SafeguardingServices;
   readonly supportedLocales: readonly string[];
   /** Words for values an action formats itself (role names in a family summary). */
   translate(locale: string, key: string, vars?: Record<string, unknown>): string;

@@ -1,0 +1,49 @@
+import path from 'node:path';
+import type { Redis } from 'ioredis';
+import { loadHelpDirectory } from './help-directory.js';
+import { PendingOffers } from './pending-offers.js';
+import { loadPhraseLists } from './phrase-lists.js';
+import { RecentWords } from './recent-words.js';
+import { SafeguardingScreen, type SafeguardingScreenDependencies } from './safeguarding-screen.js';
+import { familiesToScreen } from './screened-people.js';
+
+/** What the safeguarding feature's actions and the composition root use. */
+export interface SafeguardingServices {
+  /** Hears every inbound message of a family member (an `InboundListener`). */
+  readonly screen: SafeguardingScreen;
+  /** The person said yes to "Do you want someone to contact you?": their coordinators get an item. */
+  requestContact(personId: string, category: string): Promise<'requested' | 'not_in_a_family'>;
+}
+
+export interface SafeguardingSettings {
+  /** Holds safeguarding/phrases/ and safeguarding/help-contacts.yaml. */
+  readonly directory: string;
+  /** How long the end of a message waits for the next one to complete a split phrase (default 10 minutes). */
+  readonly splitWindowSeconds?: number;
+  /** How long a "Do you want someone to contact you?" stays open (default 2 days). */
+  readonly offerOpenSeconds?: number;
+}
+
+type Wiring = Omit<SafeguardingScreenDependencies, 'lists' | 'help' | 'recent' | 'offers'> & { readonly redis: Redis; readonly keyPrefix: string };
+
+export function createSafeguardingServices(wiring: Wiring, settings: SafeguardingSettings): SafeguardingServices {
+  const { redis, keyPrefix, ...deps } = wiring;
+  const offers = new PendingOffers(redis, keyPrefix, settings.offerOpenSeconds ?? 2 * 86_400);
+  const screen = new SafeguardingScreen({
+    ...deps,
+    lists: loadPhraseLists(path.join(settings.directory, 'phrases')),
+    help: loadHelpDirectory(path.join(settings.directory, 'help-contacts.yaml')),
+    recent: new RecentWords(redis, keyPrefix, settings.splitWindowSeconds ?? 600),
+    offers,
+  });
+  return {
+    screen,
+    async requestContact(personId, category) {
+      const families = await familiesToScreen(deps.db, personId);
+      if (families.length === 0) return 'not_in_a_family';
+      const offer = await offers.take(personId);
+      await screen.raise(personId, families, offer?.category ?? category, offer?.excerpt, false);
+      return 'requested';
+    },
+  };
+}
