@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ContentError, type ContentProblem } from '../../core/content-problems.js';
-import { readCheckedYaml } from './yaml-file.js';
+import { readCheckedYaml } from '../checked-yaml.js';
 
 /**
  * safeguarding/help-contacts.yaml: emergency and child-protection numbers per country, each with the public source it

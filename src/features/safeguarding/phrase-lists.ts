@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { ContentError, type ContentProblem } from '../../core/content-problems.js';
 import type { ListedPhrase } from './phrase-matcher.js';
 import { normaliseText } from './text-normaliser.js';
-import { readCheckedYaml } from './yaml-file.js';
+import { readCheckedYaml } from '../checked-yaml.js';
 
 /**
  * The phrase lists under safeguarding/phrases/, one file per category. A serious category gets an immediate answer

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
-import { lineOfPath, type ContentProblem, type Path } from '../../core/content-problems.js';
+import { lineOfPath, type ContentProblem, type Path } from '../core/content-problems.js';
 
 /** A data file read against its schema, with a way to point at any of its lines for the author. */
 export interface CheckedYaml<T> {
