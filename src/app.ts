@@ -25,6 +25,8 @@ import { playStarter } from './features/activities/play-starter.js';
 import { BroadcastWorker } from './features/broadcasts/broadcast-worker.js';
 import { BroadcastService } from './features/broadcasts/broadcasts.js';
 import { createCallServices } from './features/calls/call-services.js';
+import { createCheckInServices } from './features/checkins/checkin-services.js';
+import { defaultInstrumentsDir } from './features/checkins/instruments-dir.js';
 import { defaultStarterSources } from './features/calls/conversation-starters.js';
 import { ConsentService } from './features/consent/consents.js';
 import { features } from './features/feature-list.js';
@@ -109,6 +111,8 @@ export interface KinbridgeOptions {
   readonly messageTemplatesFile?: string;
   /** Phrase lists and help numbers (default safeguarding/). */
   readonly safeguardingDir?: string;
+  /** Check-in instruments (default instruments/). */
+  readonly instrumentsDir?: string;
 }
 
 /** The whole bot wired together: channels → engine → features → storage. */
@@ -201,12 +205,13 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
   );
   const outboxRedaction = new OutboxRedaction(db, clock, options.outboxRedactionDays ?? DEFAULT_OUTBOX_REDACTION_DAYS);
   const invites = new InviteService(db, clock, new RedisInviteGuessGuard(redis, `${prefix}:`, options.guessLimits), options.inviteTtlHours ?? 72, keys.inviteCodeKey);
+  const synthesizer = createSynthesizer({ provider: options.speechProvider, cacheDir: options.speechCacheDir ?? path.join(projectRoot, '.kinbridge', 'speech') });
   const activities = createActivityServices({
     db,
     clock,
     reminders: reminderStore,
     curriculum: loadCurriculum(options.curriculumDir ?? defaultCurriculumDir),
-    synthesizer: createSynthesizer({ provider: options.speechProvider, cacheDir: options.speechCacheDir ?? path.join(projectRoot, '.kinbridge', 'speech') }),
+    synthesizer,
     logger,
     intake: updates.intake,
     store: mediaStore,
@@ -245,6 +250,16 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
     broadcasts,
     broadcastRunner: broadcastWorker,
     safeguarding,
+    checkins: createCheckInServices({
+      db,
+      clock,
+      reminders: reminderStore,
+      events: queue,
+      synthesizer,
+      speechVoice: (locale) => activities.curriculum.speechVoice(locale),
+      logger,
+      instrumentsDir: options.instrumentsDir ?? defaultInstrumentsDir,
+    }),
     supportedLocales: translator.locales,
     translate: (locale, key, vars) => translator.t(locale, key, vars),
     inviteLink: (code) => options.inviteLink?.(code),
@@ -265,6 +280,7 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
       },
       { id: 'calls.keep-scheduled', everyMs: KEEP_SCHEDULED_EVERY_MS, run: () => services.calls.plans.keepScheduled() },
       { id: 'activities.keep-scheduled', everyMs: KEEP_SCHEDULED_EVERY_MS, run: () => activities.schedules.keepScheduled() },
+      { id: 'checkins.keep-scheduled', everyMs: KEEP_SCHEDULED_EVERY_MS, run: () => services.checkins.schedules.keepScheduled().then(() => undefined) },
     ],
   });
   const actions = new ActionRegistry(features, services);

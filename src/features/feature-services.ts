@@ -7,6 +7,7 @@ import type { ActivityServices } from './activities/activity-services.js';
 import type { BroadcastRunner } from './broadcasts/broadcast-worker.js';
 import type { BroadcastService } from './broadcasts/broadcasts.js';
 import type { CallServices } from './calls/call-services.js';
+import type { CheckInServices } from './checkins/checkin-services.js';
 import type { ConsentService } from './consent/consents.js';
 import type { FamilyService } from './families/families.js';
 import type { InviteService } from './families/invites.js';
@@ -37,6 +38,8 @@ export interface FeatureServices {
   readonly activities: ActivityServices;
   readonly broadcasts: BroadcastService;
   readonly broadcastRunner: BroadcastRunner;
+  /** Milestone check-ins at the checklist ages: instruments, answers, results, their schedule. */
+  readonly checkins: CheckInServices;
   /** Screens what family members write; answers with help numbers and alerts their coordinators. */
   readonly safeguarding: SafeguardingServices;
   readonly supportedLocales: readonly string[];

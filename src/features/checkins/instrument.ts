@@ -29,7 +29,8 @@ export const instrumentSchema = z.strictObject({
     concern_at: z.number().int().min(1),
     next_step: localised,
   }),
-  areas: z.record(z.string(), localised),
+  /** Each area's name, and the weekly play activities (curriculum ids) that practise it. */
+  areas: z.record(z.string(), z.strictObject({ name: localised, play: z.array(z.string()).default([]) })),
   ages: z.array(z.strictObject({ months: z.number().int().positive(), items: z.array(itemSchema).min(1) })).min(1),
   worked_examples: z
     .array(
