@@ -93,20 +93,18 @@ export class CheckInService {
 
   /** A finished check-in as a parent of the child may read it; undefined for anyone else. */
   async forParent(parentId: string, checkInId: string): Promise<FinishedCheckIn | undefined> {
-    const row = await this.db.checkIn.findFirst({
-      where: { id: checkInId, completedAt: { not: null }, child: { family: { members: { some: { personId: parentId, role: 'parent' } } } } },
-      include: { child: { select: { id: true, name: true, familyId: true } } },
-    });
-    const instrument = this.instruments.find((candidate) => candidate.id === row?.instrumentId);
-    const items = instrument && row ? itemsAt(instrument, row.ageMonths) : undefined;
-    if (!row || !instrument || !items) return undefined;
-    const answers = row.answers as Record<string, string>;
-    return { instrument, months: row.ageMonths, items, answers, child: row.child, result: scoreCheckIn(instrument, items, answers) };
+    const found = await this.load(checkInId, parentId, 'parent', true);
+    return found && { ...found, result: scoreCheckIn(found.instrument, found.items, found.answers) };
   }
 
-  private async open(caregiverId: string, checkInId: string): Promise<OpenCheckIn | undefined> {
+  private open(caregiverId: string, checkInId: string): Promise<OpenCheckIn | undefined> {
+    return this.load(checkInId, caregiverId, 'caregiver', false);
+  }
+
+  /** A check-in of a child in whose family `personId` holds `role`, finished or still open; undefined otherwise. */
+  private async load(checkInId: string, personId: string, role: 'parent' | 'caregiver', finished: boolean): Promise<OpenCheckIn | undefined> {
     const row = await this.db.checkIn.findFirst({
-      where: { id: checkInId, completedAt: null, child: { family: { members: { some: { personId: caregiverId, role: 'caregiver' } } } } },
+      where: { id: checkInId, completedAt: finished ? { not: null } : null, child: { family: { members: { some: { personId, role } } } } },
       include: { child: { select: { id: true, name: true, familyId: true } } },
     });
     const instrument = this.instruments.find((candidate) => candidate.id === row?.instrumentId);
