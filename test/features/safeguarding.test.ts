@@ -11,7 +11,11 @@ describe('safeguarding', () => {
     wang = await t.seedFamily('Wang family');
     await t.onboard('nainai', wang.codes.caregiver, { locale: 'zh-CN', city: '河池', quiet: '21-8' });
     await t.onboard('wei', wang.codes.parent, { locale: 'en', city: 'Milan', quiet: '22-7', consent: 'consent_no' });
+    const lan = await t.app.services.invites.issue({ role: 'coordinator', cohortId: wang.cohortId });
+    await t.channel.say('lan', `/start ${lan.code}`);
   });
+
+  const toldLan = () => t.channel.textsTo('lan').filter((text) => text.startsWith('Needs attention'));
   afterAll(() => t.close());
 
   it('answers a grandmother in Hechi at once, calmly, with the numbers that work in China', async () => {
@@ -21,6 +25,8 @@ describe('safeguarding', () => {
         '📞 110：报警（有危险就打）\n📞 120：急救（有人受伤、生病很重）\n📞 12355：青少年服务台（孩子受欺负、心里难过）\n' +
         '我已经请我们的工作人员尽快联系你。',
     );
+    await expect.poll(toldLan, { timeout: 10_000 }).toHaveLength(1);
+    expect(toldLan()[0]).toMatch(/^Needs attention:\n• ❗Wang family: nainai wrote words about self-harm or suicide \(since .+\)\nThey wrote: “我活不下去了” \(only coordinators see this\)$/);
   });
 
   it('answers a father in Milan in English with the Italian numbers', async () => {
@@ -44,5 +50,8 @@ describe('safeguarding', () => {
     await t.app.settled();
     expect(t.channel.lastTo('nainai')?.choices?.map((choice) => choice.label)).toEqual(['想，请联系我', '不用了，谢谢']);
     expect(await t.channel.tap('nainai', 'yes')).toEqual(['好的，我们的工作人员会尽快联系你。有什么事，随时给我发消息。']);
+    await expect.poll(() => toldLan().some((text) => text.includes('nainai wrote words about not coping')), { timeout: 10_000 }).toBe(true);
+    // Wei said no: nothing of his reached the list.
+    expect(toldLan().some((text) => text.includes('wei wrote words about not coping'))).toBe(false);
   });
 });

@@ -9,7 +9,7 @@ export const safeguardingActions = [
     args: actionArgs(['category']),
     async run({ safeguarding }, { person, args }) {
       const category = z.string().min(1).parse(args.category);
-      const answer = await safeguarding.requestContact(person.id, category);
+      const answer = await safeguarding.requestContact(person, category);
       return answer === 'requested' ? {} : { outcome: answer };
     },
   }),

@@ -11,7 +11,7 @@ import type { PendingOffers } from './pending-offers.js';
 import type { PhraseLists } from './phrase-lists.js';
 import { PhraseMatcher, type PhraseMatch } from './phrase-matcher.js';
 import type { RecentWords } from './recent-words.js';
-import type { AttentionRaiser } from './safeguarding-alerts.js';
+import type { AttentionRaiser } from '../../core/attention.js';
 import { SAFEGUARDING_EVENTS } from './safeguarding-events.js';
 import { familiesToScreen, type ScreenedFamily } from './screened-people.js';
 import { normaliseText } from './text-normaliser.js';
@@ -76,7 +76,7 @@ export class SafeguardingScreen implements InboundListener {
       .join('\n');
     const text = translate(person.locale, 'safeguarding:serious_reply', { person_name: person.displayName, contacts });
     await outbox.enqueue({ address: { channel: message.channel, chatId: message.chatId }, personId: person.id, messages: [{ text }] });
-    await this.raise(person.id, families, match.category, excerpt, true);
+    await this.raise(person, families, match.category, excerpt, true);
     this.deps.logger.warn({ personId: person.id, category: match.category }, 'safeguarding: serious words heard, coordinators alerted');
   }
 
@@ -86,16 +86,18 @@ export class SafeguardingScreen implements InboundListener {
   }
 
   /** One item per family the person belongs to: each family's own coordinators follow it up. */
-  async raise(personId: string, families: readonly ScreenedFamily[], category: string, excerpt: string | undefined, urgent: boolean): Promise<void> {
+  async raise(person: { id: string; displayName: string }, families: readonly ScreenedFamily[], category: string, excerpt: string | undefined, urgent: boolean): Promise<void> {
     for (const family of families) {
       await this.deps.attention.raise({
         kind: 'safeguarding',
         familyId: family.familyId,
         ...(family.childId ? { childId: family.childId } : {}),
-        subjectPersonId: personId,
+        subjectPersonId: person.id,
         urgent,
-        details: category,
+        details: { person_name: person.displayName, category },
         ...(excerpt ? { excerpt } : {}),
+        // One open item per person, family and kind of worry: more words of the same kind join it, not the list.
+        dedupeKey: `safeguarding:${family.familyId}:${person.id}:${category}`,
       });
     }
   }

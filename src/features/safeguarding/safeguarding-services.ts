@@ -12,7 +12,7 @@ export interface SafeguardingServices {
   /** Hears every inbound message of a family member (an `InboundListener`). */
   readonly screen: SafeguardingScreen;
   /** The person said yes to "Do you want someone to contact you?": their coordinators get an item. */
-  requestContact(personId: string, category: string): Promise<'requested' | 'not_in_a_family'>;
+  requestContact(person: { id: string; displayName: string }, category: string): Promise<'requested' | 'not_in_a_family'>;
 }
 
 export interface SafeguardingSettings {
@@ -38,11 +38,11 @@ export function createSafeguardingServices(wiring: Wiring, settings: Safeguardin
   });
   return {
     screen,
-    async requestContact(personId, category) {
-      const families = await familiesToScreen(deps.db, personId);
+    async requestContact(person, category) {
+      const families = await familiesToScreen(deps.db, person.id);
       if (families.length === 0) return 'not_in_a_family';
-      const offer = await offers.take(personId);
-      await screen.raise(personId, families, offer?.category ?? category, offer?.excerpt, false);
+      const offer = await offers.take(person.id);
+      await screen.raise(person, families, offer?.category ?? category, offer?.excerpt, false);
       return 'requested';
     },
   };
