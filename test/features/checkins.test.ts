@@ -15,6 +15,8 @@ describe('milestone check-ins', () => {
     await t.database.prisma.child.updateMany({ where: { familyId: family.familyId }, data: { birthDate: new Date('2023-11-25') } });
     await t.onboard('nainai', family.codes.caregiver, { locale: 'zh-CN', city: '河池', quiet: '21-8' });
     await t.onboard('wei', family.codes.parent, { locale: 'en', city: 'Milan', quiet: '22-7', consent: 'consent_no' });
+    await t.channel.say('lan', `/start ${(await t.app.services.invites.issue({ role: 'coordinator', cohortId: family.cohortId })).code}`);
+    await t.channel.say('teacher', `/start ${family.codes.teacher}`);
   });
   afterAll(() => t.close());
 
@@ -61,6 +63,11 @@ describe('milestone check-ins', () => {
     await expect.poll(summary, { timeout: 10_000 }).toContain("Xiaoming's 3 years old check-in was just done at home 🌱 The child already does 10 of 12 things.");
     expect(summary()).toContain('• Language: Copy me!');
     expect(summary()).toContain('not a diagnosis');
+
+    // The instrument marks one "not yet" as a concern: the teacher and the coordinator hear of it, with a next step.
+    const concern = "Wang family: Xiaoming's 3 years old check-in has 1 milestone(s) not yet reached (cdc-milestones 2022.1). Monitoring, not a diagnosis.";
+    await expect.poll(() => t.channel.textsTo('lan').some((text) => text.includes(concern)), { timeout: 10_000 }).toBe(true);
+    await expect.poll(() => t.channel.textsTo('teacher').some((text) => text.includes(concern)), { timeout: 10_000 }).toBe(true);
   });
 
   it('lets nobody but the child’s caregiver answer, and nobody but its parents read the result', async () => {

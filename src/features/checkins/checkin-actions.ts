@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { actionArgs, defineAction } from '../../core/flow-action.js';
 import type { FeatureServices } from '../feature-services.js';
 import { CHECKIN_EVENTS } from './checkin-events.js';
+import type { FinishedCheckIn } from './check-ins.js';
 import { ageLabel, inLanguage, playLines } from './checkin-words.js';
 
 const months = z.coerce.number().int().positive();
@@ -60,6 +61,7 @@ export const checkinActions = [
       if (!finished) return { outcome: 'gone' };
       const parents = await services.db.familyMember.findMany({ where: { familyId: finished.child.familyId, role: 'parent' }, select: { personId: true } });
       if (parents.length > 0) await services.events.publish({ name: CHECKIN_EVENTS.finished, personIds: parents.map((parent) => parent.personId), vars: { checkin_id: checkInId } });
+      if (finished.result.concern) await raiseConcern(services, checkInId, finished);
       return { vars: { play_lines: playLines(services, person.locale, finished), concern: finished.result.concern } };
     },
   }),
@@ -83,3 +85,16 @@ export const checkinActions = [
     },
   }),
 ];
+
+/** The instrument marks a concern: the child's teacher and cohort coordinators get an item with the next step. */
+async function raiseConcern(services: FeatureServices, checkInId: string, finished: FinishedCheckIn): Promise<void> {
+  const notYet = Object.values(finished.answers).filter((answer) => answer === 'not_yet').length;
+  await services.attention.raise({
+    kind: 'checkin_concern',
+    familyId: finished.child.familyId,
+    childId: finished.child.id,
+    audience: 'coordinators_and_teachers',
+    details: { child_name: finished.child.name, months: finished.months, not_yet: notYet, instrument: `${finished.instrument.id} ${finished.instrument.version}` },
+    dedupeKey: `checkin:${checkInId}`,
+  });
+}
