@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type SeededFamily, type TestApp } from '../support/test-app.js';
+import { TestClock } from '../support/test-clock.js';
 
 /** Safeguarding through the real engine, outbox, PostgreSQL and Redis, on the memory channel, in Chinese and English. */
 describe('safeguarding', () => {
@@ -7,7 +8,8 @@ describe('safeguarding', () => {
   let wang: SeededFamily;
 
   beforeAll(async () => {
-    t = await startTestApp();
+    // Monday 11:00 in Milan, 18:00 in Hechi: nobody's quiet hours, so the broadcast goes at once.
+    t = await startTestApp({ clock: new TestClock(new Date('2026-11-30T10:00:00Z')), broadcastCheckEveryMs: 100 });
     wang = await t.seedFamily('Wang family');
     await t.onboard('nainai', wang.codes.caregiver, { locale: 'zh-CN', city: '河池', quiet: '21-8' });
     await t.onboard('wei', wang.codes.parent, { locale: 'en', city: 'Milan', quiet: '22-7', consent: 'consent_no' });
@@ -53,5 +55,25 @@ describe('safeguarding', () => {
     await expect.poll(() => toldLan().some((text) => text.includes('nainai wrote words about not coping')), { timeout: 10_000 }).toBe(true);
     // Wei said no: nothing of his reached the list.
     expect(toldLan().some((text) => text.includes('wei wrote words about not coping'))).toBe(false);
+  });
+
+  it('never alerts on a coordinator’s broadcast, however it is worded, nor on its copies the families get', async () => {
+    const safeguardingItems = () => t.database.prisma.attentionItem.count({ where: { kind: 'safeguarding' } });
+    await t.app.settled();
+    const before = await safeguardingItems();
+    const announcement = '孩子不见了或者被打时请马上打110。';
+    await t.channel.say('lan', '/broadcast');
+    await t.channel.tap('lan', 'everyone');
+    await t.channel.tap('lan', 'all');
+    await t.channel.tap('lan', 'zh-CN');
+    await t.channel.say('lan', announcement);
+    await t.channel.tap('lan', 'no');
+    const preview = await t.channel.tap('lan', 'none');
+    expect(preview[0]).toContain(announcement);
+    await t.channel.tap('lan', 'send_now');
+    await expect.poll(() => t.channel.textsTo('wei').includes(announcement) && t.channel.textsTo('nainai').includes(announcement), { timeout: 10_000 }).toBe(true);
+    await t.app.settled();
+    expect(await safeguardingItems()).toBe(before);
+    expect(t.channel.textsTo('lan').filter((text) => text.includes(announcement) && text.startsWith('Needs attention'))).toEqual([]);
   });
 });
