@@ -114,6 +114,8 @@ export interface KinbridgeOptions {
   readonly messageTemplatesFile?: string;
   /** Phrase lists and help numbers (default safeguarding/). */
   readonly safeguardingDir?: string;
+  /** Weeks without a word from a family or a logged call before its coordinators are asked to look (default 3). */
+  readonly silentFamilyWeeks?: number;
   /** Check-in instruments (default instruments/). */
   readonly instrumentsDir?: string;
 }
@@ -226,6 +228,7 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
   const safeguarding = createSafeguardingServices(
     {
       db,
+      clock,
       redis,
       keyPrefix: `${prefix}:`,
       attention,
@@ -234,7 +237,7 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
       translate: (locale, key, vars) => translator.t(locale, key, vars),
       logger,
     },
-    { directory: options.safeguardingDir ?? defaultSafeguardingDir },
+    { directory: options.safeguardingDir ?? defaultSafeguardingDir, silentFamilyWeeks: options.silentFamilyWeeks },
   );
   const services: FeatureServices = {
     db,
@@ -287,6 +290,7 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
       },
       { id: 'calls.keep-scheduled', everyMs: KEEP_SCHEDULED_EVERY_MS, run: () => services.calls.plans.keepScheduled() },
       { id: 'activities.keep-scheduled', everyMs: KEEP_SCHEDULED_EVERY_MS, run: () => activities.schedules.keepScheduled() },
+      { id: 'safeguarding.silent-families', everyMs: KEEP_SCHEDULED_EVERY_MS, run: () => safeguarding.silentFamilies.sweep().then(() => undefined) },
       { id: 'checkins.keep-scheduled', everyMs: KEEP_SCHEDULED_EVERY_MS, run: () => services.checkins.schedules.keepScheduled().then(() => undefined) },
       { id: 'attention.escalate', everyMs: ATTENTION_ESCALATION_CHECK_MS, run: () => attention.escalateUntaken().then(() => undefined) },
     ],

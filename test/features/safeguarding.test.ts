@@ -6,10 +6,11 @@ import { TestClock } from '../support/test-clock.js';
 describe('safeguarding', () => {
   let t: TestApp;
   let wang: SeededFamily;
+  const clock = new TestClock(new Date('2026-11-30T10:00:00Z'));
 
   beforeAll(async () => {
     // Monday 11:00 in Milan, 18:00 in Hechi: nobody's quiet hours, so the broadcast goes at once.
-    t = await startTestApp({ clock: new TestClock(new Date('2026-11-30T10:00:00Z')), broadcastCheckEveryMs: 100 });
+    t = await startTestApp({ clock, broadcastCheckEveryMs: 100 });
     wang = await t.seedFamily('Wang family');
     await t.onboard('nainai', wang.codes.caregiver, { locale: 'zh-CN', city: '河池', quiet: '21-8' });
     await t.onboard('wei', wang.codes.parent, { locale: 'en', city: 'Milan', quiet: '22-7', consent: 'consent_no' });
@@ -75,5 +76,17 @@ describe('safeguarding', () => {
     await t.app.settled();
     expect(await safeguardingItems()).toBe(before);
     expect(t.channel.textsTo('lan').filter((text) => text.includes(announcement) && text.startsWith('Needs attention'))).toEqual([]);
+  });
+
+  it('puts a family nobody has heard from for three weeks on the list, once, and leaves families still in touch alone', async () => {
+    const zhao = await t.seedFamily('Zhao family');
+    await t.onboard('zhao-nainai', zhao.codes.caregiver, { locale: 'zh-CN', city: '河池', quiet: '21-8' });
+    clock.set('2026-12-28T10:00:00Z');
+    await t.channel.say('wei', 'Hello!');
+    const silentItems = () => t.database.prisma.attentionItem.findMany({ where: { kind: 'silent_family' }, select: { familyId: true } });
+    expect(await t.app.services.safeguarding.silentFamilies.sweep()).toBe(1);
+    expect(await silentItems()).toEqual([{ familyId: zhao.familyId }]);
+    expect(await t.app.services.safeguarding.silentFamilies.sweep()).toBe(0);
+    expect(await silentItems()).toHaveLength(1);
   });
 });

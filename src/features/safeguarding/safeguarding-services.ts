@@ -1,11 +1,13 @@
 import path from 'node:path';
 import type { Redis } from 'ioredis';
+import type { Clock } from '../../core/clock.js';
 import { loadHelpDirectory } from './help-directory.js';
 import { PendingOffers } from './pending-offers.js';
 import { loadPhraseLists } from './phrase-lists.js';
 import { RecentWords } from './recent-words.js';
 import { SafeguardingScreen, type SafeguardingScreenDependencies } from './safeguarding-screen.js';
 import { familiesToScreen } from './screened-people.js';
+import { SilentFamilies } from './silent-families.js';
 
 /** What the safeguarding feature's actions and the composition root use. */
 export interface SafeguardingServices {
@@ -13,6 +15,8 @@ export interface SafeguardingServices {
   readonly screen: SafeguardingScreen;
   /** The person said yes to "Do you want someone to contact you?": their coordinators get an item. */
   requestContact(person: { id: string; displayName: string }, category: string): Promise<'requested' | 'not_in_a_family'>;
+  /** Families nobody has been heard from for weeks (run by a recurring job). */
+  readonly silentFamilies: SilentFamilies;
 }
 
 export interface SafeguardingSettings {
@@ -22,12 +26,14 @@ export interface SafeguardingSettings {
   readonly splitWindowSeconds?: number;
   /** How long a "Do you want someone to contact you?" stays open (default 2 days). */
   readonly offerOpenSeconds?: number;
+  /** Weeks without a word or a logged call before a family is on the needs-attention list (default 3). */
+  readonly silentFamilyWeeks?: number;
 }
 
-type Wiring = Omit<SafeguardingScreenDependencies, 'lists' | 'help' | 'recent' | 'offers'> & { readonly redis: Redis; readonly keyPrefix: string };
+type Wiring = Omit<SafeguardingScreenDependencies, 'lists' | 'help' | 'recent' | 'offers'> & { readonly redis: Redis; readonly keyPrefix: string; readonly clock: Clock };
 
 export function createSafeguardingServices(wiring: Wiring, settings: SafeguardingSettings): SafeguardingServices {
-  const { redis, keyPrefix, ...deps } = wiring;
+  const { redis, keyPrefix, clock, ...deps } = wiring;
   const offers = new PendingOffers(redis, keyPrefix, settings.offerOpenSeconds ?? 2 * 86_400);
   const screen = new SafeguardingScreen({
     ...deps,
@@ -38,6 +44,7 @@ export function createSafeguardingServices(wiring: Wiring, settings: Safeguardin
   });
   return {
     screen,
+    silentFamilies: new SilentFamilies(deps.db, clock, deps.attention, settings.silentFamilyWeeks ?? 3),
     async requestContact(person, category) {
       const families = await familiesToScreen(deps.db, person.id);
       if (families.length === 0) return 'not_in_a_family';
