@@ -187,7 +187,7 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
     timeZone: options.defaultTimeZone ?? 'Asia/Shanghai',
     locale: (hint) => translator.supportedLocale(hint, defaultLocale),
   }, new Set(windowed.map((channel) => channel.name)));
-  const broadcasts = new BroadcastService(db, outbox, clock, options.broadcastFallbackLocales ?? ['zh-CN', 'en']);
+  const broadcasts = new BroadcastService(db, outbox, clock, options.broadcastFallbackLocales ?? ['zh-CN', 'en'], mediaStore);
   const broadcastWorker = new BroadcastWorker({
     connection: { url: options.redisUrl, maxRetriesPerRequest: null },
     prefix,
@@ -256,7 +256,7 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
     activities,
     updates,
     privacyTerms: { mediaRetentionDays: options.mediaRetentionDays ?? DEFAULT_MEDIA_RETENTION_DAYS, outboxRedactionDays: options.outboxRedactionDays ?? DEFAULT_OUTBOX_REDACTION_DAYS },
-    eraser: new PersonEraser(db, mediaStore, outboxRedaction, activities.recordings),
+    eraser: new PersonEraser(db, mediaStore, outboxRedaction, activities.recordings, broadcasts),
     broadcasts,
     broadcastRunner: broadcastWorker,
     safeguarding,
@@ -283,9 +283,9 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
         id: 'media-retention',
         everyMs: options.mediaRetentionSweepEveryMs ?? 3_600_000,
         async run() {
-          const swept = await updates.retention.sweep();
+          const swept = { ...(await updates.retention.sweep()), broadcastAttachments: await broadcasts.forgetOldAttachments(options.mediaRetentionDays ?? DEFAULT_MEDIA_RETENTION_DAYS) };
           const redactedMessages = await outboxRedaction.sweep();
-          if (swept.updates > 0 || swept.withdrawnFiles > 0 || redactedMessages > 0) logger.info({ ...swept, redactedMessages }, 'retention sweep');
+          if (Object.values(swept).some((count) => count > 0) || redactedMessages > 0) logger.info({ ...swept, redactedMessages }, 'retention sweep');
         },
       },
       { id: 'calls.keep-scheduled', everyMs: KEEP_SCHEDULED_EVERY_MS, run: () => services.calls.plans.keepScheduled() },

@@ -1,10 +1,14 @@
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DateTime } from 'luxon';
 import { systemClock, type Clock } from '../core/clock.js';
 import { deriveSecretKeys } from '../core/secret-keys.js';
 import { loadDeploymentSecret } from '../infra/deployment-secret.js';
 import { projectRoot } from '../paths.js';
-import { BroadcastService, type BroadcastReport } from '../features/broadcasts/broadcasts.js';
+import { BroadcastService, type BroadcastAttachment, type BroadcastReport } from '../features/broadcasts/broadcasts.js';
+import { MediaIntake, MediaRejectedError } from '../features/updates/media-intake.js';
+import { MediaUnavailableError, type MediaFetcher } from '../core/media-fetcher.js';
+import { LocalMediaStore } from '../storage/local-media-store.js';
 import { FAMILY_INVITE_ROLES, FamilyService, NotCoordinatorError, type NewChild } from '../features/families/families.js';
 import type { InviteGuessGuard } from '../features/families/invite-guess-guard.js';
 import { InviteService, type IssuedInvite } from '../features/families/invites.js';
@@ -74,12 +78,15 @@ export interface CommandOptions {
   readonly clock?: Clock;
   /** The bot's deployment secret, so the bot recognises the codes the CLI issues (default: the one under .kinbridge/). */
   readonly secret?: string;
+  /** The bot's media directory, where a broadcast's photo or voice note is kept for it to send (default under .kinbridge/). */
+  readonly mediaDir?: string;
 }
 
 export class CoordinatorCommands {
   private readonly clock: Clock;
   private readonly invites: InviteService;
   private readonly families: FamilyService;
+  private readonly media: LocalMediaStore;
 
   constructor(
     private readonly db: Database,
@@ -89,6 +96,7 @@ export class CoordinatorCommands {
     const secret = options.secret ?? loadDeploymentSecret(undefined, path.join(projectRoot, '.kinbridge'));
     this.invites = new InviteService(db, this.clock, issueOnlyGuessGuard, options.inviteTtlHours, deriveSecretKeys(secret).inviteCodeKey);
     this.families = new FamilyService(db, this.invites);
+    this.media = new LocalMediaStore(options.mediaDir ?? path.join(projectRoot, '.kinbridge', 'media'));
   }
 
   async createCohort(rawName: string): Promise<CohortRef> {
@@ -134,13 +142,13 @@ export class CoordinatorCommands {
 
   /**
    * Writes a broadcast the running bot sends (it fans out due broadcasts every few seconds); a time makes it scheduled.
-   * Media files must be readable by the bot: they are sent from where they are.
+   * A photo or voice note is checked and cleaned of metadata like any file people send, and kept in the bot's media store.
    */
   async createBroadcast(input: NewBroadcastInput): Promise<{ id: string; recipients: number; byLocale: Record<string, number> }> {
     const cohorts = await Promise.all(input.cohorts.map((name) => this.findCohort(name)));
     const coordinator = await this.cliCoordinatorOf(...cohorts);
     const broadcasts = this.broadcastService();
-    const media = input.media ? { kind: input.media.kind, source: { kind: 'file' as const, path: input.media.path, fileName: path.basename(input.media.path), mimeType: input.media.mimeType } } : undefined;
+    const media = input.media ? await this.keepAttachment(input.media.kind, input.media.path) : undefined;
     const draft = await broadcasts.draft(coordinator.id, { cohortIds: cohorts.map((c) => c.id), roles: input.roles, locales: input.locales, texts: input.texts, ...(media ? { media } : {}) });
     if (input.at) await broadcasts.schedule(coordinator.id, draft.id, input.at);
     else await broadcasts.sendNow(coordinator.id, draft.id);
@@ -152,7 +160,17 @@ export class CoordinatorCommands {
   }
 
   private broadcastService(): BroadcastService {
-    return new BroadcastService(this.db, cliDoesNotSend, this.clock, []);
+    return new BroadcastService(this.db, cliDoesNotSend, this.clock, [], this.media);
+  }
+
+  private async keepAttachment(kind: 'photo' | 'voice', file: string): Promise<BroadcastAttachment> {
+    try {
+      const stored = await new MediaIntake(cliReadsFilesItself, this.media).keep(kind, await readFile(file));
+      return { kind, storageKey: stored.storageKey, mimeType: stored.mimeType };
+    } catch (error) {
+      if (error instanceof MediaRejectedError) throw new CommandError(`${file} cannot be attached: ${error.message}`);
+      throw error;
+    }
   }
 
   /** A fresh invite for one role of an existing family, named by its id or its name, e.g. after the first one expired. */
@@ -278,9 +296,14 @@ export interface NewBroadcastInput {
   readonly roles: readonly Role[];
   readonly locales: readonly string[];
   readonly texts: Readonly<Record<string, string>>;
-  readonly media?: { readonly kind: 'photo' | 'voice'; readonly path: string; readonly mimeType: string };
+  readonly media?: { readonly kind: 'photo' | 'voice'; readonly path: string };
   readonly at?: Date;
 }
+
+/** The CLI reads the files it is given itself: it never downloads from a platform. */
+const cliReadsFilesItself: MediaFetcher = {
+  fetch: () => Promise.reject(new MediaUnavailableError('The CLI attaches local files only')),
+};
 
 /** The CLI only writes broadcasts; the running bot fans them out and sends them. */
 const cliDoesNotSend: OutboxWriter = {

@@ -9,6 +9,7 @@ import type { NewChild } from '../features/families/families.js';
 import { formatInviteCode } from '../features/families/invite-code.js';
 import type { IssuedInvite } from '../features/families/invites.js';
 import { loadDeploymentSecret } from '../infra/deployment-secret.js';
+import { deploymentPaths } from '../infra/deployment-paths.js';
 import { MessageTemplates, TemplateConfigError } from '../messaging/message-templates.js';
 import { defaultMessageTemplatesFile, projectRoot } from '../paths.js';
 import { describeTemplates } from './whatsapp-templates.js';
@@ -234,7 +235,7 @@ function parseBroadcastOptions(values: { cohort?: string[]; role?: string[]; lan
     cohorts,
     roles: (values.role ?? []).map(parseFamilyRole),
     locales: values.lang ?? [],
-    ...(file ? { media: { kind: values.photo ? ('photo' as const) : ('voice' as const), path: path.resolve(file), mimeType: values.photo ? 'image/jpeg' : 'audio/ogg' } } : {}),
+    ...(file ? { media: { kind: values.photo ? ('photo' as const) : ('voice' as const), path: path.resolve(file) } } : {}),
   };
 }
 
@@ -370,7 +371,11 @@ async function main(argv: readonly string[]): Promise<number> {
     if (applied.length > 0) console.error(`Applied migrations: ${applied.join(', ')}`);
     const db = createPrismaClient(connection.url);
     try {
-      const output = await parsed.run(new CoordinatorCommands(db, { inviteTtlHours: config.INVITE_TTL_HOURS, secret: loadDeploymentSecret(config.KINBRIDGE_SECRET, path.resolve(projectRoot, config.KINBRIDGE_DATA_DIR)) }), config);
+      const output = await parsed.run(new CoordinatorCommands(db, {
+        inviteTtlHours: config.INVITE_TTL_HOURS,
+        secret: loadDeploymentSecret(config.KINBRIDGE_SECRET, path.resolve(projectRoot, config.KINBRIDGE_DATA_DIR)),
+        mediaDir: deploymentPaths(config).mediaDir,
+      }), config);
       console.log(`${output}\n\nDatabase: ${connection.description}`);
       return 0;
     } catch (error) {

@@ -1,6 +1,11 @@
 import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import exifr from 'exifr';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../src/paths.js';
+import { jpegWithGps, pdfBytes } from '../support/media-fixtures.js';
 import { startTestApp, type SeededFamily, type TestApp } from '../support/test-app.js';
 import { testRedisUrl } from '../support/test-redis.js';
 
@@ -24,7 +29,7 @@ describe('broadcast from the command line', () => {
       execFile(
         process.execPath,
         ['--import', 'tsx', 'src/cli/kinbridge.ts', ...args],
-        { cwd: projectRoot, env: { ...process.env, DATABASE_URL: t.database.url, REDIS_URL: testRedisUrl(), DEFAULT_LOCALE: 'en' }, timeout: 60_000 },
+        { cwd: projectRoot, env: { ...process.env, DATABASE_URL: t.database.url, REDIS_URL: testRedisUrl(), DEFAULT_LOCALE: 'en', KINBRIDGE_MEDIA_DIR: t.mediaDir }, timeout: 60_000 },
         (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr }),
       );
     });
@@ -37,6 +42,24 @@ describe('broadcast from the command line', () => {
     expect(result.stdout).toMatch(/to 2 people \((en 1, zh-CN 1|zh-CN 1, en 1)\): 2 delivered, 0 failed, 0 blocked the bot, 0 opted out\./);
     expect(t.channel.textsTo('zhou-papa')).toContain('No school on Monday.');
     expect(t.channel.textsTo('zhou-nainai')).toContain('周一不上学。');
+  });
+
+  it('keeps an attached photo in the bot’s media store without its GPS position, and refuses a file that is no photo', async () => {
+    const cohort = await t.database.prisma.cohort.findUniqueOrThrow({ where: { id: family.cohortId } });
+    const folder = mkdtempSync(path.join(tmpdir(), 'kinbridge-cli-photo-'));
+    writeFileSync(path.join(folder, 'sports-day.jpg'), await jpegWithGps());
+    writeFileSync(path.join(folder, 'not-a-photo.jpg'), pdfBytes());
+
+    const refused = await cli('broadcast', '--cohort', cohort.name, '--text', 'Look!', '--photo', path.join(folder, 'not-a-photo.jpg'));
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/not-a-photo\.jpg cannot be attached: A photo must be one of image\/jpeg, image\/png, image\/webp; got application\/pdf/);
+
+    const sent = await cli('broadcast', '--cohort', cohort.name, '--role', 'parent', '--text', 'Sports day!', '--photo', path.join(folder, 'sports-day.jpg'));
+    expect(sent.code).toBe(0);
+    const broadcast = await t.database.prisma.broadcast.findFirstOrThrow({ where: { texts: { equals: { en: 'Sports day!' } } } });
+    const { storageKey } = broadcast.media as { storageKey: string };
+    expect(await exifr.gps(readFileSync(path.join(t.mediaDir, storageKey)))).toBeUndefined();
+    expect(t.channel.textsTo('zhou-papa')).toContain('Sports day!');
   });
 
   it('refuses bad input with one line and exit code 2', async () => {

@@ -28,6 +28,9 @@ describe('/invite in chat', () => {
     const nainai = await t.database.prisma.channelIdentity.findFirstOrThrow({ where: { channel: 'memory', externalId: 'nainai' } });
     const memberships = await t.database.prisma.familyMember.findMany({ where: { personId: nainai.personId } });
     expect(memberships.map((m) => [m.familyId, m.role])).toEqual([[wang.familyId, 'caregiver']]);
+    // Joining starts her play plan a moment later (an event): wait for its question, so the next answer is only /invite's.
+    await t.app.settled();
+    expect(t.channel.textsTo('nainai').at(-1)).toContain('哪一天方便');
   });
 
   it('tells someone who runs no group, kindly, that codes come from coordinators', async () => {

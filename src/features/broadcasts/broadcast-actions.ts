@@ -1,11 +1,12 @@
 import { DateTime } from 'luxon';
-import { actionArgs, defineAction, type PersonView } from '../../core/flow-action.js';
+import { actionArgs, defineAction } from '../../core/flow-action.js';
 import { parseLocalDateTime } from '../../core/local-date-time.js';
 import type { MediaRef } from '../../core/messages.js';
 import type { Role } from '../../storage/generated/enums.js';
 import type { FeatureServices } from '../feature-services.js';
 import { NotCoordinatorError } from '../families/families.js';
-import type { BroadcastDraft } from './broadcasts.js';
+import { MediaRejectedError, rejectionAware } from '../updates/media-intake.js';
+import type { BroadcastAttachment, BroadcastDraft } from './broadcasts.js';
 import { BroadcastNotFoundError } from './broadcasts.js';
 
 const AUDIENCES: Readonly<Record<string, Role[]>> = { everyone: [], parent: ['parent'], caregiver: ['caregiver'], teacher: ['teacher'] };
@@ -16,16 +17,18 @@ const MAX_SCHEDULE_DAYS = 60;
 export const broadcastActions = [
   defineAction<FeatureServices>({
     name: 'broadcasts.prepare',
-    outcomes: ['ready', 'empty', 'denied'],
+    outcomes: ['ready', 'empty', 'denied', 'too_large', 'unsupported', 'unavailable'],
     args: actionArgs(['cohort_id', 'audience', 'language', 'text_locale', 'text', 'translation_locale', 'translation', 'photo', 'voice']),
     async run(services, { person, args }) {
       const texts = textsByLanguage(args, person.locale);
+      const media = await rejectionAware(() => attachment(services, args));
+      if (media instanceof MediaRejectedError) return { outcome: media.reason, vars: { limit_mb: services.updates.intake.limitMb(media.kind) } };
       const draft: BroadcastDraft = {
         cohortIds: [String(args.cohort_id ?? '')],
         roles: AUDIENCES[String(args.audience)] ?? [],
         locales: args.language && args.language !== 'all' ? [String(args.language)] : [],
         texts,
-        ...(await attachment(services, person, args)),
+        ...(media ? { media } : {}),
       };
       try {
         const { id, recipients, byLocale } = await services.broadcasts.draft(person.id, draft);
@@ -106,13 +109,12 @@ function textsByLanguage(args: Readonly<Record<string, unknown>>, fallbackLocale
   return texts;
 }
 
-/** A photo or voice note answered in this chat is a file of the platform the coordinator is on. */
-async function attachment(services: FeatureServices, person: PersonView, args: Readonly<Record<string, unknown>>): Promise<Pick<BroadcastDraft, 'media'>> {
+/** A photo or voice note answered in this chat, taken into our store like any file people send. */
+async function attachment(services: FeatureServices, args: Readonly<Record<string, unknown>>): Promise<BroadcastAttachment | undefined> {
   const kind = isMediaRef(args.photo) ? 'photo' : isMediaRef(args.voice) ? 'voice' : undefined;
-  if (!kind) return {};
-  const identity = await services.db.channelIdentity.findFirst({ where: { personId: person.id }, orderBy: { lastSeenAt: 'desc' } });
-  const ref = args[kind] as MediaRef;
-  return { media: { kind, source: { kind: 'platform', fileId: ref.fileId }, ...(identity ? { channel: identity.channel } : {}) } };
+  if (!kind) return undefined;
+  const stored = await services.updates.intake.take(kind, args[kind] as MediaRef);
+  return { kind, storageKey: stored.storageKey, mimeType: stored.mimeType };
 }
 
 async function guarded(run: () => Promise<{ outcome?: string; vars?: Record<string, unknown> }>) {

@@ -1,8 +1,9 @@
 import type { Clock } from '../../core/clock.js';
-import type { MediaSource, OutboundMessage } from '../../core/messages.js';
+import type { OutboundMessage } from '../../core/messages.js';
 import type { OutboxItem, OutboxWriter } from '../../core/outbox-writer.js';
-import { toPayload } from '../../messaging/outbound-payload.js';
+import { Prisma } from '../../storage/generated/client.js';
 import type { Role } from '../../storage/generated/enums.js';
+import type { MediaStore } from '../../storage/media-store.js';
 import type { Database } from '../../storage/prisma.js';
 import { NotCoordinatorError } from '../families/families.js';
 import { deferPastQuietHours, quietHoursFrom } from '../../core/quiet-hours.js';
@@ -19,9 +20,21 @@ export interface BroadcastDraft {
   /** Empty: every language. */
   readonly locales: readonly string[];
   readonly texts: Readonly<Record<string, string>>;
-  /** A platform file (sent only to people on that platform) or a file on our disk (sent to everyone). */
-  readonly media?: { readonly kind: 'photo' | 'voice'; readonly source: MediaSource; readonly channel?: string };
+  readonly media?: BroadcastAttachment;
 }
+
+/**
+ * A photo or voice note in our media store, taken in like every file people send (type checked, metadata such as a
+ * photo's GPS position removed), so every platform can send it and nothing of the coordinator's phone goes out.
+ */
+export interface BroadcastAttachment {
+  readonly kind: 'photo' | 'voice';
+  readonly storageKey: string;
+  readonly mimeType: string;
+}
+
+/** An attachment of a draft never sent is deleted after this long. */
+const UNSENT_ATTACHMENT_TTL_MS = 24 * 3_600_000;
 
 export interface BroadcastReport {
   readonly status: string;
@@ -47,6 +60,7 @@ export class BroadcastService {
     private readonly outbox: OutboxWriter,
     private readonly clock: Clock,
     private readonly fallbackLocales: readonly string[],
+    private readonly files: Pick<MediaStore, 'source' | 'delete'>,
   ) {}
 
   /** Saves a draft after checking the coordinator runs every cohort it names; answers how many it would reach. */
@@ -59,7 +73,7 @@ export class BroadcastService {
         roles: [...draft.roles],
         locales: [...draft.locales],
         texts: { ...draft.texts },
-        ...(draft.media ? { media: toPayload({ [draft.media.kind]: draft.media.source }), mediaChannel: draft.media.channel ?? null } : {}),
+        ...(draft.media ? { media: { kind: draft.media.kind, storageKey: draft.media.storageKey, mimeType: draft.media.mimeType } } : {}),
       },
     });
     const byLocale: Record<string, number> = {};
@@ -75,6 +89,37 @@ export class BroadcastService {
   async cancel(coordinatorId: string, id: string): Promise<void> {
     await this.owned(coordinatorId, id);
     await this.db.broadcast.updateMany({ where: { id, status: { in: ['draft', 'scheduled'] } }, data: { status: 'cancelled' } });
+  }
+
+  /**
+   * Run with the retention sweep: attachments go `retentionDays` after their broadcast finished, and a day after a
+   * draft nobody sent (or a cancelled one) was made. Returns how many were deleted.
+   */
+  async forgetOldAttachments(retentionDays: number): Promise<number> {
+    const now = this.clock.now().getTime();
+    const old = await this.db.broadcast.findMany({
+      where: {
+        media: { not: Prisma.DbNull },
+        OR: [
+          { status: 'done', finishedAt: { lt: new Date(now - retentionDays * 24 * 3_600_000) } },
+          { status: { in: ['draft', 'cancelled'] }, createdAt: { lt: new Date(now - UNSENT_ATTACHMENT_TTL_MS) } },
+        ],
+      },
+      select: { id: true, media: true },
+    });
+    await this.forgetAttachments(old);
+    return old.length;
+  }
+
+  /** On /forget: the attachments of the person's broadcasts. */
+  async forgetAttachmentsOf(coordinatorId: string): Promise<void> {
+    await this.forgetAttachments(await this.db.broadcast.findMany({ where: { coordinatorId, media: { not: Prisma.DbNull } }, select: { id: true, media: true } }));
+  }
+
+  /** Files first, then rows: an interrupted run leaves rows pointing at missing files (redone next time), never lost files. */
+  private async forgetAttachments(broadcasts: readonly { id: string; media: unknown }[]): Promise<void> {
+    await this.files.delete(broadcasts.map((broadcast) => (broadcast.media as BroadcastAttachment).storageKey));
+    await this.db.broadcast.updateMany({ where: { id: { in: broadcasts.map((broadcast) => broadcast.id) } }, data: { media: Prisma.DbNull } });
   }
 
   /** Marks it sending; the fan-out itself runs in the broadcast worker (`fanOut`). */
@@ -110,7 +155,8 @@ export class BroadcastService {
     if (broadcast.queuedAt || broadcast.status === 'cancelled') return;
     await this.db.broadcast.update({ where: { id }, data: { status: 'sending' } });
     const texts = broadcast.texts as Record<string, string>;
-    const media = broadcast.media as Pick<OutboundMessage, 'photo' | 'voice'> | null;
+    const attachment = broadcast.media as BroadcastAttachment | null;
+    const media: Pick<OutboundMessage, 'photo' | 'voice'> = attachment ? { [attachment.kind]: this.files.source(attachment.storageKey, attachment.mimeType) } : {};
     const now = this.clock.now();
     let recipients = 0;
     for await (const page of this.audience(id)) {
@@ -120,7 +166,7 @@ export class BroadcastService {
         const message: OutboundMessage = {
           text,
           purpose: { kind: 'broadcast', vars: { text } },
-          ...(media && (!broadcast.mediaChannel || broadcast.mediaChannel === person.address.channel) ? media : {}),
+          ...media,
         };
         return [{
           address: person.address,

@@ -1,17 +1,18 @@
 import type { MediaStore } from '../../storage/media-store.js';
 import type { ActivityRecordingService } from '../activities/activity-recordings.js';
+import type { BroadcastService } from '../broadcasts/broadcasts.js';
 import type { OutboxRedaction } from '../../messaging/outbox-redaction.js';
 import type { Database } from '../../storage/prisma.js';
 
 /**
  * `/forget`: everything of one person goes. Their files first (moments they sent, voice answers they gave, play
- * reminders they recorded), then
+ * reminders they recorded, photos and voice notes of their broadcasts), then
  * messages addressed to them in the outbox (which hold words about their family), then the person row, whose
  * deletion cascades to identities, memberships, consent decisions, session, updates, deliveries and answers.
  * Kept: invites they created or redeemed (unlinked, so codes stay single-use), calls they logged for a family
  * (unlinked). Messages to others that name them lose their stored content (see OutboxRedaction.forgetName); what
- * others already received stays in their chat apps. Coordinators' alerts about their calls lose their name (the
- * alert itself stays: the family may still need a call). The goodbye is sent after this, and its stored row then
+ * others already received stays in their chat apps. Needs-attention items about them lose their name and words (the
+ * item itself stays: the child may still need someone). The goodbye is sent after this, and its stored row then
  * loses its address too (see Outbox).
  */
 export class PersonEraser {
@@ -20,6 +21,7 @@ export class PersonEraser {
     private readonly store: MediaStore,
     private readonly outboxRedaction: OutboxRedaction,
     private readonly recordings: ActivityRecordingService,
+    private readonly broadcasts: Pick<BroadcastService, 'forgetAttachmentsOf'>,
   ) {}
 
   async forget(personId: string): Promise<void> {
@@ -28,6 +30,7 @@ export class PersonEraser {
       select: { storageKey: true },
     });
     await this.store.delete([...media.map((item) => item.storageKey), ...(await this.recordings.filesOf(personId))]);
+    await this.broadcasts.forgetAttachmentsOf(personId);
     const person = await this.db.person.findUnique({ where: { id: personId }, select: { displayName: true } });
     await this.db.outboxMessage.deleteMany({ where: { personId } });
     if (person) await this.outboxRedaction.forgetName(person.displayName);

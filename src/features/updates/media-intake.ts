@@ -34,6 +34,16 @@ export class MediaRejectedError extends Error {
   }
 }
 
+/** Runs `work`, handing back a refused file as a value so the flow can say why. */
+export async function rejectionAware<T>(work: () => Promise<T>): Promise<T | MediaRejectedError> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof MediaRejectedError) return error;
+    throw error;
+  }
+}
+
 export interface StoredMedia {
   readonly kind: MediaKind;
   readonly storageKey: string;
@@ -67,7 +77,12 @@ export class MediaIntake {
 
   async take(kind: MediaKind, ref: MediaRef): Promise<StoredMedia> {
     this.precheck(kind, ref);
-    const bytes = await this.fetch(kind, ref);
+    return this.keep(kind, await this.fetch(kind, ref));
+  }
+
+  /** Checks, cleans and stores bytes already at hand (a file an operator names on the command line). */
+  async keep(kind: MediaKind, bytes: Uint8Array): Promise<StoredMedia> {
+    if (bytes.length > this.limits[kind]) throw new MediaRejectedError('too_large', kind, `${kind} of ${bytes.length} bytes is over the limit of ${this.limits[kind]}`);
     const detected = await fileTypeFromBuffer(bytes);
     if (!detected || !ACCEPTED_TYPES[kind].includes(detected.mime)) {
       throw new MediaRejectedError('unsupported', kind, `A ${kind} must be one of ${ACCEPTED_TYPES[kind].join(', ')}; got ${detected?.mime ?? 'unknown bytes'}`);

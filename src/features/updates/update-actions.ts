@@ -1,6 +1,6 @@
 import { actionArgs, defineAction, fromVariable, type ActionResult, type PersonView } from '../../core/flow-action.js';
 import type { FeatureServices } from '../feature-services.js';
-import { MediaRejectedError } from './media-intake.js';
+import { MediaRejectedError, rejectionAware } from './media-intake.js';
 import { updateContentOf } from './update-content.js';
 import { STICKER_ANSWERS_WITHIN_MS, TEXT_ANSWERS_WITHIN_MS, type ReplyContent } from './update-replies.js';
 
@@ -125,14 +125,4 @@ async function replyContentOf(intake: FeatureServices['updates']['intake'], answ
   if (content?.kind === 'sticker') return { emoji: content.emoji ?? '❤️' };
   if (content?.kind === 'voice' && content.media) return { voice: await intake.take('voice', content.media) };
   return undefined;
-}
-
-/** Runs `work`, handing back a refused file as a value so the flow can say why. */
-async function rejectionAware<T>(work: () => Promise<T>): Promise<T | MediaRejectedError> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof MediaRejectedError) return error;
-    throw error;
-  }
 }
