@@ -26,6 +26,8 @@ import { BroadcastWorker } from './features/broadcasts/broadcast-worker.js';
 import { BroadcastService } from './features/broadcasts/broadcasts.js';
 import { AttentionItems, DEFAULT_ATTENTION_SETTINGS, type AttentionSettings } from './features/attention/attention-items.js';
 import { createCallServices } from './features/calls/call-services.js';
+import { createCheckInServices } from './features/checkins/checkin-services.js';
+import { defaultInstrumentsDir } from './features/checkins/instruments-dir.js';
 import { defaultStarterSources } from './features/calls/conversation-starters.js';
 import { ConsentService } from './features/consent/consents.js';
 import { features } from './features/feature-list.js';
@@ -35,6 +37,8 @@ import { CommandMenus } from './features/people/command-menus.js';
 import { RedisInviteGuessGuard, type GuessLimits } from './features/families/invite-guess-guard.js';
 import { InviteService } from './features/families/invites.js';
 import { PersonEraser } from './features/privacy/person-eraser.js';
+import { defaultSafeguardingDir } from './features/safeguarding/safeguarding-dir.js';
+import { createSafeguardingServices } from './features/safeguarding/safeguarding-services.js';
 import type { MediaLimits } from './features/updates/media-intake.js';
 import { createUpdateServices } from './features/updates/update-services.js';
 import { PersonDirectory } from './features/people/person-directory.js';
@@ -109,6 +113,12 @@ export interface KinbridgeOptions {
   readonly secret?: string;
   /** Templates sent outside a channel's reply window (default config/whatsapp-templates.yaml); read only when a channel has one. */
   readonly messageTemplatesFile?: string;
+  /** Phrase lists and help numbers (default safeguarding/). */
+  readonly safeguardingDir?: string;
+  /** Weeks without a word from a family or a logged call before its coordinators are asked to look (default 3). */
+  readonly silentFamilyWeeks?: number;
+  /** Check-in instruments (default instruments/). */
+  readonly instrumentsDir?: string;
 }
 
 /** The whole bot wired together: channels → engine → features → storage. */
@@ -203,12 +213,13 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
   );
   const outboxRedaction = new OutboxRedaction(db, clock, options.outboxRedactionDays ?? DEFAULT_OUTBOX_REDACTION_DAYS);
   const invites = new InviteService(db, clock, new RedisInviteGuessGuard(redis, `${prefix}:`, options.guessLimits), options.inviteTtlHours ?? 72, keys.inviteCodeKey);
+  const synthesizer = createSynthesizer({ provider: options.speechProvider, cacheDir: options.speechCacheDir ?? path.join(projectRoot, '.kinbridge', 'speech') });
   const activities = createActivityServices({
     db,
     clock,
     reminders: reminderStore,
     curriculum: loadCurriculum(options.curriculumDir ?? defaultCurriculumDir),
-    synthesizer: createSynthesizer({ provider: options.speechProvider, cacheDir: options.speechCacheDir ?? path.join(projectRoot, '.kinbridge', 'speech') }),
+    synthesizer,
     logger,
     intake: updates.intake,
     store: mediaStore,
@@ -225,6 +236,20 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
     fallbackLocale: 'en',
     logger,
   });
+  const safeguarding = createSafeguardingServices(
+    {
+      db,
+      clock,
+      redis,
+      keyPrefix: `${prefix}:`,
+      attention,
+      outbox,
+      events: queue,
+      translate: (locale, key, vars) => translator.t(locale, key, vars),
+      logger,
+    },
+    { directory: options.safeguardingDir ?? defaultSafeguardingDir, silentFamilyWeeks: options.silentFamilyWeeks },
+  );
   const services: FeatureServices = {
     db,
     clock,
@@ -246,6 +271,17 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
     eraser: new PersonEraser(db, mediaStore, outboxRedaction, activities.recordings, broadcasts),
     broadcasts,
     broadcastRunner: broadcastWorker,
+    safeguarding,
+    checkins: createCheckInServices({
+      db,
+      clock,
+      reminders: reminderStore,
+      events: queue,
+      synthesizer,
+      speechVoice: (locale) => activities.curriculum.speechVoice(locale),
+      logger,
+      instrumentsDir: options.instrumentsDir ?? defaultInstrumentsDir,
+    }),
     supportedLocales: translator.locales,
     translate: (locale, key, vars) => translator.t(locale, key, vars),
     inviteLink: (code) => options.inviteLink?.(code),
@@ -266,6 +302,8 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
       },
       { id: 'calls.keep-scheduled', everyMs: KEEP_SCHEDULED_EVERY_MS, run: () => services.calls.plans.keepScheduled() },
       { id: 'activities.keep-scheduled', everyMs: KEEP_SCHEDULED_EVERY_MS, run: () => activities.schedules.keepScheduled() },
+      { id: 'safeguarding.silent-families', everyMs: KEEP_SCHEDULED_EVERY_MS, run: () => safeguarding.silentFamilies.sweep().then(() => undefined) },
+      { id: 'checkins.keep-scheduled', everyMs: KEEP_SCHEDULED_EVERY_MS, run: () => services.checkins.schedules.keepScheduled().then(() => undefined) },
       { id: 'attention.escalate', everyMs: ATTENTION_ESCALATION_CHECK_MS, run: () => attention.escalateUntaken().then(() => undefined) },
     ],
   });
@@ -290,6 +328,7 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
     outbox,
     translator,
     logger,
+    listeners: [safeguarding.screen],
   });
 
   return {

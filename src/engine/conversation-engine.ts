@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { DomainEvent } from '../core/events.js';
 import type { PersonView } from '../core/flow-action.js';
+import type { InboundListener } from '../core/inbound-listener.js';
 import type { PeopleDirectory } from '../core/people.js';
 import type { Address, InboundMessage, MessagePurpose, OutboundMessage } from '../core/messages.js';
 import type { OutboxWriter } from '../core/outbox-writer.js';
@@ -25,6 +26,8 @@ export interface EngineDependencies {
   readonly outbox: OutboxWriter;
   readonly translator: Translator;
   readonly logger: Logger;
+  /** Hear every admitted message before the flows answer it (safeguarding). */
+  readonly listeners?: readonly InboundListener[];
 }
 
 /** The command that brings an opted-out person back; every other message gets only a reminder of it. */
@@ -53,8 +56,22 @@ export class ConversationEngine {
       if (!admitted) return;
       const { person, message: heard } = admitted;
       const address: Address = { channel: heard.channel, chatId: heard.chatId };
-      await this.serializer.run(person.id, () => this.turn(person, address, (turn) => this.respond(turn, heard)));
+      await this.serializer.run(person.id, async () => {
+        await this.tellListeners(person, heard);
+        await this.turn(person, address, (turn) => this.respond(turn, heard));
+      });
     });
+  }
+
+  /** A listener that fails is logged; the person still gets their answer. */
+  private async tellListeners(person: PersonView, message: InboundMessage): Promise<void> {
+    for (const listener of this.deps.listeners ?? []) {
+      try {
+        await listener.heard(person, message);
+      } catch (error) {
+        this.deps.logger.error({ err: error, personId: person.id, listener: listener.name }, 'an inbound listener failed');
+      }
+    }
   }
 
   async handleJob(job: EngineJob): Promise<void> {

@@ -8,10 +8,12 @@ import type { AttentionItems } from './attention/attention-items.js';
 import type { BroadcastRunner } from './broadcasts/broadcast-worker.js';
 import type { BroadcastService } from './broadcasts/broadcasts.js';
 import type { CallServices } from './calls/call-services.js';
+import type { CheckInServices } from './checkins/checkin-services.js';
 import type { ConsentService } from './consent/consents.js';
 import type { FamilyService } from './families/families.js';
 import type { InviteService } from './families/invites.js';
 import type { PersonEraser } from './privacy/person-eraser.js';
+import type { SafeguardingServices } from './safeguarding/safeguarding-services.js';
 import type { UpdateServices } from './updates/update-services.js';
 
 /** What feature actions may use; assembled once at the composition root. */
@@ -41,6 +43,10 @@ export interface FeatureServices {
   readonly activities: ActivityServices;
   readonly broadcasts: BroadcastService;
   readonly broadcastRunner: BroadcastRunner;
+  /** Milestone check-ins at the checklist ages: instruments, answers, results, their schedule. */
+  readonly checkins: CheckInServices;
+  /** Screens what family members write; answers with help numbers and alerts their coordinators. */
+  readonly safeguarding: SafeguardingServices;
   readonly supportedLocales: readonly string[];
   /** Words for values an action formats itself (role names in a family summary). */
   translate(locale: string, key: string, vars?: Record<string, unknown>): string;
