@@ -1,0 +1,35 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Viewer } from './viewer.js';
+
+/** Words of the dashboard, in the viewer's language. */
+export type Words = (key: string, vars?: Record<string, unknown>) => string;
+
+export interface Translate {
+  t(locale: string, key: string, vars?: Record<string, unknown>): string;
+}
+
+/** What every page needs to render: who looks, their words, and a fresh CSRF token for its forms. */
+export interface PageContext {
+  readonly viewer: Viewer;
+  readonly words: Words;
+  readonly csrf: string;
+}
+
+export class SignInRequiredError extends Error {
+  override readonly name = 'SignInRequiredError';
+}
+
+/** Raised for an id that is outside the viewer's families as well as for one that does not exist: both read "not found". */
+export class NotFoundError extends Error {
+  override readonly name = 'NotFoundError';
+}
+
+export function viewerOf(request: FastifyRequest): Viewer {
+  if (!request.viewer) throw new SignInRequiredError('This page needs a signed-in viewer');
+  return request.viewer;
+}
+
+export function pageContext(request: FastifyRequest, reply: FastifyReply, translate: Translate): PageContext {
+  const viewer = viewerOf(request);
+  return { viewer, words: (key, vars) => translate.t(viewer.locale, `dashboard:web.${key}`, vars), csrf: reply.generateCsrf() };
+}

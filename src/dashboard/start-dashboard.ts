@@ -1,0 +1,33 @@
+import type { Queue } from 'bullmq';
+import type { FastifyInstance } from 'fastify';
+import { AccessLog } from './access-log.js';
+import { buildDashboard, type DashboardAddress, type DashboardCore, type PageRoutes } from './dashboard-server.js';
+import { familyRoutes, type FamilyRouteDeps } from './family-routes.js';
+import type { KinbridgeMetrics } from './metrics.js';
+import { healthRoutes, metricsRoute, queueBoardRoutes, type ReadinessCheck } from './operations-routes.js';
+
+export interface DashboardDeps extends DashboardCore, Omit<FamilyRouteDeps, 'accessLog' | 'translate'> {
+  readonly metrics: KinbridgeMetrics;
+  readonly readiness: readonly ReadinessCheck[];
+  readonly queues: () => readonly Queue[];
+  /** Pages added by later work (needs attention, broadcasts, enrolment, engagement). */
+  readonly morePages?: readonly PageRoutes[];
+}
+
+export interface RunningDashboard {
+  /** Where a person on this machine opens it (http://localhost:<port>), or the public address when configured. */
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/** Builds the dashboard with every page and listens; `url` is known once it listens (port 0 picks a free one). */
+export async function startDashboard(deps: DashboardDeps, address: DashboardAddress): Promise<RunningDashboard> {
+  const accessLog = new AccessLog(deps.db, deps.clock);
+  const app: FastifyInstance = await buildDashboard(deps, address, {
+    open: [healthRoutes(deps.readiness), metricsRoute(deps.metrics)],
+    pages: [familyRoutes({ ...deps, accessLog }), queueBoardRoutes(deps.queues), ...(deps.morePages ?? [])],
+  });
+  await app.listen({ host: address.host, port: address.port });
+  const port = (app.server.address() as { port: number }).port;
+  return { url: address.publicUrl ?? `http://localhost:${port}`, close: () => app.close() };
+}
