@@ -342,6 +342,7 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
             admins,
             defaultLocale,
             media: mediaStore,
+            features: services,
             channels: options.channels.map((channel) => channel.name),
             metrics,
             queues: () => queues,

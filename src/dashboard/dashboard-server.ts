@@ -13,7 +13,7 @@ import type { Database } from '../storage/prisma.js';
 import { SESSION_COOKIE, registerAuthRoutes, signedOutPage } from './auth-routes.js';
 import { html } from './html.js';
 import { plainPage } from './layout.js';
-import { NotFoundError, SignInRequiredError, type Translate } from './page-context.js';
+import { NotFoundError, SignInRequiredError, browserLocale, type Translate } from './page-context.js';
 import { DashboardSessions } from './sessions.js';
 import { loadViewer, type Viewer } from './viewer.js';
 
@@ -57,7 +57,6 @@ export async function buildDashboard(core: DashboardCore, address: DashboardAddr
   const secureCookies = address.publicUrl?.startsWith('https:') ?? false;
   const app = Fastify({ logger: false, trustProxy: secureCookies });
   const sessions = new DashboardSessions(core.db, core.clock);
-  const words = (key: string) => core.translate.t(core.defaultLocale, `dashboard:web.${key}`);
 
   await app.register(fastifyHelmet, {
     hsts: secureCookies,
@@ -69,10 +68,13 @@ export async function buildDashboard(core: DashboardCore, address: DashboardAddr
   app.decorateRequest('viewer', undefined);
 
   app.setErrorHandler((error, request, reply) => {
-    if (error instanceof NotFoundError) return reply.code(404).type('text/html').send(plainPage(core.defaultLocale, words, words('not_found.title'), html`<p>${words('not_found.body')}</p><p><a href="/families">${words('nav.families')}</a></p>`).markup);
-    if (error instanceof SignInRequiredError) return reply.code(401).type('text/html').send(signedOutPage(core.defaultLocale, words, 'login.needed').markup);
+    // A signed-in viewer reads errors in their own language; anyone else in their browser's.
+    const locale = request.viewer?.locale ?? browserLocale(request, core.translate, core.defaultLocale);
+    const words = (key: string) => core.translate.t(locale, `dashboard:web.${key}`);
+    if (error instanceof NotFoundError) return reply.code(404).type('text/html').send(plainPage(locale, words('not_found.title'), html`<p>${words('not_found.body')}</p><p><a href="/families">${words('nav.families')}</a></p>`).markup);
+    if (error instanceof SignInRequiredError) return reply.code(401).type('text/html').send(signedOutPage(request, core.translate, core.defaultLocale, 'login.needed').markup);
     const status = (error as { statusCode?: number }).statusCode ?? 500;
-    if (status === 403) return reply.code(403).type('text/html').send(plainPage(core.defaultLocale, words, words('forbidden.title'), html`<p>${words('forbidden.body')}</p>`).markup);
+    if (status === 403) return reply.code(403).type('text/html').send(plainPage(locale, words('forbidden.title'), html`<p>${words('forbidden.body')}</p>`).markup);
     request.log.error(error);
     return reply.code(status).send(status < 500 ? (error as Error).message : 'Something went wrong');
   });
@@ -80,7 +82,7 @@ export async function buildDashboard(core: DashboardCore, address: DashboardAddr
   app.get('/assets/dashboard.css', (_request, reply) => reply.type('text/css').header('cache-control', 'max-age=3600').send(STYLESHEET));
   app.get('/assets/chart.umd.min.js', (_request, reply) => reply.type('text/javascript').header('cache-control', 'max-age=86400').send(CHART_JS));
   app.get('/assets/dashboard.js', (_request, reply) => reply.type('text/javascript').send(PAGE_SCRIPT));
-  app.get('/', (_request, reply) => reply.redirect('/attention'));
+  app.get('/', (_request, reply) => reply.redirect('/families'));
 
   registerAuthRoutes(app, { links: core.links, sessions, translate: core.translate, defaultLocale: core.defaultLocale, secureCookies });
   for (const register of routes.open) await app.register(async (scope) => register(scope));

@@ -1,5 +1,5 @@
 import { html, type SafeHtml } from './html.js';
-import type { PageContext, Words } from './page-context.js';
+import type { PageContext } from './page-context.js';
 
 const NAV = [
   { path: '/attention', key: 'nav.attention' },
@@ -25,7 +25,7 @@ export function page(context: PageContext, title: string, body: SafeHtml, script
 }
 
 /** A page without navigation: signing in, signed out, not found. */
-export function plainPage(locale: string, words: Words, title: string, body: SafeHtml): SafeHtml {
+export function plainPage(locale: string, title: string, body: SafeHtml): SafeHtml {
   return document(locale, title, html`<main class="plain"><h1>${title}</h1>${body}</main>`, []);
 }
 

@@ -6,12 +6,22 @@ export type Words = (key: string, vars?: Record<string, unknown>) => string;
 
 export interface Translate {
   t(locale: string, key: string, vars?: Record<string, unknown>): string;
+  /** The best shipped locale for a language tag such as "en-GB" or "zh-Hans-CN". */
+  supportedLocale(hint: string | undefined, fallback: string): string;
+}
+
+/** For someone not signed in: the first language their browser asks for that we ship, else the deployment's. */
+export function browserLocale(request: FastifyRequest, translate: Translate, fallback: string): string {
+  const first = request.headers['accept-language']?.split(',')[0]?.split(';')[0]?.trim();
+  return translate.supportedLocale(first, fallback);
 }
 
 /** What every page needs to render: who looks, their words, and a fresh CSRF token for its forms. */
 export interface PageContext {
   readonly viewer: Viewer;
   readonly words: Words;
+  /** Words of another namespace, by full key (language names and audience labels shared with chat). */
+  readonly shared: Words;
   readonly csrf: string;
 }
 
@@ -31,5 +41,10 @@ export function viewerOf(request: FastifyRequest): Viewer {
 
 export function pageContext(request: FastifyRequest, reply: FastifyReply, translate: Translate): PageContext {
   const viewer = viewerOf(request);
-  return { viewer, words: (key, vars) => translate.t(viewer.locale, `dashboard:web.${key}`, vars), csrf: reply.generateCsrf() };
+  return {
+    viewer,
+    words: (key, vars) => translate.t(viewer.locale, `dashboard:web.${key}`, vars),
+    shared: (key, vars) => translate.t(viewer.locale, key, vars),
+    csrf: reply.generateCsrf(),
+  };
 }

@@ -1,17 +1,21 @@
 import type { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
+import type { FeatureServices } from '../features/feature-services.js';
 import { AccessLog } from './access-log.js';
-import { buildDashboard, type DashboardAddress, type DashboardCore, type PageRoutes } from './dashboard-server.js';
+import { broadcastRoutes } from './broadcast-routes.js';
+import { enrolmentRoutes } from './enrolment-routes.js';
+import { engagementRoutes } from './engagement-routes.js';
+import { buildDashboard, type DashboardAddress, type DashboardCore } from './dashboard-server.js';
 import { familyRoutes, type FamilyRouteDeps } from './family-routes.js';
 import type { KinbridgeMetrics } from './metrics.js';
 import { healthRoutes, metricsRoute, queueBoardRoutes, type ReadinessCheck } from './operations-routes.js';
 
 export interface DashboardDeps extends DashboardCore, Omit<FamilyRouteDeps, 'accessLog' | 'translate'> {
+  /** The feature services the pages act through (broadcasts, families and invites), never storage of their own. */
+  readonly features: Pick<FeatureServices, 'broadcasts' | 'broadcastRunner' | 'supportedLocales' | 'families' | 'inviteLink'>;
   readonly metrics: KinbridgeMetrics;
   readonly readiness: readonly ReadinessCheck[];
   readonly queues: () => readonly Queue[];
-  /** Pages added by later work (needs attention, broadcasts, enrolment, engagement). */
-  readonly morePages?: readonly PageRoutes[];
 }
 
 export interface RunningDashboard {
@@ -25,7 +29,7 @@ export async function startDashboard(deps: DashboardDeps, address: DashboardAddr
   const accessLog = new AccessLog(deps.db, deps.clock);
   const app: FastifyInstance = await buildDashboard(deps, address, {
     open: [healthRoutes(deps.readiness), metricsRoute(deps.metrics)],
-    pages: [familyRoutes({ ...deps, accessLog }), queueBoardRoutes(deps.queues), ...(deps.morePages ?? [])],
+    pages: [familyRoutes({ ...deps, accessLog }), broadcastRoutes(deps), enrolmentRoutes(deps), engagementRoutes(deps), queueBoardRoutes(deps.queues)],
   });
   await app.listen({ host: address.host, port: address.port });
   const port = (app.server.address() as { port: number }).port;
