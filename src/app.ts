@@ -24,6 +24,7 @@ import { loadCurriculum } from './features/activities/curriculum-loader.js';
 import { playStarter } from './features/activities/play-starter.js';
 import { BroadcastWorker } from './features/broadcasts/broadcast-worker.js';
 import { BroadcastService } from './features/broadcasts/broadcasts.js';
+import { AttentionItems, DEFAULT_ATTENTION_SETTINGS, type AttentionSettings } from './features/attention/attention-items.js';
 import { createCallServices } from './features/calls/call-services.js';
 import { defaultStarterSources } from './features/calls/conversation-starters.js';
 import { ConsentService } from './features/consent/consents.js';
@@ -95,6 +96,8 @@ export interface KinbridgeOptions {
   readonly reminderSweepEveryMs?: number;
   /** Weeks without a logged call before the parent gets a gentle word (one more: the coordinators are alerted). */
   readonly callEscalationWeeks?: number;
+  /** When an item nobody took is told again (defaults: urgent after 30 minutes, others after 3 days). */
+  readonly attention?: AttentionSettings;
   /** The play curriculum (default curriculum/). */
   readonly curriculumDir?: string;
   /** Who reads play reminders aloud (default espeak-ng), and where the audio is cached (default .kinbridge/speech). */
@@ -151,6 +154,8 @@ const DEFAULT_STRANGER_REPLIES_PER_DAY = 50;
 
 /** Recurring reminders (nudges, play) are topped up this often; each run schedules a week ahead, so hours are plenty. */
 const KEEP_SCHEDULED_EVERY_MS = 6 * 3_600_000;
+/** Untaken items are checked every minute: an urgent one must not wait long past its deadline. */
+const ATTENTION_ESCALATION_CHECK_MS = 60_000;
 
 export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbridge> {
   const clock = options.clock ?? systemClock;
@@ -233,6 +238,7 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
     store: mediaStore,
     addressOf: (personId) => people.addressOf(personId),
   });
+  const attention = new AttentionItems(db, clock, queue, options.attention ?? DEFAULT_ATTENTION_SETTINGS);
   const services: FeatureServices = {
     db,
     clock,
@@ -242,8 +248,9 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
     families: new FamilyService(db, invites),
     consents: new ConsentService(db, clock),
     reminders: reminderStore,
+    attention,
     calls: createCallServices(
-      { db, clock, reminders: reminderStore, events: queue },
+      { db, clock, reminders: reminderStore, attention },
       { escalationWeeks: options.callEscalationWeeks, starters: [...defaultStarterSources, playStarter(activities.weeks, activities.curriculum)] },
     ),
     activities,
@@ -273,6 +280,7 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
       },
       { id: 'calls.keep-scheduled', everyMs: KEEP_SCHEDULED_EVERY_MS, run: () => services.calls.plans.keepScheduled() },
       { id: 'activities.keep-scheduled', everyMs: KEEP_SCHEDULED_EVERY_MS, run: () => activities.schedules.keepScheduled() },
+      { id: 'attention.escalate', everyMs: ATTENTION_ESCALATION_CHECK_MS, run: () => attention.escalateUntaken().then(() => undefined) },
     ],
   });
   const actions = new ActionRegistry(features, services);

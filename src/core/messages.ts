@@ -64,7 +64,7 @@ export interface OutboundAlbumItem {
  * Messages the bot sends on its own initiative, by kind. A channel with a reply window (WhatsApp's 24 hours) sends
  * such a message outside the window as the approved template configured for its kind and the reader's language.
  */
-export const PROACTIVE_KINDS = ['call_nudge', 'play_reminder', 'moment', 'broadcast', 'check_in'] as const;
+export const PROACTIVE_KINDS = ['call_nudge', 'play_reminder', 'moment', 'broadcast', 'check_in', 'needs_attention'] as const;
 export type ProactiveKind = (typeof PROACTIVE_KINDS)[number];
 
 /** Why a message is sent, set by its producer: the kind, and the values a template of that kind may fill in. */

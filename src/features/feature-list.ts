@@ -1,5 +1,6 @@
 import type { FeatureContract } from '../core/feature-contract.js';
 import { activitiesFeature } from './activities/activities-feature.js';
+import { attentionFeature } from './attention/attention-feature.js';
 import { broadcastsFeature } from './broadcasts/broadcasts-feature.js';
 import { callsFeature } from './calls/calls-feature.js';
 import { consentFeature } from './consent/consent-feature.js';
@@ -10,4 +11,4 @@ import { privacyFeature } from './privacy/privacy-feature.js';
 import { updatesFeature } from './updates/updates-feature.js';
 
 /** Every feature, by its contract with the flows. A new feature adds its line here. */
-export const features: readonly FeatureContract[] = [peopleFeature, familiesFeature, consentFeature, callsFeature, updatesFeature, privacyFeature, broadcastsFeature, activitiesFeature, dashboardAccessFeature];
+export const features: readonly FeatureContract[] = [peopleFeature, familiesFeature, consentFeature, callsFeature, updatesFeature, privacyFeature, broadcastsFeature, activitiesFeature, attentionFeature, dashboardAccessFeature];

@@ -4,6 +4,7 @@ import type { ReminderScheduler } from '../core/reminders.js';
 import type { OutboxWriter } from '../core/outbox-writer.js';
 import type { Database } from '../storage/prisma.js';
 import type { ActivityServices } from './activities/activity-services.js';
+import type { AttentionItems } from './attention/attention-items.js';
 import type { BroadcastRunner } from './broadcasts/broadcast-worker.js';
 import type { BroadcastService } from './broadcasts/broadcasts.js';
 import type { CallServices } from './calls/call-services.js';
@@ -27,6 +28,8 @@ export interface FeatureServices {
   /** Timed flows ("start flow F for person P at T"): nudges, summaries, reminders. */
   readonly reminders: ReminderScheduler;
   readonly calls: CallServices;
+  /** What needs a person: families out of touch, worrying answers, words of harm; seen only within the cohort. */
+  readonly attention: AttentionItems;
   /** Moments from home to parents (photos, voice, video, text) and their answers. */
   readonly updates: UpdateServices;
   /** How long what is shared is kept, as `/privacy` tells people. */

@@ -130,20 +130,30 @@ describe('calls: plan, nudges, log, summary and escalation', () => {
     await expect.poll(() => t.channel.textsTo('wei'), { timeout: 10_000 }).toContainEqual(
       expect.stringContaining('It has been 2 weeks since you and Xiaoming last talked.'),
     );
-    expect(t.channel.textsTo('lan').some((text) => text.includes('has not logged a call'))).toBe(false);
+    expect(t.channel.textsTo('lan').some((text) => text.includes('no call for'))).toBe(false);
     await fireDue('2026-12-20T19:00:00Z');
-    await expect.poll(() => t.channel.textsTo('lan'), { timeout: 10_000 }).toContainEqual(
-      'wei (family "Wang family") has not logged a call with Xiaoming for 3 weeks. A friendly word from you may help. Send /alerts to see all open alerts.',
-    );
+    await expect.poll(() => t.channel.textsTo('lan').slice(-2), { timeout: 10_000 }).toEqual([
+      'Needs attention:\n• Wang family: wei and Xiaoming – no call for 3 weeks (since Dec 21, 2026)',
+      'Will you look after this (Wang family)? Send /alerts to see everything open.',
+    ]);
 
-    expect(await t.channel.say('lan', '/alerts')).toEqual(['Open alerts:\n• Wang family: wei and Xiaoming – no call for 3 weeks (since 2026-12-21)']);
-    expect(await t.channel.say('zhou', '/alerts')).toEqual(['No open alerts. Every family in your cohorts is in touch.']);
-    expect((await t.channel.say('wei', '/alerts'))[0]).toBe('Alerts are for coordinators of a cohort.');
-    expect(t.channel.textsTo('zhou').some((text) => text.includes('has not logged a call'))).toBe(false);
+    expect(await t.channel.say('lan', '/alerts')).toEqual([
+      'Needs attention:\n• Wang family: wei and Xiaoming – no call for 3 weeks (since Dec 21, 2026)',
+      'Will you look after this (Wang family)? Send /alerts to see everything open.',
+    ]);
+    expect(await t.channel.say('zhou', '/alerts')).toEqual(['Nothing needs attention. Every family you look after is in touch.']);
+    expect((await t.channel.say('wei', '/alerts'))[0]).toBe('This list is for the coordinators and teachers who look after families.');
+    expect(t.channel.textsTo('zhou').some((text) => text.includes('no call for'))).toBe(false);
 
-    // A call resolves the alert.
+    // Lan takes it: the others see who is on it.
+    expect(await t.channel.tap('lan', 'take')).toEqual(['Thank you. It is yours now; the others can see that you are on it.']);
+    expect(await t.channel.say('lan', '/alerts')).toEqual(['Needs attention:\n• Wang family: wei and Xiaoming – no call for 3 weeks (since Dec 21, 2026) – lan is on it']);
+
+    // A call closes the item, and its trail says why.
     expect((await t.channel.say('wei', '/talked'))[0]).toBe('Thank you! The call of wei with Xiaoming is logged – 1 this week.');
-    expect(await t.channel.say('lan', '/alerts')).toEqual(['No open alerts. Every family in your cohorts is in touch.']);
+    expect(await t.channel.say('lan', '/alerts')).toEqual(['Nothing needs attention. Every family you look after is in touch.']);
+    const item = await t.database.prisma.attentionItem.findFirstOrThrow({ where: { familyId: family.familyId }, include: { trail: { orderBy: { at: 'asc' } } } });
+    expect(item.trail.map((event) => [event.action, event.detail])).toEqual([['raised', null], ['acknowledged', null], ['closed', { reason: 'a call was logged' }]]);
   });
 
   it('keep plans within the family: outsiders and teachers can neither see nor log them', async () => {

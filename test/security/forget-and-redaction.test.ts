@@ -50,11 +50,17 @@ describe('what the outbox keeps, and what /forget leaves behind', () => {
     await t.channel.settle('nainai');
     await t.app.outbox.enqueue({ address: { channel: 'memory', chatId: 'nainai' }, messages: [{ text: `${NAME} sent a heart` }], notBefore: new Date(Date.now() + DAY) });
 
-    // Their coordinators were alerted that they had not called: the alert stays, their name goes.
+    // Their coordinators were told they had not called, and of what they wrote once: the item stays, their name and words go.
     const parent = await t.database.prisma.person.findFirstOrThrow({ where: { displayName: NAME } });
     const child = await t.database.prisma.child.findFirstOrThrow({ where: { familyId: family.familyId } });
-    const plan = await t.database.prisma.callPlan.create({ data: { familyId: family.familyId, parentId: parent.id, childId: child.id, targetPerWeek: 1, windows: [] } });
-    const alert = await t.database.prisma.coordinatorAlert.create({ data: { familyId: family.familyId, planId: plan.id, kind: 'no_contact', details: { parentName: NAME, childName: 'Xiaoming', weeks: 3 } } });
+    const { id: itemId } = await t.app.services.attention.raise({
+      kind: 'missed_calls',
+      familyId: family.familyId,
+      childId: child.id,
+      subjectPersonId: parent.id,
+      details: { person_name: NAME, child_name: 'Xiaoming', weeks: 3 },
+      excerpt: `I am ${NAME} and I am tired`,
+    });
 
     await t.channel.say('zx', '/forget');
     expect(await t.channel.tap('zx', 'forget')).toEqual([expect.stringContaining('Everything about you has been deleted')]);
@@ -62,7 +68,11 @@ describe('what the outbox keeps, and what /forget leaves behind', () => {
     expect(await t.database.prisma.outboxMessage.count({ where: { chatId: 'zx' } })).toBe(0);
 
     expect(await tablesNaming(NAME)).toEqual([]);
-    expect((await t.database.prisma.coordinatorAlert.findUniqueOrThrow({ where: { id: alert.id } })).details).toEqual({ childName: 'Xiaoming', weeks: 3 });
+    expect(await t.database.prisma.attentionItem.findUniqueOrThrow({ where: { id: itemId }, select: { details: true, excerpt: true, childId: true } })).toEqual({
+      details: { child_name: 'Xiaoming', weeks: 3 },
+      excerpt: null,
+      childId: child.id,
+    });
     expect(await tablesNaming('"zx"')).toEqual([]);
     expect(await redisKeysNaming(NAME)).toEqual([]);
   });

@@ -14,7 +14,7 @@ const SNOOZE_MINUTES = 60;
 const RECENT_CALL_MS = 12 * 3_600_000;
 const MAX_TARGET = 7;
 
-/** Call plans, nudges, the call log, weekly summaries and coordinators' alerts. */
+/** Call plans, nudges, the call log and weekly summaries. */
 export const callActions = [
   defineAction<FeatureServices>({
     name: 'calls.offerPlan',
@@ -128,25 +128,6 @@ export const callActions = [
       if (escalation === 'gentle') return { outcome: 'gentle', vars };
       if (summary.weekCalls === 0) return { outcome: 'none', vars };
       return { outcome: summary.weekCalls >= summary.target ? 'met' : 'some', vars };
-    },
-  }),
-  defineAction<FeatureServices>({
-    name: 'calls.listAlerts',
-    outcomes: ['ok', 'none', 'not_coordinator'],
-    async run({ calls, families, translate }, { person }) {
-      if ((await families.cohortsCoordinatedBy(person.id)).length === 0) return { outcome: 'not_coordinator' };
-      const alerts = await calls.escalation.openAlertsFor(person.id);
-      if (alerts.length === 0) return { outcome: 'none' };
-      const lines = alerts.map((alert) =>
-        translate(person.locale, 'calls:alert_line', {
-          family_name: alert.familyName,
-          parent_name: alert.parentName,
-          child_name: alert.childName,
-          weeks: alert.weeks,
-          since: DateTime.fromJSDate(alert.createdAt, { zone: person.timeZone }).toISODate(),
-        }),
-      );
-      return { vars: { alert_list: lines.join('\n') } };
     },
   }),
 ];

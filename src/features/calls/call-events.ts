@@ -2,6 +2,4 @@
 export const CALL_EVENTS = {
   /** A parent who just joined may want a call plan. */
   planWanted: 'calls.plan_wanted',
-  /** A family has gone quiet for weeks: the coordinators hear of it. */
-  coordinatorAlert: 'calls.coordinator_alert',
 } as const;

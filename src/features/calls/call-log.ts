@@ -1,6 +1,8 @@
 import { DateTime } from 'luxon';
+import type { AttentionRaiser } from '../../core/attention.js';
 import type { Clock } from '../../core/clock.js';
 import type { Database } from '../../storage/prisma.js';
+import { missedCallsKey } from './call-escalation.js';
 import type { PlanView } from './call-plans.js';
 import { isoWeekOf, weekStartOfIsoWeek } from '../../core/weeks.js';
 
@@ -23,16 +25,17 @@ export class CallLogService {
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
+    private readonly attention: AttentionRaiser,
   ) {}
 
-  /** Logs a call now; it ends any escalation and resolves the coordinators' alerts about this plan. */
+  /** Logs a call now; it ends any escalation and closes the coordinators' needs-attention item about this plan. */
   async log(plan: PlanView, loggedById: string): Promise<{ weekCalls: number }> {
     const talkedAt = this.clock.now();
     await this.db.$transaction([
       this.db.callLog.create({ data: { planId: plan.id, loggedById, talkedAt } }),
       this.db.callPlan.update({ where: { id: plan.id }, data: { escalationLevel: 0 } }),
-      this.db.coordinatorAlert.updateMany({ where: { planId: plan.id, resolvedAt: null }, data: { resolvedAt: talkedAt } }),
     ]);
+    await this.attention.resolve(missedCallsKey(plan.id), 'a call was logged');
     const week = isoWeekOf(talkedAt, plan.parent.timeZone);
     return { weekCalls: (await this.callWeeks(plan, week)).get(week) ?? 0 };
   }

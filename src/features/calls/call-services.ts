@@ -1,5 +1,5 @@
+import type { AttentionRaiser } from '../../core/attention.js';
 import type { Clock } from '../../core/clock.js';
-import type { EventPublisher } from '../../core/events.js';
 import type { ReminderScheduler } from '../../core/reminders.js';
 import type { Database } from '../../storage/prisma.js';
 import { CallEscalation } from './call-escalation.js';
@@ -16,21 +16,21 @@ export interface CallServices {
 }
 
 export interface CallSettings {
-  /** Weeks without a call before the parent gets a gentle word; one more week and the coordinators are alerted. */
+  /** Weeks without a call before the parent gets a gentle word; one more week and it needs the coordinators' attention. */
   readonly escalationWeeks?: number;
   /** Sources of conversation starters; other features add theirs (play activity, last photo). */
   readonly starters?: readonly ConversationStarterSource[];
 }
 
 export function createCallServices(
-  deps: { db: Database; clock: Clock; reminders: ReminderScheduler; events: EventPublisher },
+  deps: { db: Database; clock: Clock; reminders: ReminderScheduler; attention: AttentionRaiser },
   settings: CallSettings = {},
 ): CallServices {
-  const { db, clock, reminders, events } = deps;
+  const { db, clock, reminders, attention } = deps;
   return {
     plans: new CallPlanService(db, clock, reminders),
-    log: new CallLogService(db, clock),
-    escalation: new CallEscalation(db, clock, events, settings.escalationWeeks ?? 2),
+    log: new CallLogService(db, clock, attention),
+    escalation: new CallEscalation(db, attention, settings.escalationWeeks ?? 2),
     starters: settings.starters ?? defaultStarterSources,
   };
 }

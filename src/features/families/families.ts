@@ -46,6 +46,11 @@ export class FamilyService {
     return rows.map((row) => ({ id: row.cohort.id, name: row.cohort.name }));
   }
 
+  /** Whether the person is a teacher of any family. */
+  async teaches(personId: string): Promise<boolean> {
+    return (await this.db.familyMember.count({ where: { personId, role: 'teacher' } })) > 0;
+  }
+
   /** The families of the cohorts a coordinator runs, oldest first: those they may hand fresh invites for. */
   async familiesCoordinatedBy(personId: string): Promise<{ id: string; name: string; cohortName: string }[]> {
     const rows = await this.db.family.findMany({

@@ -31,16 +31,20 @@ export class PersonEraser {
     const person = await this.db.person.findUnique({ where: { id: personId }, select: { displayName: true } });
     await this.db.outboxMessage.deleteMany({ where: { personId } });
     if (person) await this.outboxRedaction.forgetName(person.displayName);
-    await this.forgetInAlerts(personId);
+    await this.forgetInAttentionItems(personId);
     await this.db.person.deleteMany({ where: { id: personId } });
   }
 
-  /** Alerts keep the child's name and the weeks, never the parent's: the listing shows "—" in its place. */
-  private async forgetInAlerts(parentId: string): Promise<void> {
-    const alerts = await this.db.coordinatorAlert.findMany({ where: { plan: { parentId } }, select: { id: true, details: true } });
-    for (const alert of alerts) {
-      const { parentName: _forgotten, ...kept } = alert.details as Record<string, unknown>;
-      await this.db.coordinatorAlert.update({ where: { id: alert.id }, data: { details: kept as object } });
+  /**
+   * Items about the person stay for the child's sake (a coordinator may still need to act), without the person's name
+   * or their words; the link to them goes with the person row itself.
+   */
+  private async forgetInAttentionItems(personId: string): Promise<void> {
+    const items = await this.db.attentionItem.findMany({ where: { subjectPersonId: personId }, select: { id: true, details: true } });
+    for (const item of items) {
+      const { person_name: _forgotten, ...kept } = item.details as Record<string, unknown>;
+      await this.db.attentionItem.update({ where: { id: item.id }, data: { details: kept as object, excerpt: null } });
     }
   }
+
 }
