@@ -1,7 +1,7 @@
 import type { Clock } from '../core/clock.js';
 import type { Database } from '../storage/prisma.js';
 
-export type AccessView = 'family' | 'photo';
+export type AccessView = 'family' | 'photo' | 'attention';
 
 /** Writes down each view of a family's or child's data: who, what, when (kept for the programme's own audits). */
 export class AccessLog {

@@ -32,9 +32,10 @@ export function registerAuthRoutes(app: FastifyInstance, { links, sessions, tran
   app.post<{ Body: { token?: string } }>('/login', { preHandler: app.csrfProtection }, async (request, reply) => {
     const personId = await links.redeem(String(request.body?.token ?? ''));
     if (!personId) return reply.code(401).type('text/html').send(signedOutPage(request, translate, defaultLocale, 'login.link_spent').markup);
-    const { token, expiresAt } = await sessions.open(personId);
-    reply.setCookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'strict', secure: secureCookies, path: '/', expires: expiresAt });
-    return reply.redirect('/families', 303);
+    // A browser-session cookie: the server ends the session after SESSION_TTL_MS by its own clock, the browser when it closes.
+    const { token } = await sessions.open(personId);
+    reply.setCookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'strict', secure: secureCookies, path: '/' });
+    return reply.redirect('/attention', 303);
   });
 
   app.post('/logout', { preHandler: app.csrfProtection }, async (request, reply) => {

@@ -8,7 +8,7 @@ import type { Database } from '../storage/prisma.js';
 import { uuidOrNil } from './family-routes.js';
 import { html, type SafeHtml } from './html.js';
 import { page } from './layout.js';
-import { NotFoundError, pageContext, viewerOf, type PageContext, type Translate } from './page-context.js';
+import { NotFoundError, orNotFound, pageContext, viewerOf, type PageContext, type Translate } from './page-context.js';
 import type { Viewer } from './viewer.js';
 
 export interface BroadcastRouteDeps {
@@ -57,13 +57,13 @@ ${Object.entries(texts).map(([locale, text]) => html`<h2>${languageName(context,
       const viewer = viewerOf(request);
       const id = uuidOrNil(request.params.id);
       const at = request.body.at ? DateTime.fromISO(request.body.at, { zone: viewer.timeZone }) : undefined;
-      await ownedOrNotFound(async () => {
+      await orNotFound(async () => {
         if (at?.isValid) await features.broadcasts.schedule(viewer.id, id, at.toJSDate());
         else {
           await features.broadcasts.sendNow(viewer.id, id);
           await features.broadcastRunner.kick(id);
         }
-      });
+      }, [NotCoordinatorError, BroadcastNotFoundError]);
       return reply.redirect(`/broadcasts/${id}`, 303);
     });
 
@@ -117,15 +117,6 @@ async function findBroadcast(db: Database, viewer: Viewer, id: string) {
   const broadcast = await db.broadcast.findFirst({ where: viewer.admin ? { id: uuidOrNil(id) } : { id: uuidOrNil(id), OR: [{ coordinatorId: viewer.id }, { cohortIds: { hasSome: [...viewer.cohortIds] } }] } });
   if (!broadcast) throw new NotFoundError(`No broadcast ${id} for viewer ${viewer.id}`);
   return broadcast;
-}
-
-async function ownedOrNotFound(run: () => Promise<void>): Promise<void> {
-  try {
-    await run();
-  } catch (error) {
-    if (error instanceof NotCoordinatorError || error instanceof BroadcastNotFoundError) throw new NotFoundError('Not a broadcast of this coordinator', { cause: error });
-    throw error;
-  }
 }
 
 function languageName(context: PageContext, locale: string): string {

@@ -82,7 +82,7 @@ export async function buildDashboard(core: DashboardCore, address: DashboardAddr
   app.get('/assets/dashboard.css', (_request, reply) => reply.type('text/css').header('cache-control', 'max-age=3600').send(STYLESHEET));
   app.get('/assets/chart.umd.min.js', (_request, reply) => reply.type('text/javascript').header('cache-control', 'max-age=86400').send(CHART_JS));
   app.get('/assets/dashboard.js', (_request, reply) => reply.type('text/javascript').send(PAGE_SCRIPT));
-  app.get('/', (_request, reply) => reply.redirect('/families'));
+  app.get('/', (_request, reply) => reply.redirect('/attention'));
 
   registerAuthRoutes(app, { links: core.links, sessions, translate: core.translate, defaultLocale: core.defaultLocale, secureCookies });
   for (const register of routes.open) await app.register(async (scope) => register(scope));

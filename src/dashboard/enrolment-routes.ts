@@ -9,7 +9,7 @@ import type { Database } from '../storage/prisma.js';
 import { uuidOrNil } from './family-routes.js';
 import { html, type SafeHtml } from './html.js';
 import { page } from './layout.js';
-import { NotFoundError, pageContext, type PageContext, type Translate } from './page-context.js';
+import { orNotFound, pageContext, type PageContext, type Translate } from './page-context.js';
 
 export interface EnrolmentRouteDeps {
   readonly db: Database;
@@ -50,14 +50,9 @@ export function enrolmentRoutes({ db, translate, features }: EnrolmentRouteDeps)
       const context = pageContext(request, reply, translate);
       const role = FAMILY_INVITE_ROLES.includes(request.body.role as Role) ? (request.body.role as Role) : 'caregiver';
       const familyId = uuidOrNil(request.body.family ?? '');
-      try {
-        const invite = await features.families.reinvite(context.viewer.id, familyId, role);
-        const family = await db.family.findUniqueOrThrow({ where: { id: familyId }, select: { name: true } });
-        return sendSheet(reply, context, family.name, [invite], features);
-      } catch (error) {
-        if (error instanceof NotCoordinatorError) throw new NotFoundError('Not a family of this coordinator', { cause: error });
-        throw error;
-      }
+      const invite = await orNotFound(() => features.families.reinvite(context.viewer.id, familyId, role), [NotCoordinatorError]);
+      const family = await db.family.findUniqueOrThrow({ where: { id: familyId }, select: { name: true } });
+      return sendSheet(reply, context, family.name, [invite], features);
     });
   };
 }

@@ -48,3 +48,13 @@ export function pageContext(request: FastifyRequest, reply: FastifyReply, transl
     csrf: reply.generateCsrf(),
   };
 }
+
+/** Runs `work`, turning the given "not yours or not there" errors of a feature service into the dashboard's "not found". */
+export async function orNotFound<T>(work: () => Promise<T>, kinds: readonly (abstract new (...args: never[]) => Error)[]): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (kinds.some((kind) => error instanceof kind)) throw new NotFoundError((error as Error).message, { cause: error });
+    throw error;
+  }
+}

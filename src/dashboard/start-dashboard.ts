@@ -2,6 +2,7 @@ import type { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import type { FeatureServices } from '../features/feature-services.js';
 import { AccessLog } from './access-log.js';
+import { attentionRoutes } from './attention-routes.js';
 import { broadcastRoutes } from './broadcast-routes.js';
 import { enrolmentRoutes } from './enrolment-routes.js';
 import { engagementRoutes } from './engagement-routes.js';
@@ -12,7 +13,7 @@ import { healthRoutes, metricsRoute, queueBoardRoutes, type ReadinessCheck } fro
 
 export interface DashboardDeps extends DashboardCore, Omit<FamilyRouteDeps, 'accessLog' | 'translate'> {
   /** The feature services the pages act through (broadcasts, families and invites), never storage of their own. */
-  readonly features: Pick<FeatureServices, 'broadcasts' | 'broadcastRunner' | 'supportedLocales' | 'families' | 'inviteLink'>;
+  readonly features: Pick<FeatureServices, 'broadcasts' | 'broadcastRunner' | 'supportedLocales' | 'families' | 'inviteLink' | 'attention' | 'translate'>;
   readonly metrics: KinbridgeMetrics;
   readonly readiness: readonly ReadinessCheck[];
   readonly queues: () => readonly Queue[];
@@ -29,7 +30,7 @@ export async function startDashboard(deps: DashboardDeps, address: DashboardAddr
   const accessLog = new AccessLog(deps.db, deps.clock);
   const app: FastifyInstance = await buildDashboard(deps, address, {
     open: [healthRoutes(deps.readiness), metricsRoute(deps.metrics)],
-    pages: [familyRoutes({ ...deps, accessLog }), broadcastRoutes(deps), enrolmentRoutes(deps), engagementRoutes(deps), queueBoardRoutes(deps.queues)],
+    pages: [attentionRoutes({ ...deps, accessLog }), familyRoutes({ ...deps, accessLog }), broadcastRoutes(deps), enrolmentRoutes(deps), engagementRoutes(deps), queueBoardRoutes(deps.queues)],
   });
   await app.listen({ host: address.host, port: address.port });
   const port = (app.server.address() as { port: number }).port;
