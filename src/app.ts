@@ -32,7 +32,7 @@ import { DashboardLinks } from './features/dashboard-access/dashboard-links.js';
 import { RedisLinkRequestLimiter } from './features/dashboard-access/link-request-limiter.js';
 import { KinbridgeMetrics } from './dashboard/metrics.js';
 import { discoverQueues } from './dashboard/queue-discovery.js';
-import { startDashboard, type RunningDashboard } from './dashboard/start-dashboard.js';
+import { DashboardPortInUseError, startDashboard, type RunningDashboard } from './dashboard/start-dashboard.js';
 import { features } from './features/feature-list.js';
 import type { FeatureServices } from './features/feature-services.js';
 import { FamilyService } from './features/families/families.js';
@@ -366,7 +366,12 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
             ],
           },
           options.dashboard,
-        );
+        ).catch((error: unknown) => {
+          // A second worker on the same machine still runs the bot; the first one serves the dashboard.
+          if (!(error instanceof DashboardPortInUseError)) throw error;
+          logger.warn({ error: error.message }, 'dashboard not started: its port is in use');
+          return undefined;
+        });
       }
       logger.info({ channels: options.channels.map((c) => c.name), flows: catalog.flows.length, dashboard: dashboard?.url }, 'Kinbridge is running');
     },

@@ -80,7 +80,12 @@ async function main(): Promise<void> {
     ...(telegram ? { sendLimits: { telegram: { ...telegram.limits, perSecond: config.TELEGRAM_MAX_PER_SECOND } } } : {}),
   });
   await app.start();
-  process.stderr.write(`Dashboard: ${app.dashboardUrl()} (coordinators and teachers send /dashboard to the bot for a sign-in link)\n`);
+  const dashboardUrl = app.dashboardUrl();
+  process.stderr.write(
+    dashboardUrl
+      ? `Dashboard: ${dashboardUrl} (coordinators and teachers send /dashboard to the bot for a sign-in link)\n`
+      : `Dashboard: not started, port ${config.DASHBOARD_PORT} is in use (another Kinbridge process may serve it; DASHBOARD_PORT sets another)\n`,
+  );
 
   const shutdown = async (): Promise<void> => {
     await app.stop();

@@ -25,6 +25,11 @@ export interface RunningDashboard {
   close(): Promise<void>;
 }
 
+/** The port is taken, most often by another bot process on this machine that serves the dashboard already. */
+export class DashboardPortInUseError extends Error {
+  override readonly name = 'DashboardPortInUseError';
+}
+
 /** Builds the dashboard with every page and listens; `url` is known once it listens (port 0 picks a free one). */
 export async function startDashboard(deps: DashboardDeps, address: DashboardAddress): Promise<RunningDashboard> {
   const accessLog = new AccessLog(deps.db, deps.clock);
@@ -32,7 +37,13 @@ export async function startDashboard(deps: DashboardDeps, address: DashboardAddr
     open: [healthRoutes(deps.readiness), metricsRoute(deps.metrics)],
     pages: [attentionRoutes({ ...deps, accessLog }), familyRoutes({ ...deps, accessLog }), broadcastRoutes(deps), enrolmentRoutes(deps), engagementRoutes(deps), queueBoardRoutes(deps.queues)],
   });
-  await app.listen({ host: address.host, port: address.port });
+  try {
+    await app.listen({ host: address.host, port: address.port });
+  } catch (error) {
+    await app.close();
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new DashboardPortInUseError(`${address.host}:${address.port} is in use`, { cause: error });
+    throw error;
+  }
   const port = (app.server.address() as { port: number }).port;
   return { url: address.publicUrl ?? `http://localhost:${port}`, close: () => app.close() };
 }
