@@ -327,17 +327,7 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
       });
       broadcastWorker.start();
       await recurring.start({ scheduled: options.scheduleRecurringJobs ?? true });
-      for (const channel of options.channels) {
-        await channel.start(
-          async (message) => {
-            await metrics.turn(message.channel, () => engine.handleInbound(message));
-            // The person's reply window is open again: what was held for it goes now.
-            if (channel.replyWindowMs !== undefined) await outbox.releaseHeld(message.channel, message.chatId);
-          },
-          (update) => outbox.recordDeliveryStatus(update),
-        );
-        startedChannels.add(channel.name);
-      }
+      // Before the channels: once people can write, starting is over (a stop signal then finds the process ready).
       if (options.dashboard) {
         const queues = await discoverQueues(redis, prefix, { url: options.redisUrl });
         metrics.watch(db, clock, () => queues);
@@ -372,6 +362,17 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
           logger.warn({ error: error.message }, 'dashboard not started: its port is in use');
           return undefined;
         });
+      }
+      for (const channel of options.channels) {
+        await channel.start(
+          async (message) => {
+            await metrics.turn(message.channel, () => engine.handleInbound(message));
+            // The person's reply window is open again: what was held for it goes now.
+            if (channel.replyWindowMs !== undefined) await outbox.releaseHeld(message.channel, message.chatId);
+          },
+          (update) => outbox.recordDeliveryStatus(update),
+        );
+        startedChannels.add(channel.name);
       }
       logger.info({ channels: options.channels.map((c) => c.name), flows: catalog.flows.length, dashboard: dashboard?.url }, 'Kinbridge is running');
     },
