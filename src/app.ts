@@ -30,6 +30,11 @@ import { createCheckInServices } from './features/checkins/checkin-services.js';
 import { defaultInstrumentsDir } from './features/checkins/instruments-dir.js';
 import { defaultStarterSources } from './features/calls/conversation-starters.js';
 import { ConsentService } from './features/consent/consents.js';
+import { DashboardLinks } from './features/dashboard-access/dashboard-links.js';
+import { RedisLinkRequestLimiter } from './features/dashboard-access/link-request-limiter.js';
+import { KinbridgeMetrics } from './dashboard/metrics.js';
+import { discoverQueues } from './dashboard/queue-discovery.js';
+import { DashboardPortInUseError, startDashboard, type RunningDashboard } from './dashboard/start-dashboard.js';
 import { features } from './features/feature-list.js';
 import type { FeatureServices } from './features/feature-services.js';
 import { FamilyService } from './features/families/families.js';
@@ -119,6 +124,18 @@ export interface KinbridgeOptions {
   readonly silentFamilyWeeks?: number;
   /** Check-in instruments (default instruments/). */
   readonly instrumentsDir?: string;
+  /** The coordinators' web dashboard, served by this process; off when unset. */
+  readonly dashboard?: DashboardOptions;
+}
+
+export interface DashboardOptions {
+  readonly host: string;
+  /** 0 picks a free port (tests). */
+  readonly port: number;
+  /** The address people open, when it is not http://localhost:<port> (behind a proxy: https makes cookies Secure). */
+  readonly publicUrl?: string;
+  /** Person ids that see every cohort and queue health (DASHBOARD_ADMINS). */
+  readonly admins?: readonly string[];
 }
 
 /** The whole bot wired together: channels → engine → features → storage. */
@@ -132,6 +149,10 @@ export interface Kinbridge {
   readonly reminders: ReminderQueue;
   /** What services repeat on their own: retention sweeps, keeping next week's reminders scheduled. */
   readonly recurring: RecurringJobs;
+  /** Counters and gauges served at the dashboard's /metrics. */
+  readonly metrics: KinbridgeMetrics;
+  /** Where the dashboard listens once started (undefined when it is off). */
+  dashboardUrl(): string | undefined;
   start(): Promise<void>;
   /** Resolves once nothing is in flight: no turn, no job, no message due and unsent (see `waitUntilSettled`). */
   settled(options?: SettleOptions): Promise<void>;
@@ -159,6 +180,10 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
   const queue = new EngineQueue({ connection: { url: options.redisUrl, maxRetriesPerRequest: null }, prefix, clock, logger });
   const translator = Translator.load(options.localesDir ?? defaultLocalesDir);
   const channelRouter = new ChannelRouter(options.channels);
+  const metrics = new KinbridgeMetrics();
+  const startedChannels = new Set<string>();
+  let dashboard: RunningDashboard | undefined;
+  const admins = new Set(options.dashboard?.admins ?? []);
   const mediaStore = new LocalMediaStore(options.mediaDir ?? path.join(projectRoot, '.kinbridge', 'media'));
   const windowed = options.channels.filter((channel) => channel.replyWindowMs !== undefined);
   const templates = windowed.length > 0 ? MessageTemplates.load(options.messageTemplatesFile ?? defaultMessageTemplatesFile) : undefined;
@@ -167,7 +192,7 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
     redis,
     connection: { url: options.redisUrl, maxRetriesPerRequest: null },
     prefix,
-    messenger: channelRouter,
+    messenger: metrics.countingMessenger(channelRouter),
     clock,
     sealer: new OutboxSealer(keys.outboxSealKey),
     limits: Object.fromEntries(options.channels.map((channel) => [channel.name, options.sendLimits?.[channel.name] ?? channel.limits ?? {}])),
@@ -282,6 +307,7 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
       logger,
       instrumentsDir: options.instrumentsDir ?? defaultInstrumentsDir,
     }),
+    dashboardLinks: new DashboardLinks(db, clock, new RedisLinkRequestLimiter(redis, `${prefix}:`), (token) => `${dashboard?.url ?? ''}/login?token=${token}`, (personId) => admins.has(personId)),
     supportedLocales: translator.locales,
     translate: (locale, key, vars) => translator.t(locale, key, vars),
     inviteLink: (code) => options.inviteLink?.(code),
@@ -339,6 +365,8 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
     outboxRedaction,
     reminders,
     recurring,
+    metrics,
+    dashboardUrl: () => dashboard?.url,
     async start() {
       outbox.start(options.channels.map((channel) => channel.name));
       await queue.syncSchedules(catalog.schedules());
@@ -350,18 +378,55 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
       });
       broadcastWorker.start();
       await recurring.start({ scheduled: options.scheduleRecurringJobs ?? true });
+      // Before the channels: once people can write, starting is over (a stop signal then finds the process ready).
+      if (options.dashboard) {
+        const queues = await discoverQueues(redis, prefix, { url: options.redisUrl });
+        metrics.watch(db, clock, () => queues);
+        dashboard = await startDashboard(
+          {
+            db,
+            clock,
+            links: services.dashboardLinks,
+            translate: translator,
+            admins,
+            defaultLocale,
+            media: mediaStore,
+            features: services,
+            channels: options.channels.map((channel) => channel.name),
+            metrics,
+            queues: () => queues,
+            readiness: [
+              { name: 'postgresql', check: async () => void (await db.$queryRaw`SELECT 1`) },
+              { name: 'redis', check: async () => void (await redis.ping()) },
+              ...options.channels.map((channel) => ({
+                name: `channel:${channel.name}`,
+                check: async () => {
+                  if (!startedChannels.has(channel.name)) throw new Error('not started');
+                },
+              })),
+            ],
+          },
+          options.dashboard,
+        ).catch((error: unknown) => {
+          // A second worker on the same machine still runs the bot; the first one serves the dashboard.
+          if (!(error instanceof DashboardPortInUseError)) throw error;
+          logger.warn({ error: error.message }, 'dashboard not started: its port is in use');
+          return undefined;
+        });
+      }
       for (const channel of options.channels) {
         await channel.start(
           async (message) => {
-            await engine.handleInbound(message);
+            await metrics.turn(message.channel, () => engine.handleInbound(message));
             // The person's reply window is open again: what was held for it goes now.
             if (channel.replyWindowMs !== undefined) await outbox.releaseHeld(message.channel, message.chatId);
           },
           (update) => outbox.recordDeliveryStatus(update),
         );
+        startedChannels.add(channel.name);
       }
       await commandMenus.setDefaults();
-      logger.info({ channels: options.channels.map((c) => c.name), flows: catalog.flows.length }, 'Kinbridge is running');
+      logger.info({ channels: options.channels.map((c) => c.name), flows: catalog.flows.length, dashboard: dashboard?.url }, 'Kinbridge is running');
     },
     settled: (settleOptions) =>
       waitUntilSettled(
@@ -375,6 +440,7 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
         settleOptions,
       ),
     async stop() {
+      await dashboard?.close();
       for (const channel of options.channels) await channel.stop();
       await queue.close();
       await reminders.close();

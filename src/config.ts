@@ -26,6 +26,16 @@ const configSchema = z.object({
   /** Telegram's broadcast ceiling for one bot; raise it only against a local Bot API fake or with paid broadcasts. */
   TELEGRAM_MAX_PER_SECOND: z.coerce.number().int().positive().default(30),
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  /** The coordinators' web dashboard: where it listens (loopback by default; 0.0.0.0 in a container behind a proxy). */
+  DASHBOARD_HOST: z.string().min(1).default('127.0.0.1'),
+  DASHBOARD_PORT: z.coerce.number().int().min(0).max(65535).default(8090),
+  /** The address people open, when not http://localhost:<port>; an https address makes the session cookie Secure. */
+  DASHBOARD_PUBLIC_URL: z.string().url().optional(),
+  /** Person ids (comma-separated, as in the Person table) who see every cohort and the queues at /admin/queues. */
+  DASHBOARD_ADMINS: z
+    .string()
+    .default('')
+    .transform((list) => list.split(',').map((id) => id.trim()).filter(Boolean)),
   /** Wechaty puppet of `--channel wechat`: wechat4u (web protocol, QR login) or puppet-service with a token. */
   WECHATY_PUPPET: z.string().min(1).default('wechaty-puppet-wechat4u'),
   WECHATY_PUPPET_SERVICE_TOKEN: z.string().min(1).optional(),

@@ -76,9 +76,16 @@ async function main(): Promise<void> {
     inboundLimits: { messages: config.INBOUND_MESSAGES_PER_MINUTE, windowSeconds: 60 },
     strangerRepliesPerDay: config.STRANGER_REPLIES_PER_DAY,
     inviteLink: (code) => (telegram ? telegram.deepLink(code) : undefined),
+    dashboard: { host: config.DASHBOARD_HOST, port: config.DASHBOARD_PORT, publicUrl: config.DASHBOARD_PUBLIC_URL, admins: config.DASHBOARD_ADMINS },
     ...(telegram ? { sendLimits: { telegram: { ...telegram.limits, perSecond: config.TELEGRAM_MAX_PER_SECOND } } } : {}),
   });
   await app.start();
+  const dashboardUrl = app.dashboardUrl();
+  process.stderr.write(
+    dashboardUrl
+      ? `Dashboard: ${dashboardUrl} (coordinators and teachers send /dashboard to the bot for a sign-in link)\n`
+      : `Dashboard: not started, port ${config.DASHBOARD_PORT} is in use (another Kinbridge process may serve it; DASHBOARD_PORT sets another)\n`,
+  );
 
   const shutdown = async (): Promise<void> => {
     await app.stop();

@@ -10,6 +10,7 @@ import type { BroadcastService } from './broadcasts/broadcasts.js';
 import type { CallServices } from './calls/call-services.js';
 import type { CheckInServices } from './checkins/checkin-services.js';
 import type { ConsentService } from './consent/consents.js';
+import type { DashboardLinks } from './dashboard-access/dashboard-links.js';
 import type { FamilyService } from './families/families.js';
 import type { InviteService } from './families/invites.js';
 import type { PersonEraser } from './privacy/person-eraser.js';
@@ -47,6 +48,8 @@ export interface FeatureServices {
   readonly checkins: CheckInServices;
   /** Screens what family members write; answers with help numbers and alerts their coordinators. */
   readonly safeguarding: SafeguardingServices;
+  /** One-time sign-in links to the web dashboard (/dashboard in chat). */
+  readonly dashboardLinks: DashboardLinks;
   readonly supportedLocales: readonly string[];
   /** Words for values an action formats itself (role names in a family summary). */
   translate(locale: string, key: string, vars?: Record<string, unknown>): string;

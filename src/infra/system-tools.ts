@@ -13,6 +13,8 @@ export const debianPackageOf = {
   faketime: 'faketime',
   pg_dump: 'postgresql-client',
   pg_restore: 'postgresql-client',
+  /** The dashboard's browser tests drive it through playwright-core. */
+  chromium: 'chromium',
 } as const;
 
 export type SystemTool = keyof typeof debianPackageOf;
