@@ -17,6 +17,11 @@ import { InboundFloodLimiter, type InboundLimits } from './engine/inbound-flood-
 import { InboundGate } from './engine/inbound-gate.js';
 import { StrangerReplies } from './engine/stranger-replies.js';
 import { SessionStore } from './engine/session-store.js';
+import { InboundDispatcher } from './engine/inbound-dispatcher.js';
+import { InboundJournal } from './engine/inbound-journal.js';
+import { SenderLease } from './engine/sender-lease.js';
+import { senderKey } from './engine/sender-key.js';
+import { TurnCommitter } from './engine/turn-committer.js';
 import { Translator } from './engine/translator.js';
 import { createActivityServices } from './features/activities/activity-services.js';
 import { defaultCurriculumDir } from './features/activities/curriculum-dir.js';
@@ -51,8 +56,17 @@ import { LocalMediaStore } from './storage/local-media-store.js';
 import { createPrismaClient, type Database } from './storage/prisma.js';
 import { createSynthesizer, type SpeechProvider } from './speech/create-synthesizer.js';
 
+/**
+ * What one process does: `gateway` receives updates (journals and acknowledges them), `worker` runs turns, timers and
+ * sends, `scheduler` runs the sweeps and recurring jobs. Any number of each share PostgreSQL and Redis.
+ */
+export type KinbridgeRole = 'gateway' | 'worker' | 'scheduler';
+export const KINBRIDGE_ROLES: readonly KinbridgeRole[] = ['gateway', 'worker', 'scheduler'];
+
 export interface KinbridgeOptions {
   readonly databaseUrl: string;
+  /** Default: all three in this process. */
+  readonly roles?: readonly KinbridgeRole[];
   readonly redisUrl: string;
   readonly channels: readonly ChannelAdapter[];
   readonly flowsDir?: string;
@@ -118,6 +132,8 @@ export interface Kinbridge {
   readonly reminders: ReminderQueue;
   /** What services repeat on their own: retention sweeps, keeping next week's reminders scheduled. */
   readonly recurring: RecurringJobs;
+  /** Inbound updates of one sender journaled and not yet handled (or being handled here). */
+  unhandledInbound(sender: { channel: string; externalId: string }): Promise<number>;
   start(): Promise<void>;
   /** Resolves once nothing is in flight: no turn, no job, no message due and unsent (see `waitUntilSettled`). */
   settled(options?: SettleOptions): Promise<void>;
@@ -250,11 +266,16 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
     ],
   });
   const actions = new ActionRegistry(features, services);
+  const roles = new Set(options.roles ?? KINBRIDGE_ROLES);
+  const sessions = new SessionStore(db);
+  const journal = new InboundJournal(db, clock);
+  const commits = new TurnCommitter(db, sessions, journal, outbox);
   const catalog = new FlowCatalog(await loadFlowDirectory(options.flowsDir ?? defaultFlowsDir, flowContext(translator, actions)), translator);
   const engine = new ConversationEngine({
     catalog,
     runner: new FlowRunner(catalog, actions, translator, clock),
-    sessions: new SessionStore(db),
+    sessions,
+    commits,
     people,
     gate: new InboundGate({
       senders: people,
@@ -267,10 +288,11 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
       welcomeStrangers: options.welcomeStrangers ?? false,
     }),
     timers: queue,
-    outbox,
     translator,
     logger,
   });
+  const inbound = new InboundDispatcher({ journal, lease: new SenderLease(redis, `${prefix}:`), logger, handle: (update) => engine.handleInbound(update) });
+  const windowedNames = new Set(windowed.map((channel) => channel.name));
 
   return {
     engine,
@@ -280,33 +302,46 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
     outboxRedaction,
     reminders,
     recurring,
+    async unhandledInbound(sender) {
+      const key = senderKey(sender);
+      return (await journal.unhandledCount(key)) + (inbound.isDraining(key) ? 1 : 0);
+    },
     async start() {
-      outbox.start(options.channels.map((channel) => channel.name));
-      await queue.syncSchedules(catalog.schedules());
-      queue.start((job) => engine.handleJob(job));
-      await reminders.start(async (reminder) => {
-        if (!(await engine.startFlow(reminder.personId, reminder.flowId, reminder.vars))) {
-          logger.warn({ flowId: reminder.flowId, subject: reminder.subject }, 'a reminder names a flow that no longer exists');
-        }
-      });
-      broadcastWorker.start();
-      await recurring.start({ scheduled: options.scheduleRecurringJobs ?? true });
-      for (const channel of options.channels) {
-        await channel.start(
-          async (message) => {
-            await engine.handleInbound(message);
-            // The person's reply window is open again: what was held for it goes now.
-            if (channel.replyWindowMs !== undefined) await outbox.releaseHeld(message.channel, message.chatId);
-          },
-          (update) => outbox.recordDeliveryStatus(update),
-        );
+      if (roles.has('worker')) {
+        outbox.start(options.channels.map((channel) => channel.name));
+        queue.start((job) => engine.handleJob(job));
+        inbound.start();
       }
-      logger.info({ channels: options.channels.map((c) => c.name), flows: catalog.flows.length }, 'Kinbridge is running');
+      if (roles.has('scheduler')) {
+        await queue.syncSchedules(catalog.schedules());
+        await reminders.start(async (reminder) => {
+          if (!(await engine.startFlow(reminder.personId, reminder.flowId, reminder.vars))) {
+            logger.warn({ flowId: reminder.flowId, subject: reminder.subject }, 'a reminder names a flow that no longer exists');
+          }
+        });
+        broadcastWorker.start();
+        await recurring.start({ scheduled: options.scheduleRecurringJobs ?? true });
+      }
+      if (roles.has('gateway')) {
+        for (const channel of options.channels) {
+          await channel.start(
+            async (message) => {
+              // Journaled before the platform is acknowledged; handled here when this process is a worker too.
+              await inbound.receive(message, roles.has('worker'));
+              // The person's reply window is open again: what was held for it goes now.
+              if (windowedNames.has(channel.name)) await outbox.releaseHeld(message.channel, message.chatId);
+            },
+            (update) => outbox.recordDeliveryStatus(update),
+          );
+        }
+      }
+      logger.info({ channels: options.channels.map((c) => c.name), flows: catalog.flows.length, roles: [...roles] }, 'Kinbridge is running');
     },
     settled: (settleOptions) =>
       waitUntilSettled(
         [
-          { name: 'conversation turns', pending: () => (engine.busy ? 1 : 0) },
+          { name: 'conversation turns', pending: () => (engine.busy ? 1 : 0) + inbound.busy },
+          { name: 'inbound updates', pending: () => journal.unhandledCount() },
           { name: 'engine jobs', pending: (later) => queue.pendingJobs(later) },
           { name: 'reminders', pending: (later) => reminders.pendingJobs(later) },
           { name: 'broadcast fan-outs', pending: () => broadcastWorker.pendingJobs() },
@@ -316,6 +351,7 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
       ),
     async stop() {
       for (const channel of options.channels) await channel.stop();
+      await inbound.close();
       await queue.close();
       await reminders.close();
       await recurring.close();

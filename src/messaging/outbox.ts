@@ -2,7 +2,8 @@ import { DelayedError, Queue, Worker, type ConnectionOptions, type Job } from 'b
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { delayUntil, machineTimeMs, type Clock } from '../core/clock.js';
-import type { Database } from '../storage/prisma.js';
+import type { Database, DatabaseTransaction } from '../storage/prisma.js';
+import { currentTurnWrites } from '../core/turn-scope.js';
 import { ChatWindowLimiter, type SendLimits } from './chat-window-limiter.js';
 import { DELIVERY_STATUSES, type DeliveryStatusUpdate } from '../core/delivery-status.js';
 import type { OutboxItem, OutboxWriter } from '../core/outbox-writer.js';
@@ -67,7 +68,18 @@ export class Outbox implements OutboxWriter {
     await this.enqueueMany([item]);
   }
 
+  /** Inside a person's turn the messages wait for the turn's commit (see TurnCommitter); elsewhere they are written now. */
   async enqueueMany(items: readonly OutboxItem[]): Promise<void> {
+    const turn = currentTurnWrites();
+    if (turn) {
+      turn.outbox.push(...items);
+      return;
+    }
+    await this.dispatch(await this.insert(this.options.db, items));
+  }
+
+  /** Writes the rows in the caller's transaction; `dispatch` them once it committed. */
+  async insert(client: Database | DatabaseTransaction, items: readonly OutboxItem[]): Promise<WrittenRows> {
     const now = this.options.clock.now();
     const data = items.flatMap((item) =>
       item.messages.map((message, index) => ({
@@ -80,8 +92,12 @@ export class Outbox implements OutboxWriter {
         notBefore: item.notBefore ?? now,
       })),
     );
-    if (data.length === 0) return;
-    const rows = await this.options.db.outboxMessage.createManyAndReturn({ data, skipDuplicates: true, select: { id: true, channel: true, notBefore: true, personId: true } });
+    if (data.length === 0) return [];
+    return client.outboxMessage.createManyAndReturn({ data, skipDuplicates: true, select: { id: true, channel: true, notBefore: true, personId: true } });
+  }
+
+  /** Hands committed rows to the senders. */
+  async dispatch(rows: WrittenRows): Promise<void> {
     await this.schedule(rows);
   }
 
@@ -370,6 +386,9 @@ export class Outbox implements OutboxWriter {
     return queue;
   }
 }
+
+/** Rows just written, as the senders need them. */
+export type WrittenRows = readonly { id: string; channel: string; notBefore?: Date; personId: string | null }[];
 
 function queueName(channel: string): string {
   return `outbox-${channel}`;

@@ -1,0 +1,95 @@
+import { randomUUID } from 'node:crypto';
+import type { Clock } from '../core/clock.js';
+import type { InboundMessage } from '../core/messages.js';
+import { Prisma } from '../storage/generated/client.js';
+import type { Database, DatabaseTransaction } from '../storage/prisma.js';
+import { senderKey } from './sender-key.js';
+
+/** An update written by a gateway and not yet handled. */
+export interface JournaledUpdate {
+  readonly seq: bigint;
+  readonly senderKey: string;
+  readonly message: InboundMessage;
+}
+
+/** The update was handled meanwhile by another worker (whose lease on the sender this one outlived): nothing to do. */
+export class UpdateAlreadyHandledError extends Error {
+  override readonly name = 'UpdateAlreadyHandledError';
+  constructor(readonly seq: bigint) {
+    super(`Inbound update ${seq} was handled already`);
+  }
+}
+
+/**
+ * The inbound journal in PostgreSQL. A gateway writes each update here before the platform counts it as delivered,
+ * so a crash loses nothing; (channel, platform id) is unique, so a redelivered update is recognised and dropped.
+ * Workers take one sender's updates in `seq` order and mark each handled in the transaction of its turn.
+ */
+export class InboundJournal {
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock,
+  ) {}
+
+  /** The sender's key when the update is new; undefined when it was received before (a redelivery). */
+  async record(message: InboundMessage): Promise<string | undefined> {
+    const key = senderKey(message);
+    const { count } = await this.db.inboundUpdate.createMany({
+      data: [
+        {
+          channel: message.channel,
+          // Platforms without update ids (console, puppets) get a random one: journaled, never mistaken for a redelivery.
+          platformId: message.platformId ?? `local:${randomUUID()}`,
+          senderKey: key,
+          message: message as unknown as Prisma.InputJsonValue,
+          receivedAt: this.clock.now(),
+        },
+      ],
+      skipDuplicates: true,
+    });
+    return count === 1 ? key : undefined;
+  }
+
+  /** The sender's oldest update not yet handled. */
+  async next(key: string): Promise<JournaledUpdate | undefined> {
+    const row = await this.db.inboundUpdate.findFirst({
+      where: { senderKey: key, handledAt: null },
+      orderBy: { seq: 'asc' },
+      select: { seq: true, senderKey: true, message: true },
+    });
+    return row ? { seq: row.seq, senderKey: row.senderKey, message: row.message as unknown as InboundMessage } : undefined;
+  }
+
+  /** Marks the update handled within the turn's transaction; throws when another worker did so first. */
+  async markHandled(client: Database | DatabaseTransaction, seq: bigint): Promise<void> {
+    const { count } = await client.inboundUpdate.updateMany({
+      where: { seq, handledAt: null },
+      data: { handledAt: this.clock.now(), message: Prisma.DbNull },
+    });
+    if (count === 0) throw new UpdateAlreadyHandledError(seq);
+  }
+
+  /** Updates received but not handled; for one sender when `key` is given. */
+  async unhandledCount(key?: string): Promise<number> {
+    return this.db.inboundUpdate.count({ where: { handledAt: null, ...(key ? { senderKey: key } : {}) } });
+  }
+
+  /** Senders with an update waiting longer than `olderThanMs`: their worker died, or no worker heard of them. */
+  async stalledSenders(olderThanMs: number, limit: number): Promise<string[]> {
+    const before = new Date(this.clock.now().getTime() - olderThanMs);
+    const rows = await this.db.inboundUpdate.findMany({
+      where: { handledAt: null, receivedAt: { lt: before } },
+      distinct: ['senderKey'],
+      select: { senderKey: true },
+      take: limit,
+    });
+    return rows.map((row) => row.senderKey);
+  }
+
+  /** Forgets handled updates older than `keepMs`: platforms redeliver within hours, not days. */
+  async prune(keepMs: number): Promise<number> {
+    const before = new Date(this.clock.now().getTime() - keepMs);
+    const { count } = await this.db.inboundUpdate.deleteMany({ where: { handledAt: { lt: before } } });
+    return count;
+  }
+}
