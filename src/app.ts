@@ -19,6 +19,7 @@ import { StrangerReplies } from './engine/stranger-replies.js';
 import { SessionStore } from './engine/session-store.js';
 import { InboundDispatcher } from './engine/inbound-dispatcher.js';
 import { InboundJournal } from './engine/inbound-journal.js';
+import { PostgresSenderNotifications } from './engine/postgres-sender-notifications.js';
 import { SenderLease } from './engine/sender-lease.js';
 import { senderKey } from './engine/sender-key.js';
 import { TurnCommitter } from './engine/turn-committer.js';
@@ -291,7 +292,13 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
     translator,
     logger,
   });
-  const inbound = new InboundDispatcher({ journal, lease: new SenderLease(redis, `${prefix}:`), logger, handle: (update) => engine.handleInbound(update) });
+  const inbound = new InboundDispatcher({
+    journal,
+    lease: new SenderLease(redis, `${prefix}:`),
+    notifications: new PostgresSenderNotifications(options.databaseUrl, logger),
+    logger,
+    handle: (update) => engine.handleInbound(update),
+  });
   const windowedNames = new Set(windowed.map((channel) => channel.name));
 
   return {
@@ -310,7 +317,7 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
       if (roles.has('worker')) {
         outbox.start(options.channels.map((channel) => channel.name));
         queue.start((job) => engine.handleJob(job));
-        inbound.start();
+        await inbound.start();
       }
       if (roles.has('scheduler')) {
         await queue.syncSchedules(catalog.schedules());

@@ -1,3 +1,4 @@
+import { machineTimeMs } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import type { InboundMessage } from '../core/messages.js';
 import type { InboundJournal, JournaledUpdate } from './inbound-journal.js';
@@ -8,6 +9,8 @@ export interface InboundDispatcherOptions {
   readonly lease: SenderLease;
   /** Handles one update completely (its turn commits and marks it handled), or throws to leave it for a retry. */
   readonly handle: (update: JournaledUpdate) => Promise<void>;
+  /** Where a worker hears of updates other processes journaled; without it, the sweep finds them. */
+  readonly notifications?: SenderNotifications;
   readonly logger: Logger;
   /** How often updates nobody handled (a worker died, a gateway without workers) are looked for (default 1 s). */
   readonly sweepEveryMs?: number;
@@ -17,12 +20,20 @@ export interface InboundDispatcherOptions {
   readonly rememberHandledMs?: number;
 }
 
+/** Tells workers which sender has a new update (PostgreSQL LISTEN, see PostgresSenderNotifications). */
+export interface SenderNotifications {
+  listen(onSender: (key: string) => void): Promise<void>;
+  close(): Promise<void>;
+}
+
 interface Drain {
   again: boolean;
   finished?: Promise<void>;
 }
 
 const STALLED_SENDERS_PER_SWEEP = 200;
+/** How long a gateway keeps trying to journal one update (a database restart) before giving up on it. */
+const JOURNAL_RETRY_MS = 60_000;
 /** The journal is pruned on one sweep in this many. */
 const PRUNE_EVERY_SWEEPS = 600;
 
@@ -47,9 +58,12 @@ export class InboundDispatcher {
     return this.draining.has(key);
   }
 
-  /** Journals the update; `drainHere` also starts handling it in this process (a gateway with a worker in it). */
+  /**
+   * Journals the update; `drainHere` also starts handling it in this process (a gateway with a worker in it), otherwise
+   * the workers are notified.
+   */
   async receive(message: InboundMessage, drainHere: boolean): Promise<void> {
-    const key = await this.options.journal.record(message);
+    const key = await this.journaled(message, !drainHere);
     if (key === undefined) {
       this.options.logger.debug({ channel: message.channel, platformId: message.platformId }, 'inbound update delivered again; handled once already');
       return;
@@ -57,14 +71,33 @@ export class InboundDispatcher {
     if (drainHere) this.drain(key);
   }
 
-  /** Starts the sweep for updates no worker took up. */
-  start(): void {
+  /**
+   * Until the update is journaled the platform must not count it delivered: through a database restart the gateway
+   * keeps trying (long polling waits meanwhile), and past that the error reaches the adapter (a webhook answers 5xx).
+   */
+  private async journaled(message: InboundMessage, notify: boolean): Promise<string | undefined> {
+    const deadline = machineTimeMs() + JOURNAL_RETRY_MS;
+    for (let delay = 100; ; delay = Math.min(delay * 2, 5_000)) {
+      try {
+        return await this.options.journal.record(message, notify);
+      } catch (error) {
+        if (machineTimeMs() > deadline) throw error;
+        this.options.logger.warn({ err: error, channel: message.channel }, 'could not journal an inbound update; trying again');
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+  }
+
+  /** Drains the senders gateways name on INBOUND_CHANNEL, and starts the sweep for updates no worker took up. */
+  async start(): Promise<void> {
+    await this.options.notifications?.listen((key) => this.drain(key));
     const every = this.options.sweepEveryMs ?? 1_000;
     this.sweepTimer = setInterval(() => void this.sweep().catch((error: unknown) => this.options.logger.warn({ err: error }, 'inbound sweep failed')), every);
   }
 
   async close(): Promise<void> {
     clearInterval(this.sweepTimer);
+    await this.options.notifications?.close();
     await Promise.all([...this.draining.values()].map((drain) => drain.finished));
   }
 

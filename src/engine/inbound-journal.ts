@@ -5,6 +5,9 @@ import { Prisma } from '../storage/generated/client.js';
 import type { Database, DatabaseTransaction } from '../storage/prisma.js';
 import { senderKey } from './sender-key.js';
 
+/** The PostgreSQL notification channel on which gateways tell workers which sender has a new update. */
+export const INBOUND_CHANNEL = 'kinbridge_inbound';
+
 /** An update written by a gateway and not yet handled. */
 export interface JournaledUpdate {
   readonly seq: bigint;
@@ -31,23 +34,22 @@ export class InboundJournal {
     private readonly clock: Clock,
   ) {}
 
-  /** The sender's key when the update is new; undefined when it was received before (a redelivery). */
-  async record(message: InboundMessage): Promise<string | undefined> {
+  /**
+   * The sender's key when the update is new; undefined when it was received before (a redelivery). With `notify`, the
+   * workers listening on INBOUND_CHANNEL hear of it in the same statement (a gateway without a worker of its own).
+   */
+  async record(message: InboundMessage, notify: boolean): Promise<string | undefined> {
     const key = senderKey(message);
-    const { count } = await this.db.inboundUpdate.createMany({
-      data: [
-        {
-          channel: message.channel,
-          // Platforms without update ids (console, puppets) get a random one: journaled, never mistaken for a redelivery.
-          platformId: message.platformId ?? `local:${randomUUID()}`,
-          senderKey: key,
-          message: message as unknown as Prisma.InputJsonValue,
-          receivedAt: this.clock.now(),
-        },
-      ],
-      skipDuplicates: true,
-    });
-    return count === 1 ? key : undefined;
+    // Platforms without update ids (console, puppets) get a random one: journaled, never mistaken for a redelivery.
+    const platformId = message.platformId ?? `local:${randomUUID()}`;
+    const rows = await this.db.$queryRaw<{ senderKey: string }[]>`
+      WITH recorded AS (
+        INSERT INTO "InboundUpdate" ("channel", "platformId", "senderKey", "message", "receivedAt")
+        VALUES (${message.channel}, ${platformId}, ${key}, ${JSON.stringify(message)}::jsonb, ${this.clock.now().toISOString()}::timestamptz AT TIME ZONE 'UTC')
+        ON CONFLICT ("channel", "platformId") DO NOTHING
+        RETURNING "senderKey")
+      SELECT "senderKey", CASE WHEN ${notify} THEN pg_notify(${INBOUND_CHANNEL}, "senderKey")::text END AS notified FROM recorded`;
+    return rows[0]?.senderKey;
   }
 
   /** The sender's oldest update not yet handled. */

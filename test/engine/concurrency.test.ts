@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SessionConflictError, SessionStore } from '../../src/engine/session-store.js';
 import { createFlowWorkspace, type FlowWorkspace } from '../support/flow-workspace.js';
 import { MemoryChannel } from '../support/memory-channel.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import { startTestApp, type TestApp, type TestAppOverrides } from '../support/test-app.js';
 
 /** Says back every message it hears, so the order the bot handled them in shows in what it wrote. */
 const ECHO = `
@@ -38,12 +38,13 @@ describe('turns under concurrency', () => {
   let workspace: FlowWorkspace;
   let first: TestApp;
   let second: TestApp;
+  let flows: TestAppOverrides;
   const secondChannel = new MemoryChannel();
 
   beforeAll(async () => {
     workspace = createFlowWorkspace({ 'echo.yaml': ECHO, 'runaway.yaml': RUNAWAY }, { en: texts, 'zh-CN': texts });
     // The flood limit is lifted: this burst is the point of the test.
-    const flows = { flowsDir: workspace.flowsDir, localesDir: workspace.localesDir, welcomeStrangers: true, inboundLimits: { messages: 1_000, windowSeconds: 60 } };
+    flows = { flowsDir: workspace.flowsDir, localesDir: workspace.localesDir, welcomeStrangers: true, inboundLimits: { messages: 1_000, windowSeconds: 60 } };
     first = await startTestApp(flows);
     // A second bot process on the same PostgreSQL and Redis: webhooks spread over both, as behind a load balancer.
     second = await startTestApp({ ...flows, database: first.database, redisPrefix: first.redisPrefix, channels: [secondChannel] });
@@ -68,6 +69,17 @@ describe('turns under concurrency', () => {
     expect(await writtenTo('nana')).toEqual(expected);
     const delivered = [...first.channel.textsTo('nana'), ...secondChannel.textsTo('nana')];
     expect(delivered.filter((text) => text.startsWith('heard')).sort()).toEqual([...expected].sort());
+  });
+
+  it('hands what a gateway-only process receives to the workers of other processes, in order', async () => {
+    const gatewayChannel = new MemoryChannel();
+    const gateway = await startTestApp({ ...flows, roles: ['gateway'], database: first.database, redisPrefix: first.redisPrefix, channels: [gatewayChannel] });
+    try {
+      for (const text of ['/echo', 'a', 'b', 'c']) await gatewayChannel.post('dede', { kind: 'text', text });
+      await expect.poll(() => writtenTo('dede'), { timeout: 10_000 }).toEqual(['heard a', 'heard b', 'heard c']);
+    } finally {
+      await gateway.stopApp();
+    }
   });
 
   it('handles an update delivered again (same platform id, to either process) once', async () => {
