@@ -66,6 +66,8 @@ export class SessionStore {
       written = (await tx.flowSession.createMany({ data: [{ personId, ...columnsOf(state) }], skipDuplicates: true })).count;
     } else if (version !== null) {
       written = (await tx.flowSession.deleteMany({ where: { personId, version } })).count;
+      // Gone already (the person was erased by this very turn, /forget): what the turn wanted holds.
+      if (written === 0 && (await tx.flowSession.count({ where: { personId } })) === 0) return;
     } else {
       return;
     }

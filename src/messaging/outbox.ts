@@ -58,6 +58,8 @@ export class Outbox implements OutboxWriter {
   private readonly queues = new Map<string, Queue>();
   private readonly workers: Worker[] = [];
   private readonly chatLimiter: ChatWindowLimiter;
+  /** Channels this process runs senders for (see `start`); rows of others only become jobs. */
+  private readonly sending = new Set<string>();
   private sweepTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: OutboxOptions) {
@@ -96,9 +98,9 @@ export class Outbox implements OutboxWriter {
     return client.outboxMessage.createManyAndReturn({ data, skipDuplicates: true, select: { id: true, channel: true, notBefore: true, personId: true } });
   }
 
-  /** Hands committed rows to the senders. */
+  /** Hands committed rows to the senders: sent from here at once where this process sends for their channel. */
   async dispatch(rows: WrittenRows): Promise<void> {
-    await this.schedule(rows);
+    await this.schedule(await this.sendNow(rows));
   }
 
   /** Messages written but not yet sent (nor given up), e.g. to show a broadcast's progress or wait for a chat to settle. */
@@ -117,6 +119,7 @@ export class Outbox implements OutboxWriter {
   /** Starts one worker per channel, and the sweep that recovers rows whose jobs were lost. */
   start(channels: readonly string[]): void {
     for (const channel of channels) {
+      this.sending.add(channel);
       const limits = this.options.limits[channel];
       const worker = new Worker(queueName(channel), (job: Job<{ id: string }>, token?: string) => this.process(job, token), {
         connection: this.options.connection,
@@ -180,29 +183,72 @@ export class Outbox implements OutboxWriter {
   private async process(job: Job<{ id: string }>, token: string | undefined): Promise<void> {
     const row = await this.claim(job.data.id);
     if (!row) return this.whyNotClaimed(job, token);
+    const outcome = await this.sendClaimed(row);
+    if (outcome.kind === 'wait') return this.postpone(job, token, outcome.ms);
+    if (outcome.kind === 'failed') return this.onSendError(job, token, row.id, row.channel, row.chatId, outcome.error);
+  }
+
+  /**
+   * Sends a claimed row: done (sent, or held for the reply window), to wait (the chat's rate, the row is unclaimed),
+   * or failed (the row stays claimed for the caller to settle).
+   */
+  private async sendClaimed(row: ClaimedRow): Promise<SendOutcome> {
     const limits = this.options.limits[row.channel]?.perChat;
     const waitMs = limits ? await this.chatLimiter.take(`${row.channel}:${row.chatId}`, limits) : 0;
     if (waitMs > 0) {
-      await this.options.db.outboxMessage.update({ where: { id: row.id }, data: { status: 'queued', claimedAt: null } });
-      return this.postpone(job, token, waitMs);
+      await this.unclaim(row.id);
+      return { kind: 'wait', ms: waitMs };
     }
     const address = { channel: row.channel, chatId: row.chatId };
     let message = this.options.sealer.open(row.payload);
     const gate = this.options.gates?.[row.channel];
     if (gate) {
       const decision = await gate.decide(address, message, row.templateRequired);
-      if (decision.kind === 'hold') return this.hold(row, decision.reason);
+      if (decision.kind === 'hold') {
+        await this.hold(row, decision.reason);
+        return { kind: 'done' };
+      }
       message = decision.message;
     }
     let platformMessageIds: readonly string[] = [];
     try {
       platformMessageIds = (await this.options.messenger.deliver(address, [message]))?.platformMessageIds ?? [];
     } catch (error) {
-      return this.onSendError(job, token, row.id, row.channel, row.chatId, error);
+      return { kind: 'failed', error };
     }
     await this.recordSent(row.id, { platformMessageIds: [...platformMessageIds], ...this.settledPayload(row.payload) });
     await this.forgetVanishedRecipient(row);
     await this.wakeNextInChat(row.channel, row.chatId, row.seq);
+    return { kind: 'done' };
+  }
+
+  /**
+   * A turn's replies go out from the process that committed them, at once: no queue hop between the person and the
+   * answer. Whatever cannot go right now (an older message of the chat still unsent, the chat's rate, a send error)
+   * becomes a job as any other row; the row is the record, and the sweep the safety net if this process dies mid-way.
+   */
+  private async sendNow(rows: WrittenRows): Promise<WrittenRows> {
+    for (const [index, row] of rows.entries()) {
+      // The rest waits behind it, in the order written, through the queue.
+      if (!(await this.sentAtOnce(row))) return rows.slice(index);
+    }
+    return [];
+  }
+
+  private async sentAtOnce(row: WrittenRows[number]): Promise<boolean> {
+    if (!this.sending.has(row.channel) || (row.notBefore && delayUntil(row.notBefore, this.options.clock) > 0)) return false;
+    const claimed = await this.claim(row.id);
+    if (!claimed) return false;
+    const outcome = await this.sendClaimed(claimed);
+    if (outcome.kind === 'failed') {
+      await this.unclaim(row.id);
+      this.options.logger.debug({ err: outcome.error, outboxId: row.id }, 'a reply could not go at once; it goes through the queue');
+    }
+    return outcome.kind === 'done';
+  }
+
+  private async unclaim(id: string): Promise<void> {
+    await this.options.db.outboxMessage.updateMany({ where: { id, status: 'sending' }, data: { status: 'queued', claimedAt: null } });
   }
 
   /**
@@ -393,6 +439,8 @@ export type WrittenRows = readonly { id: string; channel: string; notBefore?: Da
 function queueName(channel: string): string {
   return `outbox-${channel}`;
 }
+
+type SendOutcome = { readonly kind: 'done' } | { readonly kind: 'wait'; readonly ms: number } | { readonly kind: 'failed'; readonly error: unknown };
 
 interface ClaimedRow {
   readonly id: string;
