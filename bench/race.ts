@@ -8,7 +8,8 @@
  * asked). Contenders run alternately, one at a time, each in its own child process on a fresh database, R rounds per N.
  *
  * Per run: updates/s (4N over the wall time), p50/p99 of the time from an update being queued to the bot's answer
- * arriving, CPU ms per update of the contender's process, its peak RSS. Then, per N, Kinbridge's ratios to the peer.
+ * arriving, CPU ms per update of the contender's process, its peak RSS, and the transactions committed in its own
+ * database per update (the statistics collector's count, which includes its sweeps while the run lasts). Then, per N, Kinbridge's ratios to the peer.
  * A person left without an answer fails the run (exit code 1). The LAST line of stdout is one JSON object.
  * Uses DATABASE_URL / REDIS_URL when set, else local ones. The load average is printed: the machine may be shared.
  */
@@ -44,6 +45,8 @@ interface RunResult {
   readonly p99Ms: number;
   readonly cpuMsPerUpdate: number;
   readonly peakRssMb: number;
+  /** Committed PostgreSQL transactions of the contender's own database, per update (pg_stat_database). */
+  readonly transactionsPerUpdate: number;
   readonly loadAverage: number;
 }
 
@@ -88,6 +91,7 @@ async function raceOnce(contender: ContenderName, people: number, round: number,
   });
   try {
     await answerOf(child, 'ready');
+    const transactionsBefore = await committedTransactions(services.databaseUrl, databaseUrl);
     tell(child, { kind: 'begin' });
     const started = performance.now();
     const latencies = (await Promise.all(Array.from({ length: people }, (_, index) => checkIn(telegram, index)))).flat();
@@ -97,6 +101,7 @@ async function raceOnce(contender: ContenderName, people: number, round: number,
     if (report.kind !== 'report') throw new Error('the contender answered out of turn');
     latencies.sort((a, b) => a - b);
     const updates = people * 4;
+    const transactions = (await committedTransactions(services.databaseUrl, databaseUrl)) - transactionsBefore;
     return {
       contender,
       people,
@@ -106,6 +111,7 @@ async function raceOnce(contender: ContenderName, people: number, round: number,
       p99Ms: round1(percentile(latencies, 99)),
       cpuMsPerUpdate: twoDigits(report.cpuMs / updates),
       peakRssMb: round1(report.peakRssMb),
+      transactionsPerUpdate: twoDigits(transactions / updates),
       loadAverage: twoDigits(os.loadavg()[0]!),
     };
   } finally {
@@ -144,7 +150,7 @@ function ratioFor(results: readonly RunResult[], people: number) {
 }
 
 function describe(r: RunResult): string {
-  return `${r.contender.padEnd(9)} N=${r.people} round ${r.round}: ${r.updatesPerSecond} updates/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, CPU ${r.cpuMsPerUpdate} ms/update, peak RSS ${r.peakRssMb} MB (load ${r.loadAverage})`;
+  return `${r.contender.padEnd(9)} N=${r.people} round ${r.round}: ${r.updatesPerSecond} updates/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, CPU ${r.cpuMsPerUpdate} ms/update, ${r.transactionsPerUpdate} PostgreSQL transactions/update, peak RSS ${r.peakRssMb} MB (load ${r.loadAverage})`;
 }
 
 function tell(child: ChildProcess, message: ToContender): void {
@@ -163,6 +169,14 @@ function answerOf(child: ChildProcess, kind: FromContender['kind']): Promise<Fro
     child.on('message', onMessage);
     child.once('exit', onExit);
   });
+}
+
+/** Backends report their counts to the statistics at most once a second: read after that has passed. */
+async function committedTransactions(adminUrl: string, databaseUrl: string): Promise<number> {
+  await new Promise((resolve) => setTimeout(resolve, 1_100));
+  const name = new URL(databaseUrl).pathname.slice(1);
+  const { rows } = await withClient(adminUrl, (client) => client.query<{ xact_commit: string }>('SELECT xact_commit FROM pg_stat_database WHERE datname = $1', [name]));
+  return Number(rows[0]?.xact_commit ?? 0);
 }
 
 async function freshDatabase(adminUrl: string, contender: string): Promise<string> {
