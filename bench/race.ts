@@ -85,7 +85,8 @@ async function raceOnce(contender: ContenderName, people: number, round: number,
   if (CONTENDERS[contender].migrate) await applyMigrations({ databaseUrl });
   const telegram = await FakeTelegram.start();
   const child = fork(CONTENDERS[contender].file, [], {
-    execArgv: ['--import', 'tsx'],
+    // RACE_CPU_PROFILE_DIR: each contender process writes a V8 CPU profile there (open in Chrome DevTools or speedscope).
+    execArgv: ['--import', 'tsx', ...(process.env.RACE_CPU_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.RACE_CPU_PROFILE_DIR}`] : [])],
     env: { ...process.env, RACE_API_ROOT: telegram.apiRoot, RACE_BOT_TOKEN: telegram.token, DATABASE_URL: databaseUrl, REDIS_URL: services.redisUrl },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
