@@ -1,7 +1,7 @@
 import { machineTimeMs } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import type { InboundMessage } from '../core/messages.js';
-import type { InboundJournal, JournaledUpdate } from './inbound-journal.js';
+import { UpdateAlreadyHandledError, type InboundJournal, type JournaledUpdate } from './inbound-journal.js';
 import type { SenderLease } from './sender-lease.js';
 
 export interface InboundDispatcherOptions {
@@ -32,6 +32,8 @@ interface Drain {
 }
 
 const STALLED_SENDERS_PER_SWEEP = 200;
+/** One sender's updates read at a time: the look after releasing the lease finds any that came meanwhile. */
+const UPDATES_PER_LOOK = 20;
 /** How long a gateway keeps trying to journal one update (a database restart) before giving up on it. */
 const JOURNAL_RETRY_MS = 60_000;
 /** The journal is pruned on one sweep in this many. */
@@ -141,13 +143,23 @@ export class InboundDispatcher {
     const held = await lease.acquire(key);
     if (!held) return;
     try {
-      for (let update = await journal.next(key); update; update = await journal.next(key)) {
-        await this.options.handle(update);
+      for (const update of await journal.next(key, UPDATES_PER_LOOK)) {
+        await this.handleOnce(update);
         await held.keep();
       }
     } finally {
       await held.release();
     }
     if ((await journal.unhandledCount(key)) > 0) drain.again = true;
+  }
+
+  /** A worker that outlived its lease may find an update handled by the next one: that is its due, not an error. */
+  private async handleOnce(update: JournaledUpdate): Promise<void> {
+    try {
+      await this.options.handle(update);
+    } catch (error) {
+      if (!(error instanceof UpdateAlreadyHandledError)) throw error;
+      this.options.logger.debug({ seq: update.seq }, 'inbound update handled meanwhile by another worker');
+    }
   }
 }

@@ -52,14 +52,15 @@ export class InboundJournal {
     return rows[0]?.senderKey;
   }
 
-  /** The sender's oldest update not yet handled. */
-  async next(key: string): Promise<JournaledUpdate | undefined> {
-    const row = await this.db.inboundUpdate.findFirst({
+  /** The sender's oldest updates not yet handled, oldest first. */
+  async next(key: string, limit: number): Promise<JournaledUpdate[]> {
+    const rows = await this.db.inboundUpdate.findMany({
       where: { senderKey: key, handledAt: null },
       orderBy: { seq: 'asc' },
       select: { seq: true, senderKey: true, message: true },
+      take: limit,
     });
-    return row ? { seq: row.seq, senderKey: row.senderKey, message: row.message as unknown as InboundMessage } : undefined;
+    return rows.map((row) => ({ seq: row.seq, senderKey: row.senderKey, message: row.message as unknown as InboundMessage }));
   }
 
   /** Marks the update handled within the turn's transaction; throws when another worker did so first. */

@@ -95,7 +95,7 @@ export class Outbox implements OutboxWriter {
       })),
     );
     if (data.length === 0) return [];
-    return client.outboxMessage.createManyAndReturn({ data, skipDuplicates: true, select: { id: true, channel: true, notBefore: true, personId: true } });
+    return client.outboxMessage.createManyAndReturn({ data, skipDuplicates: true, select: { id: true, channel: true, chatId: true, notBefore: true, personId: true } });
   }
 
   /** Hands committed rows to the senders: sent from here at once where this process sends for their channel. */
@@ -192,7 +192,7 @@ export class Outbox implements OutboxWriter {
    * Sends a claimed row: done (sent, or held for the reply window), to wait (the chat's rate, the row is unclaimed),
    * or failed (the row stays claimed for the caller to settle).
    */
-  private async sendClaimed(row: ClaimedRow): Promise<SendOutcome> {
+  private async sendClaimed(row: ClaimedRow, { wakeNext = true }: { wakeNext?: boolean } = {}): Promise<SendOutcome> {
     const limits = this.options.limits[row.channel]?.perChat;
     const waitMs = limits ? await this.chatLimiter.take(`${row.channel}:${row.chatId}`, limits) : 0;
     if (waitMs > 0) {
@@ -218,7 +218,7 @@ export class Outbox implements OutboxWriter {
     }
     await this.recordSent(row.id, { platformMessageIds: [...platformMessageIds], ...this.settledPayload(row.payload) });
     await this.forgetVanishedRecipient(row);
-    await this.wakeNextInChat(row.channel, row.chatId, row.seq);
+    if (wakeNext) await this.wakeNextInChat(row.channel, row.chatId, row.seq);
     return { kind: 'done' };
   }
 
@@ -229,17 +229,19 @@ export class Outbox implements OutboxWriter {
    */
   private async sendNow(rows: WrittenRows): Promise<WrittenRows> {
     for (const [index, row] of rows.entries()) {
+      // The next message of the same chat in this batch goes right after: no need to look for it in the queue.
+      const nextHere = rows.slice(index + 1).some((later) => later.channel === row.channel && later.chatId === row.chatId);
       // The rest waits behind it, in the order written, through the queue.
-      if (!(await this.sentAtOnce(row))) return rows.slice(index);
+      if (!(await this.sentAtOnce(row, !nextHere))) return rows.slice(index);
     }
     return [];
   }
 
-  private async sentAtOnce(row: WrittenRows[number]): Promise<boolean> {
+  private async sentAtOnce(row: WrittenRows[number], wakeNext: boolean): Promise<boolean> {
     if (!this.sending.has(row.channel) || (row.notBefore && delayUntil(row.notBefore, this.options.clock) > 0)) return false;
     const claimed = await this.claim(row.id);
     if (!claimed) return false;
-    const outcome = await this.sendClaimed(claimed);
+    const outcome = await this.sendClaimed(claimed, { wakeNext });
     if (outcome.kind === 'failed') {
       await this.unclaim(row.id);
       this.options.logger.debug({ err: outcome.error, outboxId: row.id }, 'a reply could not go at once; it goes through the queue');
@@ -434,7 +436,7 @@ export class Outbox implements OutboxWriter {
 }
 
 /** Rows just written, as the senders need them. */
-export type WrittenRows = readonly { id: string; channel: string; notBefore?: Date; personId: string | null }[];
+export type WrittenRows = readonly { id: string; channel: string; chatId: string; notBefore?: Date; personId: string | null }[];
 
 function queueName(channel: string): string {
   return `outbox-${channel}`;
