@@ -77,7 +77,8 @@ export class Outbox implements OutboxWriter {
       turn.outbox.push(...items);
       return;
     }
-    await this.dispatch(await this.insert(this.options.db, items));
+    // Not sent from here: a broadcast's fan-out or a paced channel must not hold up whoever wrote the rows.
+    await this.schedule(await this.insert(this.options.db, items));
   }
 
   /** Writes the rows in the caller's transaction; `dispatch` them once it committed. */
@@ -98,7 +99,7 @@ export class Outbox implements OutboxWriter {
     return client.outboxMessage.createManyAndReturn({ data, skipDuplicates: true, select: { id: true, channel: true, chatId: true, notBefore: true, personId: true } });
   }
 
-  /** Hands committed rows to the senders: sent from here at once where this process sends for their channel. */
+  /** Hands a turn's committed rows to the senders: sent from here at once where this process sends for their channel. */
   async dispatch(rows: WrittenRows): Promise<void> {
     await this.schedule(await this.sendNow(rows));
   }
