@@ -17,6 +17,12 @@ import { InboundFloodLimiter, type InboundLimits } from './engine/inbound-flood-
 import { InboundGate } from './engine/inbound-gate.js';
 import { StrangerReplies } from './engine/stranger-replies.js';
 import { SessionStore } from './engine/session-store.js';
+import { InboundDispatcher } from './engine/inbound-dispatcher.js';
+import { InboundJournal } from './engine/inbound-journal.js';
+import { PostgresSenderNotifications } from './engine/postgres-sender-notifications.js';
+import { SenderLease } from './engine/sender-lease.js';
+import { senderKey } from './engine/sender-key.js';
+import { TurnCommitter } from './engine/turn-committer.js';
 import { Translator } from './engine/translator.js';
 import { createActivityServices } from './features/activities/activity-services.js';
 import { defaultCurriculumDir } from './features/activities/curriculum-dir.js';
@@ -62,8 +68,17 @@ import { LocalMediaStore } from './storage/local-media-store.js';
 import { createPrismaClient, type Database } from './storage/prisma.js';
 import { createSynthesizer, type SpeechProvider } from './speech/create-synthesizer.js';
 
+/**
+ * What one process does: `gateway` receives updates (journals and acknowledges them), `worker` runs turns, timers and
+ * sends, `scheduler` runs the sweeps and recurring jobs. Any number of each share PostgreSQL and Redis.
+ */
+export type KinbridgeRole = 'gateway' | 'worker' | 'scheduler';
+export const KINBRIDGE_ROLES: readonly KinbridgeRole[] = ['gateway', 'worker', 'scheduler'];
+
 export interface KinbridgeOptions {
   readonly databaseUrl: string;
+  /** Default: all three in this process. */
+  readonly roles?: readonly KinbridgeRole[];
   readonly redisUrl: string;
   readonly channels: readonly ChannelAdapter[];
   readonly flowsDir?: string;
@@ -153,6 +168,8 @@ export interface Kinbridge {
   readonly metrics: KinbridgeMetrics;
   /** Where the dashboard listens once started (undefined when it is off). */
   dashboardUrl(): string | undefined;
+  /** Inbound updates of one sender journaled and not yet handled (or being handled here). */
+  unhandledInbound(sender: { channel: string; externalId: string }): Promise<number>;
   start(): Promise<void>;
   /** Resolves once nothing is in flight: no turn, no job, no message due and unsent (see `waitUntilSettled`). */
   settled(options?: SettleOptions): Promise<void>;
@@ -334,11 +351,16 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
     ],
   });
   const actions = new ActionRegistry(features, services);
+  const roles = new Set(options.roles ?? KINBRIDGE_ROLES);
+  const sessions = new SessionStore(db);
+  const journal = new InboundJournal(db, clock);
+  const commits = new TurnCommitter(db, sessions, journal, outbox);
   const catalog = new FlowCatalog(await loadFlowDirectory(options.flowsDir ?? defaultFlowsDir, flowContext(translator, actions)), translator);
   const engine = new ConversationEngine({
     catalog,
     runner: new FlowRunner(catalog, actions, translator, clock),
-    sessions: new SessionStore(db),
+    sessions,
+    commits,
     people,
     gate: new InboundGate({
       senders: people,
@@ -351,11 +373,18 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
       welcomeStrangers: options.welcomeStrangers ?? false,
     }),
     timers: queue,
-    outbox,
     translator,
     logger,
     listeners: [safeguarding.screen],
   });
+  const inbound = new InboundDispatcher({
+    journal,
+    lease: new SenderLease(redis, `${prefix}:`),
+    notifications: new PostgresSenderNotifications(options.databaseUrl, logger),
+    logger,
+    handle: (update) => engine.handleInbound(update),
+  });
+  const windowedNames = new Set(windowed.map((channel) => channel.name));
 
   return {
     engine,
@@ -365,21 +394,31 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
     outboxRedaction,
     reminders,
     recurring,
+    async unhandledInbound(sender) {
+      const key = senderKey(sender);
+      return (await journal.unhandledCount(key)) + (inbound.isDraining(key) ? 1 : 0);
+    },
     metrics,
     dashboardUrl: () => dashboard?.url,
     async start() {
-      outbox.start(options.channels.map((channel) => channel.name));
-      await queue.syncSchedules(catalog.schedules());
-      queue.start((job) => engine.handleJob(job));
-      await reminders.start(async (reminder) => {
-        if (!(await engine.startFlow(reminder.personId, reminder.flowId, reminder.vars))) {
-          logger.warn({ flowId: reminder.flowId, subject: reminder.subject }, 'a reminder names a flow that no longer exists');
-        }
-      });
-      broadcastWorker.start();
-      await recurring.start({ scheduled: options.scheduleRecurringJobs ?? true });
-      // Before the channels: once people can write, starting is over (a stop signal then finds the process ready).
-      if (options.dashboard) {
+      if (roles.has('worker')) {
+        outbox.start(options.channels.map((channel) => channel.name));
+        queue.start((job) => engine.handleJob(job));
+        await inbound.start();
+      }
+      if (roles.has('scheduler')) {
+        await queue.syncSchedules(catalog.schedules());
+        await reminders.start(async (reminder) => {
+          if (!(await engine.startFlow(reminder.personId, reminder.flowId, reminder.vars))) {
+            logger.warn({ flowId: reminder.flowId, subject: reminder.subject }, 'a reminder names a flow that no longer exists');
+          }
+        });
+        broadcastWorker.start();
+        await recurring.start({ scheduled: options.scheduleRecurringJobs ?? true });
+      }
+      // The dashboard is served by the process facing the outside (the gateway role), before the channels: once people
+      // can write, starting is over (a stop signal then finds the process ready).
+      if (options.dashboard && roles.has('gateway')) {
         const queues = await discoverQueues(redis, prefix, { url: options.redisUrl });
         metrics.watch(db, clock, () => queues);
         dashboard = await startDashboard(
@@ -414,24 +453,28 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
           return undefined;
         });
       }
-      for (const channel of options.channels) {
-        await channel.start(
-          async (message) => {
-            await metrics.turn(message.channel, () => engine.handleInbound(message));
-            // The person's reply window is open again: what was held for it goes now.
-            if (channel.replyWindowMs !== undefined) await outbox.releaseHeld(message.channel, message.chatId);
-          },
-          (update) => outbox.recordDeliveryStatus(update),
-        );
-        startedChannels.add(channel.name);
+      if (roles.has('gateway')) {
+        for (const channel of options.channels) {
+          await channel.start(
+            async (message) => {
+              // Journaled before the platform is acknowledged; handled here when this process is a worker too.
+              await metrics.turn(message.channel, () => inbound.receive(message, roles.has('worker')));
+              // The person's reply window is open again: what was held for it goes now.
+              if (windowedNames.has(channel.name)) await outbox.releaseHeld(message.channel, message.chatId);
+            },
+            (update) => outbox.recordDeliveryStatus(update),
+          );
+          startedChannels.add(channel.name);
+        }
+        await commandMenus.setDefaults();
       }
-      await commandMenus.setDefaults();
-      logger.info({ channels: options.channels.map((c) => c.name), flows: catalog.flows.length, dashboard: dashboard?.url }, 'Kinbridge is running');
+      logger.info({ channels: options.channels.map((c) => c.name), flows: catalog.flows.length, roles: [...roles], dashboard: dashboard?.url }, 'Kinbridge is running');
     },
     settled: (settleOptions) =>
       waitUntilSettled(
         [
-          { name: 'conversation turns', pending: () => (engine.busy ? 1 : 0) },
+          { name: 'conversation turns', pending: () => (engine.busy ? 1 : 0) + inbound.busy },
+          { name: 'inbound updates', pending: () => journal.unhandledCount() },
           { name: 'engine jobs', pending: (later) => queue.pendingJobs(later) },
           { name: 'reminders', pending: (later) => reminders.pendingJobs(later) },
           { name: 'broadcast fan-outs', pending: () => broadcastWorker.pendingJobs() },
@@ -442,6 +485,7 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
     async stop() {
       await dashboard?.close();
       for (const channel of options.channels) await channel.stop();
+      await inbound.close();
       await queue.close();
       await reminders.close();
       await recurring.close();

@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import type { PuppetModuleName } from 'wechaty';
-import { createKinbridge } from './app.js';
+import { createKinbridge, KINBRIDGE_ROLES, type KinbridgeRole } from './app.js';
 import type { ChannelAdapter } from './channels/channel-adapter.js';
 import { ConsoleChannel } from './channels/console/console-channel.js';
 import { TelegramChannel } from './channels/telegram/telegram-channel.js';
@@ -28,7 +28,8 @@ import { applyMigrations } from './storage/migrate.js';
  * then the bot on Telegram when TELEGRAM_BOT_TOKEN is set, and the console simulator otherwise (or with --channel console).
  */
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { channel: { type: 'string', multiple: true } } });
+  const { values } = parseArgs({ options: { channel: { type: 'string', multiple: true }, role: { type: 'string', default: 'all' } } });
+  const roles = rolesOf(values.role);
   const config = loadConfig();
   const wanted = values.channel ?? (config.TELEGRAM_BOT_TOKEN ? ['telegram'] : ['console']);
   const paths = deploymentPaths(config);
@@ -58,6 +59,7 @@ async function main(): Promise<void> {
   const app = await createKinbridge({
     secret: loadDeploymentSecret(config.KINBRIDGE_SECRET, dataDir),
     clock,
+    roles,
     databaseUrl: services.databaseUrl,
     redisUrl: services.redisUrl,
     redisPrefix: config.KINBRIDGE_REDIS_PREFIX,
@@ -95,6 +97,18 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', () => void shutdown());
   process.once('SIGTERM', () => void shutdown());
+}
+
+/**
+ * `--role gateway|worker|scheduler|all` (default all; several separated by commas). Every role builds the channels:
+ * a worker sends through them without receiving. Telegram long polling and WeChat puppets receive in one process only.
+ */
+function rolesOf(option: string): KinbridgeRole[] {
+  const names = option.split(',').map((name) => name.trim());
+  if (names.includes('all')) return [...KINBRIDGE_ROLES];
+  const unknown = names.filter((name) => !(KINBRIDGE_ROLES as readonly string[]).includes(name));
+  if (unknown.length > 0) throw new Error(`Unknown role "${unknown.join('", "')}" (known: ${KINBRIDGE_ROLES.join(', ')}, all)`);
+  return names as KinbridgeRole[];
 }
 
 /**

@@ -34,6 +34,8 @@ export interface AlbumPart {
 
 export interface InboundMessage {
   readonly channel: string;
+  /** The platform's id of this update (Telegram update_id, WhatsApp message id): a redelivery carries the same. */
+  readonly platformId?: string;
   /** The person's stable id on that platform. */
   readonly externalId: string;
   /** Where replies go (the private chat with that person). */

@@ -4,13 +4,16 @@ import type { PersonView } from '../core/flow-action.js';
 import type { InboundListener } from '../core/inbound-listener.js';
 import type { PeopleDirectory } from '../core/people.js';
 import type { Address, InboundMessage, MessagePurpose, OutboundMessage } from '../core/messages.js';
-import type { OutboxWriter } from '../core/outbox-writer.js';
+import type { OutboxItem } from '../core/outbox-writer.js';
 import type { EngineJob, TimerScheduler } from './engine-queue.js';
 import type { Flow } from './flow-definition.js';
 import type { FlowCatalog, TriggerMatch } from './flow-catalog.js';
 import type { FlowRunner, Turn } from './flow-runner.js';
 import { KeyedSerializer } from './keyed-serializer.js';
-import type { SessionStore } from './session-store.js';
+import { SessionConflictError, type SessionStore } from './session-store.js';
+import type { TurnCommitter } from './turn-committer.js';
+import type { JournaledUpdate } from './inbound-journal.js';
+import { runWithinTurn, type TurnWrites } from '../core/turn-scope.js';
 import type { Translator } from './translator.js';
 import type { InboundAdmission } from './inbound-gate.js';
 import { parseCommand } from './parse-command.js';
@@ -23,7 +26,8 @@ export interface EngineDependencies {
   /** Decides who is heard at all: flood limits, and strangers without an invite code. */
   readonly gate: InboundAdmission;
   readonly timers: TimerScheduler;
-  readonly outbox: OutboxWriter;
+  /** Writes a turn's session, messages and handled mark in one transaction. */
+  readonly commits: TurnCommitter<unknown>;
   readonly translator: Translator;
   readonly logger: Logger;
   /** Hear every admitted message before the flows answer it (safeguarding). */
@@ -32,11 +36,14 @@ export interface EngineDependencies {
 
 /** The command that brings an opted-out person back; every other message gets only a reminder of it. */
 const RETURN_COMMAND = 'start';
+/** A turn that lost the race for a session to another worker this many times in a row gives up (and is logged). */
+const MAX_TURN_ATTEMPTS = 5;
 
 /**
  * Turns inbound messages, timers and events into flow steps for one person at a time.
- * Each turn: load the person and session → run steps → save the session → schedule timers → write the replies
- * to the outbox. Saving before writing means a crash loses no state; the outbox then sends each reply once.
+ * Each turn: load the person and the session → run steps (messages they write are held) → one transaction saves the
+ * session over the version read, writes the messages and marks the update handled → timers are scheduled. A turn
+ * whose session changed meanwhile (another worker) is run again; one that failed leaves no message but the apology.
  */
 export class ConversationEngine {
   private readonly serializer = new KeyedSerializer();
@@ -50,15 +57,21 @@ export class ConversationEngine {
     return this.inFlight > 0;
   }
 
-  async handleInbound(message: InboundMessage): Promise<void> {
+  /** Handles one journaled update (see InboundDispatcher): its turn marks it handled. */
+  async handleInbound(update: JournaledUpdate): Promise<void> {
     await this.counted(async () => {
-      const admitted = await this.deps.gate.admit(message);
-      if (!admitted) return;
+      // What the gate answers (a stranger's one reply, a flood notice) commits with the update's handled mark.
+      const writes: TurnWrites = { outbox: [] };
+      const admitted = await runWithinTurn(writes, () => this.deps.gate.admit(update.message));
+      if (!admitted) {
+        await this.deps.commits.commit({ inboundSeq: update.seq, outbox: writes.outbox });
+        return;
+      }
       const { person, message: heard } = admitted;
       const address: Address = { channel: heard.channel, chatId: heard.chatId };
       await this.serializer.run(person.id, async () => {
         await this.tellListeners(person, heard);
-        await this.turn(person, address, (turn) => this.respond(turn, heard));
+        await this.turn(person, address, (turn) => this.respond(turn, heard), undefined, update.seq);
       });
     });
   }
@@ -162,32 +175,50 @@ export class ConversationEngine {
     });
   }
 
-  private async turn(person: PersonView, replyTo: Address | undefined, step: (turn: Turn) => Promise<void>, starting?: Flow): Promise<void> {
-    const { sessions, timers, logger } = this.deps;
-    const turn: Turn = { person, state: await sessions.load(person.id), outbox: [], timers: [], staleTokens: [], secrets: {} };
-    const kind = replyTo ? undefined : (starting ?? (turn.state ? this.deps.catalog.get(turn.state.flowId) : undefined))?.message_kind;
-    try {
-      await step(turn);
-    } catch (error) {
-      // The session stays as it was before this message: the person can simply try again.
-      logger.error({ err: error, personId: person.id }, 'flow step failed');
-      await this.deliver(turn.person, replyTo, [this.say(turn.person, 'common:error')]);
-      return;
+  private async turn(person: PersonView, replyTo: Address | undefined, step: (turn: Turn) => Promise<void>, starting?: Flow, inboundSeq?: bigint): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.turnOnce(person, replyTo, step, starting, inboundSeq);
+      } catch (error) {
+        if (!(error instanceof SessionConflictError) || attempt >= MAX_TURN_ATTEMPTS) throw error;
+        this.deps.logger.debug({ personId: person.id, attempt }, 'session changed during the turn; running it again');
+      }
     }
-    if (turn.state) await sessions.save(turn.state);
-    else await sessions.delete(person.id);
-    await Promise.all(turn.timers.map((timer) => timers.scheduleTimer(person.id, timer.token, timer.dueAt)));
-    await Promise.all(turn.staleTokens.map((token) => timers.cancelTimer(token)));
-    const purpose: MessagePurpose | undefined = kind ? { kind, vars: { ...templateVars(turn.state?.vars ?? {}), person_name: person.displayName } } : undefined;
-    await this.deliver(turn.person, replyTo, purpose ? turn.outbox.map((message) => ({ ...message, purpose })) : turn.outbox);
   }
 
-  private async deliver(person: PersonView, replyTo: Address | undefined, messages: readonly OutboundMessage[]): Promise<void> {
-    if (messages.length === 0) return;
-    if (!replyTo && person.optedOutAt) return;
+  private async turnOnce(person: PersonView, replyTo: Address | undefined, step: (turn: Turn) => Promise<void>, starting: Flow | undefined, inboundSeq: bigint | undefined): Promise<void> {
+    const { sessions, timers, logger, commits } = this.deps;
+    const loaded = await sessions.load(person.id);
+    const turn: Turn = { person, state: loaded.state, outbox: [], timers: [], staleTokens: [], secrets: {} };
+    const kind = replyTo ? undefined : (starting ?? (turn.state ? this.deps.catalog.get(turn.state.flowId) : undefined))?.message_kind;
+    const writes: TurnWrites = { outbox: [] };
+    try {
+      await runWithinTurn(writes, () => step(turn));
+    } catch (error) {
+      // The session stays as it was before this message, and nothing the steps wrote is kept: the person can simply try again.
+      logger.error({ err: error, personId: person.id }, 'flow step failed');
+      await commits.commit({ ...(inboundSeq !== undefined ? { inboundSeq } : {}), outbox: await this.replies(turn.person, replyTo, [this.say(turn.person, 'common:error')]) });
+      return;
+    }
+    const purpose: MessagePurpose | undefined = kind ? { kind, vars: { ...templateVars(turn.state?.vars ?? {}), person_name: person.displayName } } : undefined;
+    const replies = await this.replies(turn.person, replyTo, purpose ? turn.outbox.map((message) => ({ ...message, purpose })) : turn.outbox);
+    await commits.commit({
+      ...(inboundSeq !== undefined ? { inboundSeq } : {}),
+      session: { personId: person.id, loaded, state: turn.state },
+      // The turn's replies after what its actions wrote (a relay to the family), as they were said.
+      outbox: [...writes.outbox, ...replies],
+    });
+    await Promise.all(turn.timers.map((timer) => timers.scheduleTimer(person.id, timer.token, timer.dueAt)));
+    await Promise.all(turn.staleTokens.map((token) => timers.cancelTimer(token)));
+  }
+
+  /** The turn's own messages as outbox items: to where the person wrote from, or their latest app (unless they opted out). */
+  private async replies(person: PersonView, replyTo: Address | undefined, messages: readonly OutboundMessage[]): Promise<OutboxItem[]> {
+    if (messages.length === 0) return [];
+    if (!replyTo && person.optedOutAt) return [];
     const address = replyTo ?? (await this.deps.people.addressOf(person.id));
-    if (!address) return;
-    await this.deps.outbox.enqueue({ address, personId: person.id, messages });
+    if (!address) return [];
+    return [{ address, personId: person.id, messages }];
   }
 
   private say(person: PersonView, key: string, vars: Record<string, unknown> = {}): OutboundMessage {

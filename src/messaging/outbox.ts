@@ -2,7 +2,8 @@ import { DelayedError, Queue, Worker, type ConnectionOptions, type Job } from 'b
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { delayUntil, machineTimeMs, type Clock } from '../core/clock.js';
-import type { Database } from '../storage/prisma.js';
+import type { Database, DatabaseTransaction } from '../storage/prisma.js';
+import { currentTurnWrites } from '../core/turn-scope.js';
 import { ChatWindowLimiter, type SendLimits } from './chat-window-limiter.js';
 import { DELIVERY_STATUSES, type DeliveryStatusUpdate } from '../core/delivery-status.js';
 import type { OutboxItem, OutboxWriter } from '../core/outbox-writer.js';
@@ -57,6 +58,8 @@ export class Outbox implements OutboxWriter {
   private readonly queues = new Map<string, Queue>();
   private readonly workers: Worker[] = [];
   private readonly chatLimiter: ChatWindowLimiter;
+  /** Channels this process runs senders for (see `start`); rows of others only become jobs. */
+  private readonly sending = new Set<string>();
   private sweepTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: OutboxOptions) {
@@ -67,7 +70,19 @@ export class Outbox implements OutboxWriter {
     await this.enqueueMany([item]);
   }
 
+  /** Inside a person's turn the messages wait for the turn's commit (see TurnCommitter); elsewhere they are written now. */
   async enqueueMany(items: readonly OutboxItem[]): Promise<void> {
+    const turn = currentTurnWrites();
+    if (turn) {
+      turn.outbox.push(...items);
+      return;
+    }
+    // Not sent from here: a broadcast's fan-out or a paced channel must not hold up whoever wrote the rows.
+    await this.schedule(await this.insert(this.options.db, items));
+  }
+
+  /** Writes the rows in the caller's transaction; `dispatch` them once it committed. */
+  async insert(client: Database | DatabaseTransaction, items: readonly OutboxItem[]): Promise<WrittenRows> {
     const now = this.options.clock.now();
     const data = items.flatMap((item) =>
       item.messages.map((message, index) => ({
@@ -80,9 +95,13 @@ export class Outbox implements OutboxWriter {
         notBefore: item.notBefore ?? now,
       })),
     );
-    if (data.length === 0) return;
-    const rows = await this.options.db.outboxMessage.createManyAndReturn({ data, skipDuplicates: true, select: { id: true, channel: true, notBefore: true, personId: true } });
-    await this.schedule(rows);
+    if (data.length === 0) return [];
+    return client.outboxMessage.createManyAndReturn({ data, skipDuplicates: true, select: { id: true, channel: true, chatId: true, notBefore: true, personId: true } });
+  }
+
+  /** Hands a turn's committed rows to the senders: sent from here at once where this process sends for their channel. */
+  async dispatch(rows: WrittenRows): Promise<void> {
+    await this.schedule(await this.sendNow(rows));
   }
 
   /** Messages written but not yet sent (nor given up), e.g. to show a broadcast's progress or wait for a chat to settle. */
@@ -101,6 +120,7 @@ export class Outbox implements OutboxWriter {
   /** Starts one worker per channel, and the sweep that recovers rows whose jobs were lost. */
   start(channels: readonly string[]): void {
     for (const channel of channels) {
+      this.sending.add(channel);
       const limits = this.options.limits[channel];
       const worker = new Worker(queueName(channel), (job: Job<{ id: string }>, token?: string) => this.process(job, token), {
         connection: this.options.connection,
@@ -164,29 +184,74 @@ export class Outbox implements OutboxWriter {
   private async process(job: Job<{ id: string }>, token: string | undefined): Promise<void> {
     const row = await this.claim(job.data.id);
     if (!row) return this.whyNotClaimed(job, token);
+    const outcome = await this.sendClaimed(row);
+    if (outcome.kind === 'wait') return this.postpone(job, token, outcome.ms);
+    if (outcome.kind === 'failed') return this.onSendError(job, token, row.id, row.channel, row.chatId, outcome.error);
+  }
+
+  /**
+   * Sends a claimed row: done (sent, or held for the reply window), to wait (the chat's rate, the row is unclaimed),
+   * or failed (the row stays claimed for the caller to settle).
+   */
+  private async sendClaimed(row: ClaimedRow, { wakeNext = true }: { wakeNext?: boolean } = {}): Promise<SendOutcome> {
     const limits = this.options.limits[row.channel]?.perChat;
     const waitMs = limits ? await this.chatLimiter.take(`${row.channel}:${row.chatId}`, limits) : 0;
     if (waitMs > 0) {
-      await this.options.db.outboxMessage.update({ where: { id: row.id }, data: { status: 'queued', claimedAt: null } });
-      return this.postpone(job, token, waitMs);
+      await this.unclaim(row.id);
+      return { kind: 'wait', ms: waitMs };
     }
     const address = { channel: row.channel, chatId: row.chatId };
     let message = this.options.sealer.open(row.payload);
     const gate = this.options.gates?.[row.channel];
     if (gate) {
       const decision = await gate.decide(address, message, row.templateRequired);
-      if (decision.kind === 'hold') return this.hold(row, decision.reason);
+      if (decision.kind === 'hold') {
+        await this.hold(row, decision.reason);
+        return { kind: 'done' };
+      }
       message = decision.message;
     }
     let platformMessageIds: readonly string[] = [];
     try {
       platformMessageIds = (await this.options.messenger.deliver(address, [message]))?.platformMessageIds ?? [];
     } catch (error) {
-      return this.onSendError(job, token, row.id, row.channel, row.chatId, error);
+      return { kind: 'failed', error };
     }
     await this.recordSent(row.id, { platformMessageIds: [...platformMessageIds], ...this.settledPayload(row.payload) });
     await this.forgetVanishedRecipient(row);
-    await this.wakeNextInChat(row.channel, row.chatId, row.seq);
+    if (wakeNext) await this.wakeNextInChat(row.channel, row.chatId, row.seq);
+    return { kind: 'done' };
+  }
+
+  /**
+   * A turn's replies go out from the process that committed them, at once: no queue hop between the person and the
+   * answer. Whatever cannot go right now (an older message of the chat still unsent, the chat's rate, a send error)
+   * becomes a job as any other row; the row is the record, and the sweep the safety net if this process dies mid-way.
+   */
+  private async sendNow(rows: WrittenRows): Promise<WrittenRows> {
+    for (const [index, row] of rows.entries()) {
+      // The next message of the same chat in this batch goes right after: no need to look for it in the queue.
+      const nextHere = rows.slice(index + 1).some((later) => later.channel === row.channel && later.chatId === row.chatId);
+      // The rest waits behind it, in the order written, through the queue.
+      if (!(await this.sentAtOnce(row, !nextHere))) return rows.slice(index);
+    }
+    return [];
+  }
+
+  private async sentAtOnce(row: WrittenRows[number], wakeNext: boolean): Promise<boolean> {
+    if (!this.sending.has(row.channel) || (row.notBefore && delayUntil(row.notBefore, this.options.clock) > 0)) return false;
+    const claimed = await this.claim(row.id);
+    if (!claimed) return false;
+    const outcome = await this.sendClaimed(claimed, { wakeNext });
+    if (outcome.kind === 'failed') {
+      await this.unclaim(row.id);
+      this.options.logger.debug({ err: outcome.error, outboxId: row.id }, 'a reply could not go at once; it goes through the queue');
+    }
+    return outcome.kind === 'done';
+  }
+
+  private async unclaim(id: string): Promise<void> {
+    await this.options.db.outboxMessage.updateMany({ where: { id, status: 'sending' }, data: { status: 'queued', claimedAt: null } });
   }
 
   /**
@@ -376,9 +441,14 @@ export class Outbox implements OutboxWriter {
   }
 }
 
+/** Rows just written, as the senders need them. */
+export type WrittenRows = readonly { id: string; channel: string; chatId: string; notBefore?: Date; personId: string | null }[];
+
 function queueName(channel: string): string {
   return `outbox-${channel}`;
 }
+
+type SendOutcome = { readonly kind: 'done' } | { readonly kind: 'wait'; readonly ms: number } | { readonly kind: 'failed'; readonly error: unknown };
 
 interface ClaimedRow {
   readonly id: string;

@@ -1,5 +1,5 @@
 import { PrismaPg } from '@prisma/adapter-pg';
-import { PrismaClient } from './generated/client.js';
+import { PrismaClient, type Prisma } from './generated/client.js';
 
 /** The Prisma client the rest of the code receives; import this type instead of the generated module. */
 export type Database = PrismaClient;
@@ -8,3 +8,6 @@ export type Database = PrismaClient;
 export function createPrismaClient(databaseUrl: string): Database {
   return new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl }) });
 }
+
+/** The client inside `db.$transaction(async (tx) => ...)`: what writes that must commit together receive. */
+export type DatabaseTransaction = Prisma.TransactionClient;

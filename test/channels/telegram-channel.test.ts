@@ -56,6 +56,7 @@ describe('TelegramChannel over long polling', () => {
     expect(received[0]).toEqual({
       channel: 'telegram',
       externalId: '101',
+      platformId: '1',
       chatId: '101',
       displayName: 'Alice Zhang',
       languageCode: 'zh-hans',

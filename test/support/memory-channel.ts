@@ -59,6 +59,15 @@ export class MemoryChannel implements ChannelAdapter {
     return offers.findLast((choice) => choice.id === choiceId || choice.id.startsWith(`${choiceId}#`))?.id;
   }
 
+  /**
+   * Hands a message to the bot and returns once it is taken in (journaled), not answered: how a platform's burst
+   * arrives. `platformId` is the update's id on the platform; the same id again is a redelivery.
+   */
+  async post(person: string, content: InboundContent, platformId?: string): Promise<void> {
+    if (!this.onMessage) throw new Error(`channel ${this.name} is not started`);
+    await this.onMessage({ channel: this.name, externalId: person, chatId: person, displayName: person, languageCode: 'en', content, ...(platformId ? { platformId } : {}) });
+  }
+
   async deliver(person: string, content: InboundContent, languageCode = 'en'): Promise<string[]> {
     if (!this.onMessage) throw new Error(`channel ${this.name} is not started`);
     const before = this.delivered.length;

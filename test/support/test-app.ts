@@ -62,7 +62,13 @@ export async function startTestApp(overrides: TestAppOverrides = {}): Promise<Te
     mediaDir,
   });
   for (const memory of [channel, ...channels].filter((c): c is MemoryChannel => c instanceof MemoryChannel)) {
-    memory.settle = (chatId) => waitUntil(async () => (await app.outbox.unsentCount({ channel: memory.name, chatId })) === 0);
+    // A message is handled once journaled and its turn committed; then what the turn wrote must be sent.
+    memory.settle = (chatId) =>
+      waitUntil(
+        async () =>
+          (await app.unhandledInbound({ channel: memory.name, externalId: chatId })) === 0 &&
+          (await app.outbox.unsentCount({ channel: memory.name, chatId })) === 0,
+      );
   }
   await app.start();
   let counter = 0;

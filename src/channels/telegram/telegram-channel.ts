@@ -117,8 +117,9 @@ export class TelegramChannel implements ChannelAdapter {
         this.logger.debug({ updateId: update.update_id, reason: result.reason }, 'Ignored Telegram update');
         return;
       }
-      if (result.albumId) this.albums.add(result.albumId, result.message);
-      else await this.dispatch(result.message, update.update_id);
+      const message = { ...result.message, platformId: String(update.update_id) };
+      if (result.albumId) this.albums.add(result.albumId, message);
+      else await this.dispatch(message, update.update_id);
     });
     // Long polling stops on an error that escapes middleware unless one is installed here.
     this.bot.catch((botError) => {

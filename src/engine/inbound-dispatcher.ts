@@ -1,0 +1,165 @@
+import { machineTimeMs } from '../core/clock.js';
+import type { Logger } from '../core/logger.js';
+import type { InboundMessage } from '../core/messages.js';
+import { UpdateAlreadyHandledError, type InboundJournal, type JournaledUpdate } from './inbound-journal.js';
+import type { SenderLease } from './sender-lease.js';
+
+export interface InboundDispatcherOptions {
+  readonly journal: InboundJournal;
+  readonly lease: SenderLease;
+  /** Handles one update completely (its turn commits and marks it handled), or throws to leave it for a retry. */
+  readonly handle: (update: JournaledUpdate) => Promise<void>;
+  /** Where a worker hears of updates other processes journaled; without it, the sweep finds them. */
+  readonly notifications?: SenderNotifications;
+  readonly logger: Logger;
+  /** How often updates nobody handled (a worker died, a gateway without workers) are looked for (default 1 s). */
+  readonly sweepEveryMs?: number;
+  /** How long an update waits before the sweep takes it up (default 2 s). */
+  readonly stalledAfterMs?: number;
+  /** How long handled updates are remembered to recognise redeliveries (default 2 days). */
+  readonly rememberHandledMs?: number;
+}
+
+/** Tells workers which sender has a new update (PostgreSQL LISTEN, see PostgresSenderNotifications). */
+export interface SenderNotifications {
+  listen(onSender: (key: string) => void): Promise<void>;
+  close(): Promise<void>;
+}
+
+interface Drain {
+  again: boolean;
+  finished?: Promise<void>;
+}
+
+const STALLED_SENDERS_PER_SWEEP = 200;
+/** One sender's updates read at a time: the look after releasing the lease finds any that came meanwhile. */
+const UPDATES_PER_LOOK = 20;
+/** How long a gateway keeps trying to journal one update (a database restart) before giving up on it. */
+const JOURNAL_RETRY_MS = 60_000;
+/** The journal is pruned on one sweep in this many. */
+const PRUNE_EVERY_SWEEPS = 600;
+
+/**
+ * Hands journaled updates to turns: people concurrently, one sender's updates one at a time in the order received,
+ * across processes (a lease per sender). A gateway acknowledges the platform once `receive` has journaled the update,
+ * so a slow turn (a photo being processed, a flood from one person) holds up nobody else.
+ */
+export class InboundDispatcher {
+  private readonly draining = new Map<string, Drain>();
+  private sweepTimer: NodeJS.Timeout | undefined;
+  private sweeps = 0;
+
+  constructor(private readonly options: InboundDispatcherOptions) {}
+
+  /** Senders this process is draining now. */
+  get busy(): number {
+    return this.draining.size;
+  }
+
+  isDraining(key: string): boolean {
+    return this.draining.has(key);
+  }
+
+  /**
+   * Journals the update; `drainHere` also starts handling it in this process (a gateway with a worker in it), otherwise
+   * the workers are notified.
+   */
+  async receive(message: InboundMessage, drainHere: boolean): Promise<void> {
+    const key = await this.journaled(message, !drainHere);
+    if (key === undefined) {
+      this.options.logger.debug({ channel: message.channel, platformId: message.platformId }, 'inbound update delivered again; handled once already');
+      return;
+    }
+    if (drainHere) this.drain(key);
+  }
+
+  /**
+   * Until the update is journaled the platform must not count it delivered: through a database restart the gateway
+   * keeps trying (long polling waits meanwhile), and past that the error reaches the adapter (a webhook answers 5xx).
+   */
+  private async journaled(message: InboundMessage, notify: boolean): Promise<string | undefined> {
+    const deadline = machineTimeMs() + JOURNAL_RETRY_MS;
+    for (let delay = 100; ; delay = Math.min(delay * 2, 5_000)) {
+      try {
+        return await this.options.journal.record(message, notify);
+      } catch (error) {
+        if (machineTimeMs() > deadline) throw error;
+        this.options.logger.warn({ err: error, channel: message.channel }, 'could not journal an inbound update; trying again');
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+  }
+
+  /** Drains the senders gateways name on INBOUND_CHANNEL, and starts the sweep for updates no worker took up. */
+  async start(): Promise<void> {
+    await this.options.notifications?.listen((key) => this.drain(key));
+    const every = this.options.sweepEveryMs ?? 1_000;
+    this.sweepTimer = setInterval(() => void this.sweep().catch((error: unknown) => this.options.logger.warn({ err: error }, 'inbound sweep failed')), every);
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.sweepTimer);
+    await this.options.notifications?.close();
+    await Promise.all([...this.draining.values()].map((drain) => drain.finished));
+  }
+
+  async sweep(): Promise<void> {
+    const { journal } = this.options;
+    for (const key of await journal.stalledSenders(this.options.stalledAfterMs ?? 2_000, STALLED_SENDERS_PER_SWEEP)) this.drain(key);
+    this.sweeps += 1;
+    if (this.sweeps % PRUNE_EVERY_SWEEPS === 0) await journal.prune(this.options.rememberHandledMs ?? 2 * 86_400_000);
+  }
+
+  /** Drains the sender here unless this process does already; then it just goes round once more. */
+  private drain(key: string): void {
+    const running = this.draining.get(key);
+    if (running) {
+      running.again = true;
+      return;
+    }
+    const drain: Drain = { again: false };
+    this.draining.set(key, drain);
+    drain.finished = this.drainLoop(key, drain).catch((error: unknown) => this.options.logger.warn({ err: error }, 'inbound drain stopped; the sweep takes it up again'));
+  }
+
+  private async drainLoop(key: string, drain: Drain): Promise<void> {
+    try {
+      do {
+        drain.again = false;
+        await this.drainOnce(key, drain);
+      } while (drain.again);
+    } finally {
+      // Synchronously after the last look at `again`: a `drain` call in between cannot be lost.
+      this.draining.delete(key);
+    }
+  }
+
+  /**
+   * Handles the sender's updates oldest first while holding their lease. Without the lease another process drains
+   * them, and it looks once more after releasing, so an update journaled meanwhile is never left behind.
+   */
+  private async drainOnce(key: string, drain: Drain): Promise<void> {
+    const { journal, lease } = this.options;
+    const held = await lease.acquire(key);
+    if (!held) return;
+    try {
+      for (const update of await journal.next(key, UPDATES_PER_LOOK)) {
+        await this.handleOnce(update);
+        await held.keep();
+      }
+    } finally {
+      await held.release();
+    }
+    if ((await journal.unhandledCount(key)) > 0) drain.again = true;
+  }
+
+  /** A worker that outlived its lease may find an update handled by the next one: that is its due, not an error. */
+  private async handleOnce(update: JournaledUpdate): Promise<void> {
+    try {
+      await this.options.handle(update);
+    } catch (error) {
+      if (!(error instanceof UpdateAlreadyHandledError)) throw error;
+      this.options.logger.debug({ seq: update.seq }, 'inbound update handled meanwhile by another worker');
+    }
+  }
+}
