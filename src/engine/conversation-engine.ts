@@ -70,21 +70,23 @@ export class ConversationEngine {
       const { person, message: heard } = admitted;
       const address: Address = { channel: heard.channel, chatId: heard.chatId };
       await this.serializer.run(person.id, async () => {
-        await this.tellListeners(person, heard);
-        await this.turn(person, address, (turn) => this.respond(turn, heard), undefined, update.seq);
+        const answered = await this.tellListeners(person, heard);
+        await this.turn(person, address, (turn) => (answered ? Promise.resolve() : this.respond(turn, heard)), undefined, update.seq);
       });
     });
   }
 
-  /** A listener that fails is logged; the person still gets their answer. */
-  private async tellListeners(person: PersonView, message: InboundMessage): Promise<void> {
+  /** Whether a listener answered the message itself. A listener that fails is logged; the person still gets their answer. */
+  private async tellListeners(person: PersonView, message: InboundMessage): Promise<boolean> {
+    let answered = false;
     for (const listener of this.deps.listeners ?? []) {
       try {
-        await listener.heard(person, message);
+        if ((await listener.heard(person, message)) === 'answered') answered = true;
       } catch (error) {
         this.deps.logger.error({ err: error, personId: person.id, listener: listener.name }, 'an inbound listener failed');
       }
     }
+    return answered;
   }
 
   async handleJob(job: EngineJob): Promise<void> {

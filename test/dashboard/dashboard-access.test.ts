@@ -71,8 +71,8 @@ describe('dashboard access', () => {
   });
 
   it('tells a grandmother, kindly, that the dashboard is for those who run a group', async () => {
-    await t.onboardOnTelegram(grandmother, wang.codes.caregiver, { language: '中文', city: '河池', quietHours: '21:00 – 08:00' });
-    await t.telegram.waitForSent(grandmother.id, hasText('设置完成'));
+    await t.onboardOnTelegram(grandmother, wang.codes.caregiver, { language: '中文', city: '河池', quietHours: '晚上9点到早上8点' });
+    await t.telegram.waitForSent(grandmother.id, hasText('都设好了'));
     t.telegram.userSays(grandmother, '/dashboard');
     expect((await t.telegram.waitForSent(grandmother.id, hasText('管理页面'))).text).toBe('管理页面是给负责一组家庭的老师和负责人用的。');
   });

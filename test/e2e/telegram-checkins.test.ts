@@ -26,7 +26,7 @@ describe('milestone check-in on Telegram (fake Bot API)', () => {
     await t.database.prisma.child.updateMany({ where: { familyId: family.familyId }, data: { birthDate: new Date('2023-11-25') } });
     t.telegram.userSays(coordinator, `/start ${(await t.app.services.invites.issue({ role: 'coordinator', cohortId: family.cohortId })).code}`);
     await t.telegram.nextSent(coordinator.id);
-    await t.onboardOnTelegram(grandmother, family.codes.caregiver, { language: '中文', city: '河池', quietHours: '21:00 – 08:00' });
+    await t.onboardOnTelegram(grandmother, family.codes.caregiver, { language: '中文', city: '河池', quietHours: '晚上9点到早上8点' });
     await t.telegram.userAnswers(grandmother, '哪一天方便', { label: '星期三' });
     await t.telegram.userAnswers(grandmother, '什么时候', { label: '晚上 19:30' });
     await t.telegram.waitForSent(grandmother.id, hasText('每星期三 19:30'));

@@ -29,10 +29,10 @@ describe('safeguarding on Telegram (fake Bot API)', () => {
       t.telegram.userSays(coordinator, `/start ${invite.code}`);
       await t.telegram.nextSent(coordinator.id);
     }
-    await t.onboardOnTelegram(nainai, wang.codes.caregiver, { language: '中文', city: '河池', quietHours: '21:00 – 08:00' });
-    await t.telegram.waitForSent(nainai.id, hasText('设置完成'));
-    await t.onboardOnTelegram(wei, wang.codes.parent, { language: 'English', city: 'Milan', quietHours: '22:00 – 07:00', photos: 'Yes, share with family' });
-    await t.onboardOnTelegram(liMama, li.codes.parent, { language: '中文', city: '河池', quietHours: '21:00 – 08:00', photos: '可以，分享给家人' });
+    await t.onboardOnTelegram(nainai, wang.codes.caregiver, { language: '中文', city: '河池', quietHours: '晚上9点到早上8点' });
+    await t.telegram.waitForSent(nainai.id, hasText('都设好了'));
+    await t.onboardOnTelegram(wei, wang.codes.parent, { language: 'English', city: 'Milan', quietHours: '10 pm to 7 am', photos: 'Yes, share with family' });
+    await t.onboardOnTelegram(liMama, li.codes.parent, { language: '中文', city: '河池', quietHours: '晚上9点到早上8点', photos: '可以，发给家里人' });
     await t.app.settled();
   });
   afterAll(() => t.close());

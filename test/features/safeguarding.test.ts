@@ -48,11 +48,12 @@ describe('safeguarding', () => {
     await t.channel.say('wei', 'I can’t cope any more, nobody helps me');
     await t.app.settled();
     expect(t.channel.lastTo('wei')?.text).toBe('That sounds hard, wei. Do you want someone from our team to contact you?');
-    expect(await t.channel.tap('wei', 'no')).toEqual(['All right. Whenever you want to talk, just write to me.']);
+    // (The question he was asked before, how often to call, stays open and comes back after.)
+    expect((await t.channel.tap('wei', 'no'))[0]).toBe('All right. Whenever you want to talk, just write to me.');
     await t.channel.say('nainai', '我快崩溃了');
     await t.app.settled();
     expect(t.channel.lastTo('nainai')?.choices?.map((choice) => choice.label)).toEqual(['想，请联系我', '不用了，谢谢']);
-    expect(await t.channel.tap('nainai', 'yes')).toEqual(['好的，我们的工作人员会尽快联系你。有什么事，随时给我发消息。']);
+    expect((await t.channel.tap('nainai', 'yes'))[0]).toBe('好的，我们的工作人员会尽快联系你。有什么事，随时给我发消息。');
     await expect.poll(() => toldLan().some((text) => text.includes('nainai wrote words about not coping')), { timeout: 10_000 }).toBe(true);
     // Wei said no: nothing of his reached the list.
     expect(toldLan().some((text) => text.includes('wei wrote words about not coping'))).toBe(false);

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { EventPublisher } from '../../core/events.js';
 import type { PersonView } from '../../core/flow-action.js';
-import type { InboundListener } from '../../core/inbound-listener.js';
+import type { InboundListener, ListenerVerdict } from '../../core/inbound-listener.js';
 import type { InboundMessage } from '../../core/messages.js';
 import type { OutboxWriter } from '../../core/outbox-writer.js';
 import type { Database } from '../../storage/prisma.js';
@@ -46,15 +46,18 @@ export class SafeguardingScreen implements InboundListener {
     this.matcher = new PhraseMatcher(deps.lists.listed());
   }
 
-  async heard(person: PersonView, message: InboundMessage): Promise<void> {
+  async heard(person: PersonView, message: InboundMessage): Promise<ListenerVerdict> {
     const words = wordsOf(message.content);
-    if (!words) return;
+    if (!words) return 'passed';
     const families = await familiesToScreen(this.deps.db, person.id);
-    if (families.length === 0) return;
+    if (families.length === 0) return 'passed';
     const { matches, excerpt } = await this.newMatches(person.id, words);
     const serious = matches.find((match) => this.deps.lists.severityOf(match.category) === 'serious');
     if (serious) await this.actOnSerious(person, message, families, serious, excerpt);
     else if (matches[0]) await this.offerContact(person, matches[0], excerpt);
+    else return 'passed';
+    // Help numbers or the question whether someone should call are the answer: not "shall I pass this on?" as well.
+    return 'answered';
   }
 
   /** Phrases in this message, or begun at the end of the one before and finished in this one. */
