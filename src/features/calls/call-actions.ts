@@ -7,6 +7,7 @@ import { formatLocalDay, isoWeekOf, weekStartOf, weekStartOfIsoWeek } from '../.
 import { formatMinute, windowStart, type CallWindow } from './call-windows.js';
 import { conversationStarter } from './conversation-starters.js';
 import { CALL_EVENTS } from './call-events.js';
+import { callPairId } from './call-log.js';
 
 /** "Remind me in 1 hour". */
 const SNOOZE_MINUTES = 60;
@@ -104,6 +105,28 @@ export const callActions = [
       if (plans.length === 0) return { outcome: 'none' };
       if (plans.length === 1) return { outcome: 'one', vars: { plan_id: plans[0]!.id } };
       return { outcome: 'several', vars: { plan_choices: plans } };
+    },
+  }),
+  defineAction<FeatureServices>({
+    name: 'calls.pairsWithoutPlan',
+    outcomes: ['one', 'several', 'none'],
+    async run({ calls }, { person }) {
+      const pairs = await calls.log.pairsWithoutPlan(person.id);
+      if (pairs.length === 0) return { outcome: 'none' };
+      if (pairs.length === 1) return { outcome: 'one', vars: { pair: callPairId(pairs[0]!) } };
+      return { outcome: 'several', vars: { pair_choices: pairs.map((pair) => ({ id: callPairId(pair), label: `${pair.parent.displayName} ↔ ${pair.child.name}` })) } };
+    },
+  }),
+  defineAction<FeatureServices>({
+    name: 'calls.logWithoutPlan',
+    outcomes: ['ok', 'not_allowed'],
+    args: actionArgs(['pair']),
+    async run({ calls }, { person, args }) {
+      // Checked again here: the pair comes back from a button, which anyone could forge.
+      const pair = (await calls.log.pairsWithoutPlan(person.id)).find((each) => callPairId(each) === String(args.pair ?? ''));
+      if (!pair) return { outcome: 'not_allowed' };
+      const { weekCalls } = await calls.log.logWithoutPlan(pair, person.id);
+      return { vars: { week_calls: weekCalls, child_name: pair.child.name, parent_name: pair.parent.displayName } };
     },
   }),
   defineAction<FeatureServices>({
