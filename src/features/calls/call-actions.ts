@@ -35,6 +35,17 @@ export const callActions = [
     },
   }),
   defineAction<FeatureServices>({
+    name: 'calls.currentPlan',
+    outcomes: ['ok', 'none'],
+    args: actionArgs(['child_id']),
+    async run({ calls, clock, translate }, { person, args }) {
+      const plan = await calls.plans.planOf(person.id, String(args.child_id ?? ''));
+      if (!plan) return { outcome: 'none' };
+      const say = (key: string, vars?: Record<string, unknown>): string => translate(person.locale, key, vars);
+      return { vars: { child_name: plan.child.name, plan_target: plan.targetPerWeek, window_list: windowList(plan, clock.now(), person.locale, say) } };
+    },
+  }),
+  defineAction<FeatureServices>({
     name: 'calls.propose',
     outcomes: ['ok', 'no_overlap', 'not_allowed'],
     args: actionArgs(['child_id', 'target']),
@@ -172,7 +183,12 @@ function describeProposal(proposal: Proposal | undefined, person: PersonView, no
     parent_city: placeOf(proposal.parent),
   };
   if (proposal.windows.length === 0) return { outcome: 'no_overlap' as const, vars };
-  return { outcome: 'ok' as const, vars: { ...vars, window_count: proposal.windows.length, window_list: proposal.windows.map((w) => `• ${windowLine(w, proposal, now, person.locale, say)}`).join('\n') } };
+  return { outcome: 'ok' as const, vars: { ...vars, window_count: proposal.windows.length, window_list: windowList(proposal, now, person.locale, say) } };
+}
+
+/** One line per window, each in both local times. */
+function windowList(plan: Pick<PlanView, 'parent' | 'home' | 'windows'>, now: Date, locale: string, say: (key: string, vars?: Record<string, unknown>) => string): string {
+  return plan.windows.map((window) => `• ${windowLine(window, plan, now, locale, say)}`).join('\n');
 }
 
 /** "Saturday 10:00–12:00 for you (Milan) · Saturday 17:00–19:00 at home (Hechi)", each on its own clock. */
