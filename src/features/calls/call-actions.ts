@@ -50,8 +50,9 @@ export const callActions = [
     outcomes: ['ok', 'no_overlap', 'not_allowed'],
     args: actionArgs(['child_id', 'target']),
     async run({ calls, clock, translate }, { person, args }) {
-      const proposal = await calls.plans.propose(person.id, String(args.child_id ?? ''), target(args.target));
-      return describeProposal(proposal, person, clock.now(), translate);
+      const wanted = target(args.target);
+      const proposal = await calls.plans.propose(person.id, String(args.child_id ?? ''), wanted);
+      return describeProposal(proposal, wanted, person, clock.now(), translate);
     },
   }),
   defineAction<FeatureServices>({
@@ -59,8 +60,9 @@ export const callActions = [
     outcomes: ['ok', 'no_overlap', 'not_allowed'],
     args: actionArgs(['child_id', 'target']),
     async run({ calls, clock, translate }, { person, args }) {
-      const proposal = await calls.plans.save(person.id, String(args.child_id ?? ''), target(args.target));
-      return describeProposal(proposal, person, clock.now(), translate);
+      const wanted = target(args.target);
+      const proposal = await calls.plans.save(person.id, String(args.child_id ?? ''), wanted);
+      return describeProposal(proposal, wanted, person, clock.now(), translate);
     },
   }),
   defineAction<FeatureServices>({
@@ -173,7 +175,7 @@ function target(value: unknown): number {
 
 type Translate = FeatureServices['translate'];
 
-function describeProposal(proposal: Proposal | undefined, person: PersonView, now: Date, translate: Translate) {
+function describeProposal(proposal: Proposal | undefined, wanted: number, person: PersonView, now: Date, translate: Translate) {
   if (!proposal) return { outcome: 'not_allowed' as const };
   const say = (key: string, vars?: Record<string, unknown>): string => translate(person.locale, key, vars);
   const vars = {
@@ -183,7 +185,10 @@ function describeProposal(proposal: Proposal | undefined, person: PersonView, no
     parent_city: placeOf(proposal.parent),
   };
   if (proposal.windows.length === 0) return { outcome: 'no_overlap' as const, vars };
-  return { outcome: 'ok' as const, vars: { ...vars, window_count: proposal.windows.length, window_list: windowList(proposal, now, person.locale, say) } };
+  const windowCount = proposal.windows.length;
+  // Fewer times than asked for are said plainly, never left for the parent to notice.
+  const shortfall = windowCount < wanted ? `\n\n${say('calls:fewer_windows', { ...vars, target: wanted, window_count: windowCount })}` : '';
+  return { outcome: 'ok' as const, vars: { ...vars, window_count: windowCount, window_list: windowList(proposal, now, person.locale, say), shortfall } };
 }
 
 /** One line per window, each in both local times. */
