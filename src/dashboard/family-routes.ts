@@ -137,14 +137,14 @@ interface TimelineEntry {
 /** Calls logged, moments shared (a thumbnail only where the parents allow photos) and play progress, newest first. */
 async function timeline(deps: FamilyRouteDeps, { words, viewer }: PageContext, family: FamilyDetail): Promise<SafeHtml> {
   const [calls, moments, play] = await Promise.all([
-    deps.db.callLog.findMany({ where: { plan: { familyId: family.id } }, orderBy: { talkedAt: 'desc' }, take: TIMELINE_LENGTH, include: { plan: { select: { child: { select: { name: true } } } } } }),
+    deps.db.callLog.findMany({ where: { familyId: family.id }, orderBy: { talkedAt: 'desc' }, take: TIMELINE_LENGTH, include: { child: { select: { name: true } } } }),
     deps.db.familyUpdate.findMany({ where: { familyId: family.id, sharedAt: { not: null } }, orderBy: { sharedAt: 'desc' }, take: TIMELINE_LENGTH, include: { media: { where: { replyId: null }, orderBy: { position: 'asc' } }, child: { select: { id: true, name: true } } } }),
     deps.db.playProgress.findMany({ where: { assignment: { schedule: { child: { familyId: family.id } } } }, orderBy: { createdAt: 'desc' }, take: TIMELINE_LENGTH, include: { assignment: { select: { week: true, activityId: true } } } }),
   ]);
   const allowed = new Map<string, boolean>();
   for (const child of family.children) allowed.set(child.id, await photosAllowed(deps.db, family.id, child.id));
   const entries: TimelineEntry[] = [
-    ...calls.map((call) => ({ at: call.talkedAt, text: html`${words('timeline.call', { child: call.plan.child.name })}` })),
+    ...calls.map((call) => ({ at: call.talkedAt, text: html`${words('timeline.call', { child: call.child.name })}` })),
     ...moments.map((moment) => ({ at: moment.sharedAt!, text: momentEntry(words, family.id, moment, moment.child ? (allowed.get(moment.child.id) ?? false) : false) })),
     ...play.map((progress) => ({ at: progress.createdAt, text: html`${words(`timeline.play_${progress.kind}`, { week: progress.assignment.week })}` })),
   ].sort((a, b) => b.at.getTime() - a.at.getTime()).slice(0, TIMELINE_LENGTH);

@@ -3,14 +3,18 @@ import type { Choice, InboundContent } from '../core/messages.js';
 import { typedChoice } from '../core/typed-choice.js';
 import type { AskSpec } from './flow-definition.js';
 
-export type AnswerResult = { readonly ok: true; readonly value: unknown } | { readonly ok: false };
+/** A refusal says why when the person can do something about it: a text longer than the question takes. */
+export type AnswerResult =
+  | { readonly ok: true; readonly value: unknown }
+  | { readonly ok: false; readonly tooLong?: { readonly max: number; readonly length: number } };
 
 /** The longest free-text answer kept when a question sets no `max_length`. */
 export const DEFAULT_MAX_TEXT_LENGTH = 500;
 
 /**
  * Turns what a person sent into the value a question asked for, or refuses it.
- * Full-width digits and letters (common on Chinese keyboards) are folded first, so "２" picks choice 2.
+ * Full-width digits and letters (common on Chinese keyboards) are folded for numbers and dates, so "２" is 2; a text
+ * answer keeps what was written (a broadcast's "（12月4日）" stays full-width), and whoever matches it folds it.
  */
 export function parseAnswer(ask: AskSpec, choices: readonly Choice[], content: InboundContent): AnswerResult {
   switch (ask.type) {
@@ -21,11 +25,12 @@ export function parseAnswer(ask: AskSpec, choices: readonly Choice[], content: I
     case 'voice':
       return content.kind === 'voice' ? { ok: true, value: { ...content.media } } : { ok: false };
     default: {
-      const text = content.kind === 'text' ? content.text.normalize('NFKC').trim() : '';
+      const text = content.kind === 'text' ? content.text.trim() : '';
       if (text === '') return { ok: false };
-      if (ask.type === 'number') return parseNumber(text, ask);
-      if (ask.type === 'date') return parseDate(text);
-      return text.length <= (ask.max_length ?? DEFAULT_MAX_TEXT_LENGTH) ? { ok: true, value: text } : { ok: false };
+      if (ask.type === 'number') return parseNumber(text.normalize('NFKC'), ask);
+      if (ask.type === 'date') return parseDate(text.normalize('NFKC'));
+      const max = ask.max_length ?? DEFAULT_MAX_TEXT_LENGTH;
+      return text.length <= max ? { ok: true, value: text } : { ok: false, tooLong: { max, length: text.length } };
     }
   }
 }

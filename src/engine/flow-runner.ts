@@ -143,7 +143,8 @@ export class FlowRunner {
       return;
     }
     // `advance` then re-enters the ask step, which repeats the question.
-    turn.outbox.push(this.say(turn, ask.retry ?? `common:invalid.${ask.type}`));
+    const tooLong = result.tooLong && { text: this.translator.t(turn.person.locale, 'common:invalid.too_long', result.tooLong) };
+    turn.outbox.push(tooLong ?? this.say(turn, ask.retry ?? `common:invalid.${ask.type}`));
   }
 
   /** Runs steps until the flow waits for the person or time, or ends. */

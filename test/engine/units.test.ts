@@ -34,7 +34,8 @@ describe('answers', () => {
   it('bound numbers and text length, and want the right media', () => {
     expect(parseAnswer(ask({ type: 'number', min: 1, max: 7 }), [], text('３'))).toEqual({ ok: true, value: 3 });
     expect(parseAnswer(ask({ type: 'number', min: 1, max: 7 }), [], text('8'))).toEqual({ ok: false });
-    expect(parseAnswer(ask({ max_length: 5 }), [], text('toolong'))).toEqual({ ok: false });
+    expect(parseAnswer(ask({ max_length: 5 }), [], text('toolong'))).toEqual({ ok: false, tooLong: { max: 5, length: 7 } });
+    expect(parseAnswer(ask({}), [], text('（12月4日）'))).toEqual({ ok: true, value: '（12月4日）' });
     expect(parseAnswer(ask({ type: 'photo' }), [], text('here'))).toEqual({ ok: false });
     expect(parseAnswer(ask({ type: 'photo' }), [], { kind: 'photo', media: { channel: 'memory', fileId: 'f' } })).toEqual({ ok: true, value: { channel: 'memory', fileId: 'f', caption: null } });
   });

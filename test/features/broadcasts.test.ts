@@ -67,6 +67,24 @@ describe('broadcasts', () => {
     expect(t.channel.textsTo('far-papa')).not.toContain('The kindergarten is closed on Friday.');
   });
 
+  it('tells a coordinator whose text is too long the limit and its length, and keeps full-width punctuation as written', async () => {
+    const say = (text: string) => t.channel.say(coordinator, text);
+    await say('/broadcast');
+    await t.channel.tap(coordinator, 'caregiver');
+    await t.channel.tap(coordinator, 'zh-CN');
+    expect(await t.channel.tap(coordinator, 'zh-CN')).toEqual(['Write the announcement (one message, up to 2000 characters).']);
+    expect(await say('通知'.repeat(2500))).toEqual([
+      'That is 5000 characters long, and the most I can take here is 2000. Please shorten it and send it again.',
+      'Write the announcement (one message, up to 2000 characters).',
+    ]);
+    const announcement = '周四（12月4日）下午开家长会：请带上孩子的水杯！';
+    expect(await say(announcement)).toEqual(['Add the same announcement in another language, so more people read it in their own?']);
+    await t.channel.tap(coordinator, 'no');
+    expect((await t.channel.tap(coordinator, 'none'))[0]).toContain(`中文:\n${announcement}`);
+    await t.channel.tap(coordinator, 'send_now');
+    await expect.poll(() => t.channel.textsTo('wang-nainai').at(-1), { timeout: 10_000 }).toBe(announcement);
+  });
+
   it('waits for the end of a recipient’s quiet hours rather than waking them', async () => {
     const nainai = await t.database.prisma.channelIdentity.findFirstOrThrow({ where: { externalId: 'wang-nainai' } });
     const now = new Date();

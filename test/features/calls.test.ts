@@ -166,6 +166,8 @@ describe('calls: plan, nudges, log, summary and escalation', () => {
     for (const outsider of [await idOf('stranger'), await idOf('teacher')]) {
       expect(await t.app.services.calls.plans.planFor(outsider, planId)).toBeUndefined();
       expect(await t.app.services.calls.plans.plansLoggableBy(outsider)).toEqual([]);
+      // Nor can they log a call without a plan for someone else's family.
+      expect((await t.app.services.calls.log.pairsWithoutPlan(outsider)).map((pair) => pair.familyId)).not.toContain(family.familyId);
     }
     const calls = await t.database.prisma.callLog.count({ where: { planId } });
     expect((await t.channel.say('stranger', '/talked'))[0]).toBe('There is no call plan in your family yet. A parent can make one with /calls.');

@@ -57,7 +57,10 @@ export class ConsoleChannel implements ChannelAdapter {
 
   async start(onMessage: InboundHandler): Promise<void> {
     this.print(`${HELP}\n\nYou are "${this.current.name}". Try /start or /help.`);
-    this.lines = createInterface({ input: this.options.input, terminal: false });
+    // On a terminal, the kernel's line discipline cuts a typed or pasted line at 4,095 bytes without a word; readline
+    // in terminal mode takes the keys raw and edits the line itself, so a long line (a whole announcement) arrives whole.
+    const terminal = (this.options.input as { isTTY?: boolean }).isTTY === true;
+    this.lines = createInterface({ input: this.options.input, terminal, ...(terminal ? { output: this.options.output } : {}) });
     // Lines are handled strictly in order, as a person typing them would expect.
     this.lines.on('line', (line) => {
       this.queue = this.queue.then(() => this.handleLine(line, onMessage)).catch((error: Error) => this.print(`! ${error.message}`));

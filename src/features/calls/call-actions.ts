@@ -7,6 +7,7 @@ import { formatLocalDay, isoWeekOf, weekStartOf, weekStartOfIsoWeek } from '../.
 import { formatMinute, windowStart, type CallWindow } from './call-windows.js';
 import { conversationStarter } from './conversation-starters.js';
 import { CALL_EVENTS } from './call-events.js';
+import { callPairId } from './call-log.js';
 
 /** "Remind me in 1 hour". */
 const SNOOZE_MINUTES = 60;
@@ -34,12 +35,24 @@ export const callActions = [
     },
   }),
   defineAction<FeatureServices>({
+    name: 'calls.currentPlan',
+    outcomes: ['ok', 'none'],
+    args: actionArgs(['child_id']),
+    async run({ calls, clock, translate }, { person, args }) {
+      const plan = await calls.plans.planOf(person.id, String(args.child_id ?? ''));
+      if (!plan) return { outcome: 'none' };
+      const say = (key: string, vars?: Record<string, unknown>): string => translate(person.locale, key, vars);
+      return { vars: { child_name: plan.child.name, plan_target: plan.targetPerWeek, window_list: windowList(plan, clock.now(), person.locale, say) } };
+    },
+  }),
+  defineAction<FeatureServices>({
     name: 'calls.propose',
     outcomes: ['ok', 'no_overlap', 'not_allowed'],
     args: actionArgs(['child_id', 'target']),
     async run({ calls, clock, translate }, { person, args }) {
-      const proposal = await calls.plans.propose(person.id, String(args.child_id ?? ''), target(args.target));
-      return describeProposal(proposal, person, clock.now(), translate);
+      const wanted = target(args.target);
+      const proposal = await calls.plans.propose(person.id, String(args.child_id ?? ''), wanted);
+      return describeProposal(proposal, wanted, person, clock.now(), translate);
     },
   }),
   defineAction<FeatureServices>({
@@ -47,8 +60,9 @@ export const callActions = [
     outcomes: ['ok', 'no_overlap', 'not_allowed'],
     args: actionArgs(['child_id', 'target']),
     async run({ calls, clock, translate }, { person, args }) {
-      const proposal = await calls.plans.save(person.id, String(args.child_id ?? ''), target(args.target));
-      return describeProposal(proposal, person, clock.now(), translate);
+      const wanted = target(args.target);
+      const proposal = await calls.plans.save(person.id, String(args.child_id ?? ''), wanted);
+      return describeProposal(proposal, wanted, person, clock.now(), translate);
     },
   }),
   defineAction<FeatureServices>({
@@ -107,6 +121,28 @@ export const callActions = [
     },
   }),
   defineAction<FeatureServices>({
+    name: 'calls.pairsWithoutPlan',
+    outcomes: ['one', 'several', 'none'],
+    async run({ calls }, { person }) {
+      const pairs = await calls.log.pairsWithoutPlan(person.id);
+      if (pairs.length === 0) return { outcome: 'none' };
+      if (pairs.length === 1) return { outcome: 'one', vars: { pair: callPairId(pairs[0]!) } };
+      return { outcome: 'several', vars: { pair_choices: pairs.map((pair) => ({ id: callPairId(pair), label: `${pair.parent.displayName} ↔ ${pair.child.name}` })) } };
+    },
+  }),
+  defineAction<FeatureServices>({
+    name: 'calls.logWithoutPlan',
+    outcomes: ['ok', 'not_allowed'],
+    args: actionArgs(['pair']),
+    async run({ calls }, { person, args }) {
+      // Checked again here: the pair comes back from a button, which anyone could forge.
+      const pair = (await calls.log.pairsWithoutPlan(person.id)).find((each) => callPairId(each) === String(args.pair ?? ''));
+      if (!pair) return { outcome: 'not_allowed' };
+      const { weekCalls } = await calls.log.logWithoutPlan(pair, person.id);
+      return { vars: { week_calls: weekCalls, child_name: pair.child.name, parent_name: pair.parent.displayName } };
+    },
+  }),
+  defineAction<FeatureServices>({
     name: 'calls.weeklySummary',
     outcomes: ['met', 'some', 'none', 'gentle', 'gone'],
     args: actionArgs(['plan_id', 'week']),
@@ -139,7 +175,7 @@ function target(value: unknown): number {
 
 type Translate = FeatureServices['translate'];
 
-function describeProposal(proposal: Proposal | undefined, person: PersonView, now: Date, translate: Translate) {
+function describeProposal(proposal: Proposal | undefined, wanted: number, person: PersonView, now: Date, translate: Translate) {
   if (!proposal) return { outcome: 'not_allowed' as const };
   const say = (key: string, vars?: Record<string, unknown>): string => translate(person.locale, key, vars);
   const vars = {
@@ -149,7 +185,15 @@ function describeProposal(proposal: Proposal | undefined, person: PersonView, no
     parent_city: placeOf(proposal.parent),
   };
   if (proposal.windows.length === 0) return { outcome: 'no_overlap' as const, vars };
-  return { outcome: 'ok' as const, vars: { ...vars, window_count: proposal.windows.length, window_list: proposal.windows.map((w) => `• ${windowLine(w, proposal, now, person.locale, say)}`).join('\n') } };
+  const windowCount = proposal.windows.length;
+  // Fewer times than asked for are said plainly, never left for the parent to notice.
+  const shortfall = windowCount < wanted ? `\n\n${say('calls:fewer_windows', { ...vars, target: wanted, window_count: windowCount })}` : '';
+  return { outcome: 'ok' as const, vars: { ...vars, window_count: windowCount, window_list: windowList(proposal, now, person.locale, say), shortfall } };
+}
+
+/** One line per window, each in both local times. */
+function windowList(plan: Pick<PlanView, 'parent' | 'home' | 'windows'>, now: Date, locale: string, say: (key: string, vars?: Record<string, unknown>) => string): string {
+  return plan.windows.map((window) => `• ${windowLine(window, plan, now, locale, say)}`).join('\n');
 }
 
 /** "Saturday 10:00–12:00 for you (Milan) · Saturday 17:00–19:00 at home (Hechi)", each on its own clock. */

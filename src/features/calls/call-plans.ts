@@ -92,6 +92,12 @@ export class CallPlanService {
     return { ...parties, id, targetPerWeek, skippedWeek, escalationLevel, createdAt, windows: parseWindows(plan.windows) };
   }
 
+  /** The parent's current plan with a child, if they made one. */
+  async planOf(parentId: string, childId: string): Promise<PlanView | undefined> {
+    const plan = await this.db.callPlan.findUnique({ where: { parentId_childId: { parentId, childId } }, select: { id: true } });
+    return plan ? this.planFor(parentId, plan.id) : undefined;
+  }
+
   /** Plans someone may log a call for: as the parent, or as a caregiver in the family. */
   async plansLoggableBy(personId: string): Promise<{ id: string; label: string }[]> {
     const plans = await this.db.callPlan.findMany({

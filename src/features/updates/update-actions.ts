@@ -32,7 +32,7 @@ export const updateActions = [
 
   defineAction<FeatureServices>({
     name: 'updates.share',
-    outcomes: ['shared', 'no_consent', 'no_parents', 'gone'],
+    outcomes: ['shared', 'no_consent', 'no_parents', 'parents_switched_off', 'gone'],
     args: actionArgs(['child']),
     async run({ updates }, { person, args, vars }) {
       const activity = typeof args.activity === 'string' && args.activity ? args.activity : undefined;

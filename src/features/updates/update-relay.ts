@@ -23,6 +23,12 @@ export function parseAnswerChoice(choiceId: string): { action: AnswerAction; del
   return match ? { action: match[1] as AnswerAction, deliveryId: match[2]! } : undefined;
 }
 
+export interface RelayCount {
+  readonly delivered: number;
+  /** Parents who joined and then sent /stop: told apart from parents who never joined, so the sender hears why. */
+  readonly switchedOff: number;
+}
+
 /**
  * Sends a shared update to every parent of its child's family, each on their own app, in their language and
  * time zone. One delivery row per parent, whose dedupe key makes sending again (a retry, a crash) harmless.
@@ -30,8 +36,8 @@ export function parseAnswerChoice(choiceId: string): { action: AnswerAction; del
 export class UpdateRelay {
   constructor(private readonly deps: UpdateDeps) {}
 
-  /** Returns how many parents it went to. */
-  async deliver(updateId: string): Promise<number> {
+  /** How many parents it went to, and how many joined but have switched messages off (/stop) for now. */
+  async deliver(updateId: string): Promise<RelayCount> {
     const { db } = this.deps;
     const update = await db.familyUpdate.findUniqueOrThrow({
       where: { id: updateId },
@@ -43,7 +49,8 @@ export class UpdateRelay {
       include: { person: { select: { id: true, displayName: true, locale: true, timeZone: true, optedOutAt: true } } },
     });
     const senderRole = members.find((member) => member.personId === update.senderId)?.role ?? 'caregiver';
-    const parents = members.filter((member) => member.role === 'parent' && member.personId !== update.senderId && !member.person.optedOutAt);
+    const joinedParents = members.filter((member) => member.role === 'parent' && member.personId !== update.senderId);
+    const parents = joinedParents.filter((member) => !member.person.optedOutAt);
     let delivered = 0;
     for (const { person } of parents) {
       const address = await this.deps.addressOf(person.id);
@@ -68,7 +75,7 @@ export class UpdateRelay {
       await this.deps.outbox.enqueue({ address: { channel: delivery.channel, chatId: delivery.chatId }, personId: person.id, messages: [message], dedupeKey });
       delivered += 1;
     }
-    return delivered;
+    return { delivered, switchedOff: joinedParents.length - parents.length };
   }
 
   /** One photo or video as itself, several as an album, a voice note as voice; the words and buttons with them. */

@@ -16,7 +16,8 @@ export interface ShareableChild {
 
 export type ShareOutcome =
   | { readonly outcome: 'shared'; readonly recipients: number; readonly childName: string }
-  | { readonly outcome: 'no_consent' | 'no_parents'; readonly childName: string }
+  /** `parents_switched_off`: nobody received it because the parents who joined have all sent /stop for now. */
+  | { readonly outcome: 'no_consent' | 'no_parents' | 'parents_switched_off'; readonly childName: string }
   /** The draft or the child is not (or no longer) the sender's to share: forged, expired or already shared. */
   | { readonly outcome: 'gone' };
 
@@ -84,9 +85,10 @@ export class UpdateSharing {
       data: { familyId: child.familyId, childId: child.id, activityKey: activityKey ?? null },
     });
     // Relayed before it is marked shared: a crash half-way leaves a draft that sharing again finishes, once per parent.
-    const recipients = await this.relay.deliver(updateId);
+    const { delivered, switchedOff } = await this.relay.deliver(updateId);
     await db.familyUpdate.update({ where: { id: updateId }, data: { sharedAt: clock.now() } });
-    return recipients > 0 ? { outcome: 'shared', recipients, childName: child.name } : { outcome: 'no_parents', childName: child.name };
+    if (delivered > 0) return { outcome: 'shared', recipients: delivered, childName: child.name };
+    return { outcome: switchedOff > 0 ? 'parents_switched_off' : 'no_parents', childName: child.name };
   }
 
   /** Deletes a draft and its files (not shareable, or abandoned). */
