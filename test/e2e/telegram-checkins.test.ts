@@ -27,9 +27,9 @@ describe('milestone check-in on Telegram (fake Bot API)', () => {
     t.telegram.userSays(coordinator, `/start ${(await t.app.services.invites.issue({ role: 'coordinator', cohortId: family.cohortId })).code}`);
     await t.telegram.nextSent(coordinator.id);
     await t.onboardOnTelegram(grandmother, family.codes.caregiver, { language: '中文', city: '河池', quietHours: '晚上9点到早上8点' });
-    await t.telegram.userAnswers(grandmother, '哪一天方便', { label: '星期三' });
-    await t.telegram.userAnswers(grandmother, '什么时候', { label: '晚上 19:30' });
-    await t.telegram.waitForSent(grandmother.id, hasText('每星期三 19:30'));
+    await t.telegram.userAnswers(grandmother, '哪一天给您讲好', { label: '星期三' });
+    await t.telegram.userAnswers(grandmother, '几点给您讲', { label: '晚上7点半' });
+    await t.telegram.waitForSent(grandmother.id, hasText('每个星期三晚上7点半'));
   });
   afterAll(() => t.close());
 
