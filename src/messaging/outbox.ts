@@ -244,6 +244,7 @@ export class Outbox implements OutboxWriter {
     if (!claimed) return false;
     const outcome = await this.sendClaimed(claimed, { wakeNext });
     if (outcome.kind === 'failed') {
+      if (await this.settleUnsendable(row.id, row.channel, row.chatId, outcome.error)) return true;
       await this.unclaim(row.id);
       this.options.logger.debug({ err: outcome.error, outboxId: row.id }, 'a reply could not go at once; it goes through the queue');
     }
@@ -349,24 +350,37 @@ export class Outbox implements OutboxWriter {
     if (job && (await job.isDelayed())) await job.promote().catch(() => undefined); // it may have just started
   }
 
-  private async onSendError(job: Job, token: string | undefined, id: string, channel: string, chatId: string, error: unknown): Promise<void> {
+  /**
+   * A send error no retry can mend, recorded on the row: the person blocked the bot, the message can never go, or it
+   * waits for the deployment or the person (held). True when the error was one of those; the sender and the queue
+   * treat them alike.
+   */
+  private async settleUnsendable(id: string, channel: string, chatId: string, error: unknown): Promise<boolean> {
     const { db, clock } = this.options;
     const disposition = error instanceof ChannelSendError ? error.disposition : 'retry_later';
-    const lastError = error instanceof Error ? error.message.slice(0, 500) : String(error);
+    const lastError = errorText(error);
     if (disposition === 'recipient_unreachable') {
       await db.outboxMessage.update({ where: { id }, data: { status: 'blocked', lastError, attempts: { increment: 1 } } });
       await db.channelIdentity.updateMany({ where: { channel, externalId: chatId }, data: { blockedAt: clock.now() } });
-      return;
+      return true;
     }
     if (disposition === 'invalid_message') {
       await db.outboxMessage.update({ where: { id }, data: { status: 'failed', lastError, attempts: { increment: 1 } } });
-      return;
+      return true;
     }
     if (disposition === 'hold') {
       await db.outboxMessage.update({ where: { id }, data: { status: 'held', claimedAt: null, lastError, attempts: { increment: 1 } } });
       this.options.logger.warn({ outboxId: id, channel, reason: lastError }, 'message held until its template is fixed or the person writes again');
-      return;
+      return true;
     }
+    return false;
+  }
+
+  private async onSendError(job: Job, token: string | undefined, id: string, channel: string, chatId: string, error: unknown): Promise<void> {
+    if (await this.settleUnsendable(id, channel, chatId, error)) return;
+    const { db, clock } = this.options;
+    const disposition = error instanceof ChannelSendError ? error.disposition : 'retry_later';
+    const lastError = errorText(error);
     if (disposition === 'window_closed') {
       // Our record of the window was wrong (or it closed mid-way): the next attempt goes as a template, or is held.
       await db.outboxMessage.update({ where: { id }, data: { status: 'queued', claimedAt: null, lastError, templateRequired: true, attempts: { increment: 1 } } });
@@ -443,6 +457,10 @@ export class Outbox implements OutboxWriter {
 
 /** Rows just written, as the senders need them. */
 export type WrittenRows = readonly { id: string; channel: string; chatId: string; notBefore?: Date; personId: string | null }[];
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message.slice(0, 500) : String(error);
+}
 
 function queueName(channel: string): string {
   return `outbox-${channel}`;

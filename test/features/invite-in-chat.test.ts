@@ -30,7 +30,7 @@ describe('/invite in chat', () => {
     expect(memberships.map((m) => [m.familyId, m.role])).toEqual([[wang.familyId, 'caregiver']]);
     // Joining starts her play plan a moment later (an event): wait for its question, so the next answer is only /invite's.
     await t.app.settled();
-    expect(t.channel.textsTo('nainai').at(-1)).toContain('哪一天方便');
+    expect(t.channel.textsTo('nainai').at(-1)).toContain('哪一天给您讲好');
   });
 
   it('tells someone who runs no group, kindly, that codes come from coordinators', async () => {
