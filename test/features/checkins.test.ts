@@ -41,7 +41,7 @@ describe('milestone check-ins', () => {
     await t.app.engine.handleJob({ kind: 'timer', personId: session.personId, token: session.waitToken! });
     await t.app.settled();
     // The question she was at before (this week's play) comes back after the pause.
-    expect(t.channel.textsTo('nainai').slice(-2)).toEqual(['没关系，您先忙。明天上午我再接着问。', '每周我会用语音给您发一个和孩子一起玩的小游戏。哪一天方便？']);
+    expect(t.channel.textsTo('nainai').slice(-2)).toEqual(['没关系，您先忙。明天上午我再接着问。', '每个星期，我用语音给您讲一个和孩子玩的小游戏。哪一天给您讲好？']);
 
     clock.set('2026-12-02T02:00:00Z');
     expect(await t.app.reminders.sweep()).toBe(1);
