@@ -91,6 +91,9 @@ async function restoreDatabaseFrom(client: pg.Client, dir: string, manifest: Bac
   const restored = await countRows(client);
   const differing = Object.entries(manifest.rowCounts).filter(([table, rows]) => restored[table] !== rows);
   if (differing.length > 0) throw new Error(`The restored database differs from the backup: ${differing.map(([table, rows]) => `${restored[table] ?? 'no'} ${table} rows instead of ${rows}`).join(', ')}`);
+  // The journal of handled updates only guards against a platform delivering the last days' updates twice. A restored
+  // deployment may be reached through another bot whose update ids start again: an old id must not drop a new message.
+  await client.query('DELETE FROM "InboundUpdate" WHERE "handledAt" IS NOT NULL');
 }
 
 async function restoreSecret(dir: string, paths: DeploymentPaths): Promise<void> {
