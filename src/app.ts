@@ -268,7 +268,7 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
     addressOf: (personId) => people.addressOf(personId),
   });
   const attention = new AttentionItems(db, clock, queue, options.attention ?? DEFAULT_ATTENTION_SETTINGS);
-  const families = new FamilyService(db, invites);
+  const families = new FamilyService(db, invites, clock);
   const commandMenus = new CommandMenus({
     db,
     channels: options.channels.flatMap((channel) => (channel.setCommandMenu ? [{ name: channel.name, setCommandMenu: channel.setCommandMenu.bind(channel) }] : [])),

@@ -95,7 +95,7 @@ export class CoordinatorCommands {
     this.clock = options.clock ?? systemClock;
     const secret = options.secret ?? loadDeploymentSecret(undefined, path.join(projectRoot, '.kinbridge'));
     this.invites = new InviteService(db, this.clock, issueOnlyGuessGuard, options.inviteTtlHours, deriveSecretKeys(secret).inviteCodeKey);
-    this.families = new FamilyService(db, this.invites);
+    this.families = new FamilyService(db, this.invites, this.clock);
     this.media = new LocalMediaStore(options.mediaDir ?? path.join(projectRoot, '.kinbridge', 'media'));
   }
 

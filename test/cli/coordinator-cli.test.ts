@@ -88,7 +88,7 @@ describe('coordinator CLI', () => {
     // The system person coordinates the cohort but is no member: /family does not list it, broadcasts do not count it.
     const members = await database.prisma.familyMember.findMany({ where: { familyId: created.familyId } });
     expect(members.map((member) => member.role).sort()).toEqual(['caregiver', 'parent', 'teacher']);
-    const [summary] = await new FamilyService(database.prisma, bot).summariesFor(members[0]!.personId, created.familyId);
+    const [summary] = await new FamilyService(database.prisma, bot, systemClock).summariesFor(members[0]!.personId, created.familyId);
     expect(summary!.members.map((member) => member.displayName)).not.toContain('Kinbridge CLI');
 
     // A second family reuses the same system person rather than making another.

@@ -163,7 +163,7 @@ describe('family boundaries', () => {
     expect(await t.channel.say('a-parent', '/newfamily')).toEqual([
       'Only coordinators can register families. If you are one, ask for a coordinator invite code.',
     ]);
-    const families = new FamilyService(t.database.prisma, t.app.services.invites);
+    const families = new FamilyService(t.database.prisma, t.app.services.invites, t.app.services.clock);
     await expect(
       families.create(familyA.coordinatorId, { name: 'Intruder', cohortId: familyB.cohortId, children: [] }),
     ).rejects.toBeInstanceOf(NotCoordinatorError);

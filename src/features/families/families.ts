@@ -1,3 +1,4 @@
+import type { Clock } from '../../core/clock.js';
 import type { Database } from '../../storage/prisma.js';
 import type { MainRole } from '../../core/role-commands.js';
 import type { Role } from '../../storage/generated/enums.js';
@@ -43,6 +44,7 @@ export class FamilyService {
   constructor(
     private readonly db: Database,
     private readonly invites: InviteService,
+    private readonly clock: Clock,
   ) {}
 
   async cohortsCoordinatedBy(personId: string): Promise<{ id: string; name: string }[]> {
@@ -85,6 +87,8 @@ export class FamilyService {
       data: {
         name: family.name,
         cohortId: family.cohortId,
+        // On the injected clock: how long a family has been with us decides when its silence needs someone.
+        createdAt: this.clock.now(),
         ...(coordinatorJoins ? { members: { create: { personId: coordinatorId, role: 'coordinator' } } } : {}),
         children: {
           create: family.children.map((child) => ({
