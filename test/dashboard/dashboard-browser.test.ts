@@ -39,7 +39,7 @@ describe('the dashboard in a browser', () => {
     await t.telegram.userAnswers(father, 'How many calls a week', { label: 'Once a week' });
     await t.telegram.userAnswers(father, 'These times suit both of you', { label: 'Yes, remind me' });
     await t.telegram.waitForSent(father.id, hasText('I will remind you'));
-    await t.onboardOnTelegram(grandmother, wang.codes.caregiver, { language: '中文', city: '河池', quietHours: '什么时间都可以' });
+    await t.onboardOnTelegram(grandmother, wang.codes.caregiver, { language: '中文', city: '河池', quietHours: '什么时候都可以' });
     await t.telegram.waitForSent(grandmother.id, hasText('都设好了'));
     page = await phonePage(browser, 'en-GB');
   });
