@@ -27,13 +27,13 @@ import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import pg from 'pg';
 import { pino } from 'pino';
 import { createKinbridge, type Kinbridge } from '../src/app.js';
 import type { ChannelAdapter, InboundHandler } from '../src/channels/channel-adapter.js';
 import { startLocalServices, type LocalServices } from '../src/infra/local-services.js';
 import type { InboundContent, InboundMessage, OutboundMessage } from '../src/core/messages.js';
 import { applyMigrations } from '../src/storage/migrate.js';
+import { withAdminClient } from '../test/support/postgres-admin.js';
 
 const CHANNEL = 'bench';
 const ONBOARDING_FLOW = 'onboarding';
@@ -200,16 +200,6 @@ function withDatabase(url: string, database: string): string {
   return parsed.toString();
 }
 
-async function withClient<T>(url: string, use: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await use(client);
-  } finally {
-    await client.end();
-  }
-}
-
 /** Runs `task(i)` for i in [0, count) with at most `concurrency` running at once. */
 async function pool(count: number, concurrency: number, task: (index: number) => Promise<void>): Promise<void> {
   let next = 0;
@@ -278,9 +268,9 @@ async function run({ people, concurrency, cpuProfile }: Options, cleanup: Cleanu
   }
 
   const databaseName = `kinbridge_bench_${runId}`;
-  await withClient(services.databaseUrl, (client) => client.query(`CREATE DATABASE ${client.escapeIdentifier(databaseName)}`));
+  await withAdminClient(services.databaseUrl, (client) => client.query(`CREATE DATABASE ${client.escapeIdentifier(databaseName)}`));
   cleanup.add(`drop database ${databaseName}`, () =>
-    withClient(services.databaseUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(databaseName)} WITH (FORCE)`)),
+    withAdminClient(services.databaseUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(databaseName)} WITH (FORCE)`)),
   );
   const databaseUrl = withDatabase(services.databaseUrl, databaseName);
   await applyMigrations({ databaseUrl });

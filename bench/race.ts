@@ -20,12 +20,12 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { keepFailureExitCodes } from '../src/infra/exit-code-guard.js';
 import { startLocalServices } from '../src/infra/local-services.js';
 import { applyMigrations } from '../src/storage/migrate.js';
 import { FakeTelegram, hasText, type FakeUser } from '../test/support/fake-telegram.js';
 import { CHECK_IN_WORDS as WORDS, type FromContender, type ToContender } from './race/contender-protocol.js';
+import { withAdminClient } from '../test/support/postgres-admin.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const CONTENDERS = {
@@ -176,13 +176,13 @@ function answerOf(child: ChildProcess, kind: FromContender['kind']): Promise<Fro
 async function committedTransactions(adminUrl: string, databaseUrl: string): Promise<number> {
   await new Promise((resolve) => setTimeout(resolve, 1_100));
   const name = new URL(databaseUrl).pathname.slice(1);
-  const { rows } = await withClient(adminUrl, (client) => client.query<{ xact_commit: string }>('SELECT xact_commit FROM pg_stat_database WHERE datname = $1', [name]));
+  const { rows } = await withAdminClient(adminUrl, (client) => client.query<{ xact_commit: string }>('SELECT xact_commit FROM pg_stat_database WHERE datname = $1', [name]));
   return Number(rows[0]?.xact_commit ?? 0);
 }
 
 async function freshDatabase(adminUrl: string, contender: string): Promise<string> {
   const name = `race_${contender}_${randomBytes(4).toString('hex')}`;
-  await withClient(adminUrl, (client) => client.query(`CREATE DATABASE ${client.escapeIdentifier(name)}`));
+  await withAdminClient(adminUrl, (client) => client.query(`CREATE DATABASE ${client.escapeIdentifier(name)}`));
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   return url.toString();
@@ -190,17 +190,7 @@ async function freshDatabase(adminUrl: string, contender: string): Promise<strin
 
 async function dropDatabase(adminUrl: string, databaseUrl: string): Promise<void> {
   const name = new URL(databaseUrl).pathname.slice(1);
-  await withClient(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(name)} WITH (FORCE)`));
-}
-
-async function withClient<T>(url: string, use: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await use(client);
-  } finally {
-    await client.end();
-  }
+  await withAdminClient(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(name)} WITH (FORCE)`));
 }
 
 function percentile(sorted: readonly number[], p: number): number {

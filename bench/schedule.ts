@@ -31,7 +31,6 @@ import { parseArgs } from 'node:util';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { DateTime } from 'luxon';
-import pg from 'pg';
 import { pino } from 'pino';
 import { systemClock } from '../src/core/clock.js';
 import type { ReminderRequest } from '../src/core/reminders.js';
@@ -41,6 +40,7 @@ import { ReminderQueue } from '../src/scheduling/reminder-queue.js';
 import { ReminderStore } from '../src/scheduling/reminder-store.js';
 import { applyMigrations } from '../src/storage/migrate.js';
 import { createPrismaClient } from '../src/storage/prisma.js';
+import { withAdminClient } from '../test/support/postgres-admin.js';
 
 const ZONES: readonly { zone: string; share: number }[] = [
   { zone: 'Asia/Shanghai', share: 0.6 },
@@ -122,7 +122,7 @@ async function main(): Promise<void> {
   const redis = await startLocalRedis();
   const services = await startLocalServices({ databaseUrl: process.env.DATABASE_URL, redisUrl: redis.url, dataDir: os.tmpdir(), ephemeral: true, logger: { info: log } });
   const databaseName = `kinbridge_bench_schedule_${process.pid}`;
-  await withClient(services.databaseUrl, (client) => client.query(`CREATE DATABASE ${client.escapeIdentifier(databaseName)}`));
+  await withAdminClient(services.databaseUrl, (client) => client.query(`CREATE DATABASE ${client.escapeIdentifier(databaseName)}`));
   const databaseUrl = withDatabase(services.databaseUrl, databaseName);
   try {
     await applyMigrations({ databaseUrl });
@@ -134,7 +134,7 @@ async function main(): Promise<void> {
     const schedulers = await benchJobSchedulers(options, redis.url, week);
     report(options, [index, schedulers]);
   } finally {
-    await withClient(services.databaseUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(databaseName)} WITH (FORCE)`));
+    await withAdminClient(services.databaseUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(databaseName)} WITH (FORCE)`));
     await services.stop();
     await redis.stop();
   }
@@ -183,7 +183,7 @@ async function loadWeek(week: Week, schedule: (batch: readonly Planned[], dueAt:
 
 async function createPeople(databaseUrl: string, planned: readonly Planned[]): Promise<void> {
   const started = performance.now();
-  await withClient(databaseUrl, async (client) => {
+  await withAdminClient(databaseUrl, async (client) => {
     for (let start = 0; start < planned.length; start += 50_000) {
       const chunk = planned.slice(start, start + 50_000);
       await client.query(
@@ -330,7 +330,7 @@ function report(options: Options, results: readonly Figures[]): void {
 async function databaseStats(databaseUrl: string): Promise<{ xacts: number; written: number; read: number }> {
   // Backends flush their counters at most once a second, idle ones after ten: wait them out for exact deltas.
   await sleep(11_000);
-  const rows = await withClient(databaseUrl, (client) =>
+  const rows = await withAdminClient(databaseUrl, (client) =>
     client.query<{ xacts: string; written: string; read: string }>(
       `SELECT xact_commit + xact_rollback AS xacts, tup_inserted + tup_updated + tup_deleted AS written, tup_fetched AS read
        FROM pg_stat_database WHERE datname = current_database()`,
@@ -366,16 +366,6 @@ async function runLimited<T>(items: readonly T[], limit: number, work: (item: T)
 
 function chunks<T>(items: readonly T[], size: number): T[][] {
   return Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
-}
-
-async function withClient<T>(url: string, use: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await use(client);
-  } finally {
-    await client.end();
-  }
 }
 
 function withDatabase(url: string, database: string): string {
