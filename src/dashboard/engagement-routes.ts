@@ -1,10 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { Clock } from '../core/clock.js';
 import type { Database } from '../storage/prisma.js';
-import { cohortEngagement, familiesWithContact, playFunnel, weeklyCalls } from './engagement.js';
+import { ENGAGEMENT_GROUPINGS, NO_GROUP, familiesWithContact, groupEngagement, playFunnel, weeklyCalls, type EngagementGrouping, type GroupEngagement } from './engagement.js';
 import { html, type SafeHtml } from './html.js';
 import { page } from './layout.js';
 import { pageContext, viewerOf, type PageContext, type Translate } from './page-context.js';
+import type { Viewer } from './viewer.js';
+import { countryName } from './zone-countries.js';
 
 export interface EngagementRouteDeps {
   readonly db: Database;
@@ -13,8 +15,9 @@ export interface EngagementRouteDeps {
 }
 
 /**
- * Who stays in touch: active people per cohort, calls per week against the plans' targets, the play funnel; charts
- * drawn by Chart.js served from this process. The CSV carries figures only; an admin may add `?personal=1` for a
+ * Who stays in touch: active people, calls against the plans' targets and the play funnel per cohort and by group
+ * (county, kindergarten and class, parent's country), calls per week, the play funnel by week; charts drawn by
+ * Chart.js served from this process. The CSV carries figures only; an admin may add `?personal=1` for a
  * line per family (name, last contact), and only an admin.
  */
 export function engagementRoutes({ db, clock, translate }: EngagementRouteDeps) {
@@ -22,11 +25,10 @@ export function engagementRoutes({ db, clock, translate }: EngagementRouteDeps) 
     app.get('/engagement', async (request, reply) => {
       const context = pageContext(request, reply, translate);
       const now = clock.now();
-      const [cohorts, calls, funnel] = await Promise.all([cohortEngagement(db, context.viewer, now), weeklyCalls(db, context.viewer, now), playFunnel(db, context.viewer)]);
+      const [groups, calls, funnel] = await Promise.all([engagementByGroup(db, context.viewer, now), weeklyCalls(db, context.viewer, now), playFunnel(db, context.viewer)]);
       const { words } = context;
       const body = html`<p class="no-print"><a href="/engagement.csv">${words('engagement.csv')}</a></p>
-<table class="cohorts"><thead><tr><th>${words('families.col.cohort')}</th><th>${words('engagement.families')}</th><th>${words('engagement.members')}</th><th>${words('engagement.active7')}</th><th>${words('engagement.active30')}</th></tr></thead>
-<tbody>${cohorts.map((row) => html`<tr><td>${row.cohort}</td><td>${row.families}</td><td>${row.members}</td><td>${row.active7}</td><td>${row.active30}</td></tr>`)}</tbody></table>
+${groups.map(({ grouping, rows }) => groupTable(context, grouping, rows))}
 <h2>${words('engagement.calls_title')}</h2>
 ${chart(context, 'bar', calls.map((week) => week.week), [
   { label: words('engagement.calls'), data: calls.map((week) => week.calls), type: 'bar' },
@@ -47,13 +49,44 @@ ${chart(context, 'bar', funnel.map((week) => week.week), [
       const personal = request.query.personal === '1' && viewer.admin;
       const rows = personal
         ? [['family', 'cohort', 'last_contact'], ...(await familiesWithContact(db, viewer)).map((row) => [row.family, row.cohort ?? '', row.lastContactAt?.toISOString() ?? ''])]
-        : [['cohort', 'families', 'members', 'active_7_days', 'active_30_days'], ...(await cohortEngagement(db, viewer, now)).map((row) => [row.cohort, row.families, row.members, row.active7, row.active30])];
+        : [[...CSV_GROUP_COLUMNS], ...(await engagementByGroup(db, viewer, now)).flatMap(({ grouping, rows }) => rows.map((row) => [grouping, groupName(grouping, row.group, viewer.locale), ...figuresOf(row)]))];
       return reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="kinbridge-${personal ? 'families' : 'engagement'}-${now.toISOString().slice(0, 10)}.csv"`)
         .send(toCsv(rows));
     });
   };
+}
+
+const CSV_GROUP_COLUMNS = ['grouping', 'group', 'families', 'members', 'active_7_days', 'active_30_days', 'calls_7_days', 'target_calls_per_week', 'play_children_reached', 'play_children_done'] as const;
+const FIGURE_WORDS = ['families', 'members', 'active7', 'active30', 'calls7', 'target_per_week', 'play_reached', 'play_done'] as const;
+
+/** Every grouping's figures, cohorts first. */
+function engagementByGroup(db: Database, viewer: Viewer, now: Date): Promise<{ grouping: EngagementGrouping; rows: GroupEngagement[] }[]> {
+  return Promise.all(ENGAGEMENT_GROUPINGS.map(async (grouping) => ({ grouping, rows: await groupEngagement(db, viewer, now, grouping) })));
+}
+
+function figuresOf(row: GroupEngagement): number[] {
+  return [row.families, row.members, row.active7, row.active30, row.calls7, row.targetPerWeek, row.playReached, row.playDone];
+}
+
+/** Countries are stored as codes and read as names in the reader's language. */
+function groupName(grouping: EngagementGrouping, group: string, locale: string): string {
+  return grouping === 'country' && group !== NO_GROUP ? countryName(group, locale) : group;
+}
+
+/** One grouping's figures as a table; beyond cohorts, a chart of how many of the group's people are active. */
+function groupTable(context: PageContext, grouping: EngagementGrouping, rows: readonly GroupEngagement[]): SafeHtml {
+  const { words, viewer } = context;
+  const names = rows.map((row) => groupName(grouping, row.group, viewer.locale));
+  return html`<h2>${words(`engagement.by_${grouping}`)}</h2>
+<table class="groups" data-grouping="${grouping}"><thead><tr><th>${words(`engagement.group_${grouping}`)}</th>${FIGURE_WORDS.map((key) => html`<th>${words(`engagement.${key}`)}</th>`)}</tr></thead>
+<tbody>${rows.map((row, index) => html`<tr><th scope="row">${names[index]}</th>${figuresOf(row).map((value) => html`<td>${value}</td>`)}</tr>`)}</tbody></table>
+${grouping === 'cohort' ? html`` : chart(context, 'bar', names, [
+  { label: words('engagement.members'), data: rows.map((row) => row.members) },
+  { label: words('engagement.active30'), data: rows.map((row) => row.active30) },
+  { label: words('engagement.active7'), data: rows.map((row) => row.active7) },
+])}`;
 }
 
 interface Series {

@@ -82,13 +82,48 @@ describe('dashboard pages', () => {
     expect((await coordinator.get('/engagement')).status).toBe(200);
     expect(coordinator.lastPage).toContain('<canvas data-chart=');
     const csv = await (await coordinator.get('/engagement.csv?personal=1')).text();
-    expect(csv.split('\r\n')[0]).toBe('"cohort","families","members","active_7_days","active_30_days"');
+    expect(csv.split('\r\n')[0]).toBe(
+      '"grouping","group","families","members","active_7_days","active_30_days","calls_7_days","target_calls_per_week","play_children_reached","play_children_done"',
+    );
     expect(csv).not.toMatch(/Wang family"|Chen family"|Zhao/);
 
     const admin = await signIn(adminId);
     const personal = await (await admin.get('/engagement.csv?personal=1')).text();
     expect(personal.split('\r\n')[0]).toBe('"family","cohort","last_contact"');
     expect(personal).toContain('"Zhao family"');
+  });
+
+  it('breaks the figures down by county, kindergarten and class, and parent\'s country', async () => {
+    // Wang family: a father in Milan with a plan of two calls a week and one call logged; Chen family: a grandmother
+    // in Hechi and a child at Sunflower, Class 1 (both enrolled above). Zhao family is another cohort's. Only the
+    // father wrote in the last 30 days (not the last 7).
+    const papa = await personOf('wang-papa');
+    const xiaoming = await t.database.prisma.child.findFirstOrThrow({ where: { familyId: wang.familyId } });
+    const plan = await t.database.prisma.callPlan.create({ data: { familyId: wang.familyId, parentId: papa, childId: xiaoming.id, targetPerWeek: 2, windows: [] } });
+    await t.database.prisma.callLog.create({ data: { planId: plan.id, familyId: wang.familyId, parentId: papa, childId: xiaoming.id, talkedAt: new Date() } });
+    await t.database.prisma.channelIdentity.updateMany({ where: { personId: papa }, data: { lastInboundAt: new Date(Date.now() - 10 * 86_400_000) } });
+    const coordinator = await signIn(wang.coordinatorId);
+
+    const csv = (await (await coordinator.get('/engagement.csv')).text()).trim().split('\r\n');
+    const rowsOf = (grouping: string) => csv.filter((line) => line.startsWith(`"${grouping}",`)).map((line) => line.split(',').slice(1, 8).map((field) => JSON.parse(field)));
+    //                    group                   families members active7 active30 calls7 target
+    expect(rowsOf('county')).toEqual([
+      ['Hechi', '1', '1', '0', '0', '0', '0'],
+      ['—', '1', '1', '0', '1', '1', '2'],
+    ]);
+    expect(rowsOf('kindergarten')).toEqual([
+      ['Sunflower · Class 1', '1', '1', '0', '0', '0', '0'],
+      ['—', '1', '1', '0', '1', '1', '2'],
+    ]);
+    expect(rowsOf('country')).toEqual([
+      ['Italy', '1', '1', '0', '1', '1', '2'],
+      ['—', '1', '1', '0', '0', '0', '0'],
+    ]);
+    expect(csv.join('\n')).not.toContain('Zhao');
+
+    await coordinator.get('/engagement');
+    expect(coordinator.lastPage).toMatch(/<table class="groups" data-grouping="country">[\s\S]*?<th scope="row">Italy<\/th><td>1<\/td>/);
+    expect(coordinator.lastPage).toMatch(/<table class="groups" data-grouping="kindergarten">[\s\S]*?<th scope="row">Sunflower · Class 1<\/th>/);
   });
 
   it('keeps a teacher to the families they teach, and queue health to admins', async () => {
