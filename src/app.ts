@@ -408,11 +408,13 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
       }
       if (roles.has('scheduler')) {
         await queue.syncSchedules(catalog.schedules());
-        await reminders.start(async (reminder) => {
-          if (!(await engine.startFlow(reminder.personId, reminder.flowId, reminder.vars))) {
-            logger.warn({ flowId: reminder.flowId, subject: reminder.subject }, 'a reminder names a flow that no longer exists');
-          }
-        });
+        await reminders.start(
+          metrics.measuringReminders(clock, async (reminder) => {
+            if (!(await engine.startFlow(reminder.personId, reminder.flowId, reminder.vars))) {
+              logger.warn({ flowId: reminder.flowId, subject: reminder.subject }, 'a reminder names a flow that no longer exists');
+            }
+          }),
+        );
         broadcastWorker.start();
         await recurring.start({ scheduled: options.scheduleRecurringJobs ?? true });
       }
@@ -441,6 +443,7 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
                 name: `channel:${channel.name}`,
                 check: async () => {
                   if (!startedChannels.has(channel.name)) throw new Error('not started');
+                  await channel.probe?.();
                 },
               })),
             ],

@@ -31,6 +31,11 @@ export interface ChannelAdapter {
    * MediaUnavailableError when the platform will not hand it out. Adapters without files leave it out.
    */
   downloadMedia?(ref: MediaRef, options: { readonly maxBytes: number }): Promise<Uint8Array>;
+  /**
+   * A cheap question to the platform that throws (saying why) when it cannot be reached now, for /readyz; adapters
+   * without one (the console) are ready once started.
+   */
+  probe?(): Promise<void>;
   /** Platforms with a command menu (Telegram) show each person the commands of their role, in their language. */
   setCommandMenu?(menu: CommandMenu): Promise<void>;
 }

@@ -20,7 +20,13 @@ export class KinbridgeMetrics {
     buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [this.registry],
   });
-  private readonly failures = new Counter({ name: 'kinbridge_failures_total', help: 'Failures, by kind (turn, or send:<disposition>)', labelNames: ['kind'], registers: [this.registry] });
+  private readonly reminderLateness = new Histogram({
+    name: 'kinbridge_reminder_lateness_seconds',
+    help: "Time from a reminder's due time to its flow having run (its messages written to the outbox)",
+    buckets: [0.1, 0.5, 1, 2, 5, 10, 30, 60, 300, 900, 3600],
+    registers: [this.registry],
+  });
+  private readonly failures = new Counter({ name: 'kinbridge_failures_total', help: 'Failures, by kind (turn, reminder, or send:<disposition>)', labelNames: ['kind'], registers: [this.registry] });
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'kinbridge_process_' });
@@ -38,6 +44,22 @@ export class KinbridgeMetrics {
     } finally {
       stop();
     }
+  }
+
+  /**
+   * Wraps what runs a due reminder: how late it ran (on the injected clock, the one due times are decided by), and a
+   * reminder that throws counts as a failure and rethrows, so the queue retries it.
+   */
+  measuringReminders<R extends { readonly dueAt: Date }>(clock: Clock, fire: (reminder: R) => Promise<void>): (reminder: R) => Promise<void> {
+    return async (reminder) => {
+      try {
+        await fire(reminder);
+      } catch (error) {
+        this.failures.inc({ kind: 'reminder' });
+        throw error;
+      }
+      this.reminderLateness.observe(Math.max(0, (clock.now().getTime() - reminder.dueAt.getTime()) / 1000));
+    };
   }
 
   /** Wraps the messenger the outbox sends through, counting what leaves and what fails, by how. */

@@ -146,6 +146,7 @@ describe('WeChat sending (wechaty-puppet-mock)', () => {
     // The adapter restarts the puppet with backoff; a restarted wechat4u shows a QR code, which someone scans.
     await expect.poll(() => states.includes('reconnecting'), { timeout: 10_000 }).toBe(true);
     await expect.poll(() => channel.connectionState, { timeout: 10_000 }).toBe('offline');
+    await expect(channel.probe()).rejects.toThrow('wechat is not logged in (offline)');
     expect(await t.app.outbox.unsentCount({ channel: 'wechat', chatId: uncle.id })).toBeGreaterThan(0);
     wechat.showQrCode();
     expect(channel.connectionState).toBe('waiting_for_scan');
@@ -160,6 +161,7 @@ describe('WeChat sending (wechaty-puppet-mock)', () => {
     // timing, so only the outcome is asserted: every one sent, once.
     expect(rows.map((row) => row.status)).toEqual(Array(10).fill('sent'));
     expect(states.slice(-2)).toEqual(['waiting_for_scan', 'online']);
+    await expect(channel.probe()).resolves.toBeUndefined();
   });
 
   it('holds messages over the daily cap in the outbox until the next day starts, dropping none', async () => {

@@ -94,11 +94,18 @@ describe('dashboard access', () => {
     const ready = await fetch(`${baseUrl}/readyz`);
     expect(ready.status).toBe(200);
     expect(await ready.json()).toEqual({ status: 'ready', checks: { postgresql: 'ok', redis: 'ok', 'channel:telegram': 'ok' } });
+    // Each channel is asked, not assumed: Telegram answering getMe with an error makes the process not ready.
+    t.telegram.failNext('getMe', { errorCode: 401, description: 'Unauthorized' });
+    const unreachable = await fetch(`${baseUrl}/readyz`);
+    expect(unreachable.status).toBe(503);
+    expect(await unreachable.json()).toEqual({ status: 'not ready', checks: { postgresql: 'ok', redis: 'ok', 'channel:telegram': expect.stringContaining('401: Unauthorized') } });
+    expect((await fetch(`${baseUrl}/readyz`)).status).toBe(200);
     const metrics = await (await fetch(`${baseUrl}/metrics`)).text();
     expect(metrics).toMatch(/kinbridge_inbound_messages_total\{channel="telegram"\} \d+/);
     expect(metrics).toMatch(/kinbridge_outbound_messages_total\{channel="telegram"\} \d+/);
     expect(metrics).toContain('kinbridge_turn_duration_seconds_bucket');
     expect(metrics).toMatch(/kinbridge_queue_jobs\{queue="outbox-telegram",state="waiting"\} \d+/);
     expect(metrics).toContain('kinbridge_outbox_oldest_unsent_seconds');
+    expect(metrics).toContain('kinbridge_reminder_lateness_seconds_bucket');
   });
 });

@@ -77,6 +77,9 @@ const WEBHOOK_HANDLER_TIMEOUT_MS = 50_000;
 
 type WebhookRequestHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
+/** /readyz is asked every few seconds: a Bot API slower than this counts as unreachable. */
+const PROBE_TIMEOUT_MS = 5_000;
+
 export class TelegramChannel implements ChannelAdapter {
   readonly name = TELEGRAM_CHANNEL;
   /** About 30 messages a second per bot, and about one a second per chat with short bursts allowed. */
@@ -231,6 +234,12 @@ export class TelegramChannel implements ChannelAdapter {
     if (!/^[A-Za-z0-9_-]{1,64}$/.test(payload)) throw new RangeError(`Not a valid Telegram start payload: "${payload}"`);
     if (!this.bot.isInited()) return undefined;
     return `https://t.me/${this.bot.botInfo.username}?start=${payload}`;
+  }
+
+  /** getMe, answered by Telegram (or the Bot API server in front of it) within a few seconds. */
+  async probe(): Promise<void> {
+    const signal = AbortSignal.timeout(PROBE_TIMEOUT_MS);
+    await this.bot.api.getMe(signal as unknown as Parameters<Bot['api']['getMe']>[0]);
   }
 
   /** Where the own webhook server listens (useful with port 0), if it runs. */

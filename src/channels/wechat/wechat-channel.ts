@@ -231,6 +231,11 @@ export class WechatChannel implements ChannelAdapter {
     }
   }
 
+  /** Ready while logged in: a logged-out bot waits for a scan or reconnects, and cannot say anything meanwhile. */
+  async probe(): Promise<void> {
+    if (!this.loggedInBot()) throw new Error(`${this.name} is not logged in (${this.state})`);
+  }
+
   private loggedInBot(): Wechaty | undefined {
     return this.bot?.isLoggedIn ? this.bot : undefined;
   }
