@@ -94,9 +94,9 @@ async function seed(url: string, count: number): Promise<void> {
     INSERT INTO "Person"(id, "displayName", "updatedAt") SELECT ${id('g')}, 'Grandmother ' || i, now() FROM generate_series(1, ${count}) i;
     INSERT INTO "FamilyMember"(id, "familyId", "personId", role) SELECT gen_random_uuid(), ${id('f')}, ${id('p')}, 'parent' FROM generate_series(1, ${count}) i;
     INSERT INTO "FamilyMember"(id, "familyId", "personId", role) SELECT gen_random_uuid(), ${id('f')}, ${id('g')}, 'caregiver' FROM generate_series(1, ${count}) i;
-    INSERT INTO "ChannelIdentity"(id, channel, "externalId", "personId", "lastInboundAt")
+    INSERT INTO "ChannelIdentity"(id, channel, "externalId", "personId", "lastSeenAt")
       SELECT gen_random_uuid(), CASE WHEN i % 4 = 0 THEN 'wechat' ELSE 'telegram' END, 'p' || i, ${id('p')}, now() - (i % 60) * interval '1 day' FROM generate_series(1, ${count}) i;
-    INSERT INTO "ChannelIdentity"(id, channel, "externalId", "personId", "lastInboundAt")
+    INSERT INTO "ChannelIdentity"(id, channel, "externalId", "personId", "lastSeenAt")
       SELECT gen_random_uuid(), 'wechat', 'g' || i, ${id('g')}, now() - (i % 45) * interval '1 day' FROM generate_series(1, ${count}) i;
     INSERT INTO "Child"(id, "familyId", name, "birthDate", kindergarten, "className", "cohortId")
       SELECT ${id('c')}, ${id('f')}, 'Child ' || i, (now() - (365 + i % 1800) * interval '1 day')::date, 'Kindergarten ' || (i % 40), 'Class ' || (i % 5), '${COHORT_ID}' FROM generate_series(1, ${count}) i;

@@ -72,7 +72,9 @@ ${Object.entries(texts).map(([locale, text]) => html`<h2>${languageName(context,
       const broadcast = await findBroadcast(db, context.viewer, request.params.id);
       const report = await features.broadcasts.report(broadcast.id);
       const texts = broadcast.texts as Record<string, string>;
-      const body = html`<div data-live-report="/broadcasts/${broadcast.id}/report">${reportFragment(context, report)}</div>
+      const scheduled = broadcast.status === 'scheduled' && broadcast.scheduledAt;
+      const body = html`${scheduled ? html`<p data-scheduled-at>${context.words('broadcasts.scheduled_for', { at: DateTime.fromJSDate(scheduled, { zone: context.viewer.timeZone }).toFormat('yyyy-LL-dd HH:mm') })}</p>` : ''}
+<div data-live-report="/broadcasts/${broadcast.id}/report">${reportFragment(context, report)}</div>
 ${Object.entries(texts).map(([locale, text]) => html`<h2>${languageName(context, locale)}</h2><div class="preview" lang="${locale}">${text}</div>`)}`;
       return reply.type('text/html').send(page(context, context.words('broadcasts.report_title'), body, ['/assets/dashboard.js']).markup);
     });

@@ -78,8 +78,8 @@ export async function groupEngagement(db: Database, viewer: Viewer, now: Date, g
       WHERE ${familyScopeSql(viewer)}
     ), people AS (
       SELECT g.key, count(DISTINCT g."familyId")::int AS families, count(DISTINCT m."personId")::int AS members,
-        count(DISTINCT m."personId") FILTER (WHERE ci."lastInboundAt" >= ${since7})::int AS active7,
-        count(DISTINCT m."personId") FILTER (WHERE ci."lastInboundAt" >= ${since30})::int AS active30
+        count(DISTINCT m."personId") FILTER (WHERE ci."lastSeenAt" >= ${since7})::int AS active7,
+        count(DISTINCT m."personId") FILTER (WHERE ci."lastSeenAt" >= ${since30})::int AS active30
       FROM grouped g
         LEFT JOIN "FamilyMember" m ON m."familyId" = g."familyId" AND m.role IN ('parent', 'caregiver')
         LEFT JOIN "ChannelIdentity" ci ON ci."personId" = m."personId"
@@ -134,7 +134,7 @@ export async function playFunnel(db: Database, viewer: Viewer): Promise<PlayFunn
 export async function familiesWithContact(db: Database, viewer: Viewer): Promise<{ family: string; cohort: string | null; lastContactAt: Date | null }[]> {
   if (!viewer.admin) return [];
   return db.$queryRaw`
-    SELECT f.name AS family, c.name AS cohort, max(ci."lastInboundAt") AS "lastContactAt"
+    SELECT f.name AS family, c.name AS cohort, max(ci."lastSeenAt") AS "lastContactAt"
     FROM "Family" f LEFT JOIN "Cohort" c ON c.id = f."cohortId"
       LEFT JOIN "FamilyMember" m ON m."familyId" = f.id AND m.role IN ('parent', 'caregiver')
       LEFT JOIN "ChannelIdentity" ci ON ci."personId" = m."personId"

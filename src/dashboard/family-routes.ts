@@ -68,7 +68,7 @@ async function findFamily(db: Database, viewer: Viewer, id: string) {
     include: {
       cohort: { select: { name: true } },
       children: { orderBy: { birthDate: 'asc' } },
-      members: { include: { person: { select: { displayName: true, locale: true, identities: { select: { channel: true, lastInboundAt: true } } } } }, orderBy: { joinedAt: 'asc' } },
+      members: { include: { person: { select: { displayName: true, locale: true, identities: { select: { channel: true, lastSeenAt: true } } } } }, orderBy: { joinedAt: 'asc' } },
     },
   });
   if (!family) throw new NotFoundError(`No family ${id} for viewer ${viewer.id}`);
@@ -126,7 +126,7 @@ function pager(query: RosterQuery, current: number, total: number): SafeHtml {
 function familySummary({ words, viewer }: PageContext, family: FamilyDetail): SafeHtml {
   return html`<section class="summary"><p>${family.cohort?.name ?? ''}</p>
 <h2>${words('family.children')}</h2><ul>${family.children.map((child) => html`<li>${child.name} · ${DateTime.fromJSDate(child.birthDate).toISODate()}${child.kindergarten ? ` · ${child.kindergarten}` : ''}${child.className ? ` ${child.className}` : ''}</li>`)}</ul>
-<h2>${words('family.members')}</h2><ul>${family.members.map((member) => html`<li>${member.person.displayName} · ${words(`role.${member.role}`)} · ${member.person.identities.map((identity) => identity.channel).join(', ')}${member.person.identities.some((identity) => identity.lastInboundAt) ? html` · ${words('family.last_seen', { when: shortDate(latest(member.person.identities.map((identity) => identity.lastInboundAt)), viewer) })}` : ''}</li>`)}</ul></section>`;
+<h2>${words('family.members')}</h2><ul>${family.members.map((member) => html`<li>${member.person.displayName} · ${words(`role.${member.role}`)} · ${member.person.identities.map((identity) => identity.channel).join(', ')}${member.person.identities.some((identity) => identity.lastSeenAt) ? html` · ${words('family.last_seen', { when: shortDate(latest(member.person.identities.map((identity) => identity.lastSeenAt)), viewer) })}` : ''}</li>`)}</ul></section>`;
 }
 
 interface TimelineEntry {

@@ -46,7 +46,7 @@ export async function readRoster(db: Database, viewer: Viewer, filters: RosterFi
     WITH scoped AS (
       SELECT f.id, f.name, f."cohortId" FROM "Family" f WHERE ${Prisma.join([familyScopeSql(viewer), ...familyConditions(filters, now)], ' AND ')}
     ), contact AS (
-      SELECT m."familyId", max(ci."lastInboundAt") FILTER (WHERE m.role IN ('parent', 'caregiver')) AS "lastContactAt", array_agg(DISTINCT ci.channel) AS apps
+      SELECT m."familyId", max(ci."lastSeenAt") FILTER (WHERE m.role IN ('parent', 'caregiver')) AS "lastContactAt", array_agg(DISTINCT ci.channel) AS apps
       FROM scoped s JOIN "FamilyMember" m ON m."familyId" = s.id JOIN "ChannelIdentity" ci ON ci."personId" = m."personId"
       GROUP BY m."familyId"
     ), decisions AS (

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { DateTime } from 'luxon';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasText, type FakeUser } from '../support/fake-telegram.js';
@@ -6,6 +7,7 @@ import { artifactsDir, launchChromium, phonePage } from '../support/browser.js';
 import { askForDashboardLink } from '../support/dashboard-client.js';
 import { startTelegramTestApp, type TelegramTestApp } from '../support/telegram-test-app.js';
 import type { SeededFamily } from '../support/test-app.js';
+import { OffsetClock } from '../../src/core/offset-clock.js';
 
 /**
  * A coordinator works in the dashboard in a real browser (Debian's Chromium through playwright-core), phone-sized:
@@ -22,10 +24,12 @@ describe('the dashboard in a browser', () => {
   const coordinator: FakeUser = { id: 7201, firstName: 'Lan', languageCode: 'en' };
   const father: FakeUser = { id: 7202, firstName: 'Wei', languageCode: 'en' };
   const grandmother: FakeUser = { id: 7203, firstName: '奶奶', languageCode: 'zh-hans' };
+  // Moved forward by the scheduled broadcast's test, as the hours pass.
+  const clock = new OffsetClock();
   const screenshot = (name: string) => page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
 
   beforeAll(async () => {
-    [t, browser] = await Promise.all([startTelegramTestApp({ dashboard: { host: '127.0.0.1', port: 0 } }), launchChromium()]);
+    [t, browser] = await Promise.all([startTelegramTestApp({ dashboard: { host: '127.0.0.1', port: 0 }, clock, broadcastCheckEveryMs: 200 }), launchChromium()]);
     wang = await t.seedFamily('Wang family');
     zhao = await t.seedFamily('Zhao family');
     const li = await t.app.services.families.create(wang.coordinatorId, {
@@ -119,19 +123,60 @@ describe('the dashboard in a browser', () => {
     await t.telegram.waitForSent(father.id, hasText('Parents’ meeting at the kindergarten tomorrow.'));
   });
 
+  it('schedules a two-language broadcast for later: nothing leaves before its time, then its report fills', async () => {
+    await page.getByRole('link', { name: 'Broadcasts' }).click();
+    await page.getByLabel('中文').fill('下星期一幼儿园放假。');
+    await page.getByLabel('English').fill('The kindergarten is closed next Monday.');
+    await page.getByRole('button', { name: 'Preview' }).click();
+    expect(await page.locator('.preview').allTextContents()).toEqual(['The kindergarten is closed next Monday.', '下星期一幼儿园放假。']);
+    // The coordinator's own clock (Asia/Shanghai, the default zone), two hours from now.
+    const sendAt = DateTime.fromJSDate(clock.now(), { zone: 'Asia/Shanghai' }).plus({ hours: 2 }).startOf('minute');
+    await page.getByLabel(/Send later/).fill(sendAt.toFormat("yyyy-LL-dd'T'HH:mm"));
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.waitForURL('**/broadcasts/*');
+    expect(await page.locator('[data-status]').textContent()).toBe('scheduled');
+    expect(await page.locator('[data-scheduled-at]').textContent()).toBe(`Goes out at ${sendAt.toFormat('yyyy-LL-dd HH:mm')} (your time).`);
+    await screenshot('09-broadcast-scheduled');
+    const broadcastId = new URL(page.url()).pathname.split('/').pop()!;
+    expect(await t.database.prisma.outboxMessage.count({ where: { broadcastId } })).toBe(0);
+
+    clock.moveTo(sendAt.plus({ minutes: 1 }).toJSDate());
+    // The page keeps asking for the report; it fills once the worker sees the broadcast due on the moved clock.
+    await page.locator('[data-status="done"]').waitFor({ timeout: 20_000 });
+    const recipients = Number(await page.locator('dt:has-text("Recipients") + dd').textContent());
+    expect(recipients).toBeGreaterThanOrEqual(2);
+    expect(Number(await page.locator('[data-delivered]').textContent())).toBe(recipients);
+    await screenshot('10-broadcast-scheduled-report');
+    await t.telegram.waitForSent(grandmother.id, hasText('下星期一幼儿园放假。'));
+    await t.telegram.waitForSent(father.id, hasText('The kindergarten is closed next Monday.'));
+  });
+
+  it('shows engagement by county, kindergarten and class, and parent\'s country, with charts drawn', async () => {
+    await page.getByRole('link', { name: 'Engagement' }).click();
+    const groups = (grouping: string) => page.locator(`table[data-grouping="${grouping}"] tbody th`).allTextContents();
+    expect(await groups('county')).toEqual(['Hechi', '—']);
+    expect(await groups('kindergarten')).toEqual(['Sunflower Kindergarten · Class 2', '—']);
+    expect(await groups('country')).toEqual(['Italy', '—']);
+    // Chart.js, served by the dashboard itself, drew every chart (it sizes each canvas it takes).
+    const canvases = page.locator('canvas[data-chart]');
+    expect(await canvases.count()).toBe(5);
+    expect(await canvases.evaluateAll((all) => all.every((canvas) => (canvas as { style: { width: string } }).style.width !== ''))).toBe(true);
+    await screenshot('11-engagement');
+  });
+
   it('answers "not found" for a family of another cohort', async () => {
     const response = await page.goto(new URL(`/families/${zhao.familyId}`, t.app.dashboardUrl()).toString());
     expect(response?.status()).toBe(404);
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Not found');
     expect(await page.content()).not.toContain('Zhao');
-    await screenshot('09-other-cohort-not-found');
+    await screenshot('12-other-cohort-not-found');
   });
 
   it('signs out, after which the pages ask to sign in again', async () => {
     await page.goto(new URL('/families', t.app.dashboardUrl()).toString());
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByText('You are signed out.').waitFor();
-    await screenshot('10-signed-out');
+    await screenshot('13-signed-out');
     const response = await page.goto(new URL('/families', t.app.dashboardUrl()).toString());
     expect(response?.status()).toBe(401);
   });

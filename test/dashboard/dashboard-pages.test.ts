@@ -95,29 +95,29 @@ describe('dashboard pages', () => {
 
   it('breaks the figures down by county, kindergarten and class, and parent\'s country', async () => {
     // Wang family: a father in Milan with a plan of two calls a week and one call logged; Chen family: a grandmother
-    // in Hechi and a child at Sunflower, Class 1 (both enrolled above). Zhao family is another cohort's. Only the
-    // father wrote in the last 30 days (not the last 7).
+    // in Hechi and a child at Sunflower, Class 1 (both enrolled above). Zhao family is another cohort's. The
+    // grandmother wrote today (on the memory channel, which has no reply window), the father 10 days ago.
     const papa = await personOf('wang-papa');
     const xiaoming = await t.database.prisma.child.findFirstOrThrow({ where: { familyId: wang.familyId } });
     const plan = await t.database.prisma.callPlan.create({ data: { familyId: wang.familyId, parentId: papa, childId: xiaoming.id, targetPerWeek: 2, windows: [] } });
     await t.database.prisma.callLog.create({ data: { planId: plan.id, familyId: wang.familyId, parentId: papa, childId: xiaoming.id, talkedAt: new Date() } });
-    await t.database.prisma.channelIdentity.updateMany({ where: { personId: papa }, data: { lastInboundAt: new Date(Date.now() - 10 * 86_400_000) } });
+    await t.database.prisma.channelIdentity.updateMany({ where: { personId: papa }, data: { lastSeenAt: new Date(Date.now() - 10 * 86_400_000) } });
     const coordinator = await signIn(wang.coordinatorId);
 
     const csv = (await (await coordinator.get('/engagement.csv')).text()).trim().split('\r\n');
     const rowsOf = (grouping: string) => csv.filter((line) => line.startsWith(`"${grouping}",`)).map((line) => line.split(',').slice(1, 8).map((field) => JSON.parse(field)));
     //                    group                   families members active7 active30 calls7 target
     expect(rowsOf('county')).toEqual([
-      ['Hechi', '1', '1', '0', '0', '0', '0'],
+      ['Hechi', '1', '1', '1', '1', '0', '0'],
       ['—', '1', '1', '0', '1', '1', '2'],
     ]);
     expect(rowsOf('kindergarten')).toEqual([
-      ['Sunflower · Class 1', '1', '1', '0', '0', '0', '0'],
+      ['Sunflower · Class 1', '1', '1', '1', '1', '0', '0'],
       ['—', '1', '1', '0', '1', '1', '2'],
     ]);
     expect(rowsOf('country')).toEqual([
       ['Italy', '1', '1', '0', '1', '1', '2'],
-      ['—', '1', '1', '0', '0', '0', '0'],
+      ['—', '1', '1', '1', '1', '0', '0'],
     ]);
     expect(csv.join('\n')).not.toContain('Zhao');
 
