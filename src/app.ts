@@ -267,7 +267,7 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
     store: mediaStore,
     addressOf: (personId) => people.addressOf(personId),
   });
-  const attention = new AttentionItems(db, clock, queue, options.attention ?? DEFAULT_ATTENTION_SETTINGS);
+  const attention = new AttentionItems(db, clock, queue, options.attention ?? DEFAULT_ATTENTION_SETTINGS, (personId) => admins.has(personId));
   const families = new FamilyService(db, invites, clock);
   const commandMenus = new CommandMenus({
     db,

@@ -77,6 +77,13 @@ describe('dashboard access', () => {
     expect((await t.telegram.waitForSent(grandmother.id, hasText('管理页面'))).text).toBe('管理页面是给负责一组家庭的老师和负责人用的。');
   });
 
+  it('lists /dashboard in the help of those who run a group, and not in a grandmother\'s', async () => {
+    t.telegram.userSays(coordinator, '/help');
+    expect((await t.telegram.waitForSent(coordinator.id, hasText('You coordinate a group'))).text).toContain('/dashboard – a link to open the web dashboard');
+    t.telegram.userSays(grandmother, '/help');
+    expect((await t.telegram.waitForSent(grandmother.id, hasText('直接发照片、视频或者语音就行'))).text).not.toContain('/dashboard');
+  });
+
   it('stores only hashes of links and sessions', async () => {
     // The outbox replaces a sent link by a placeholder once the platform took it.
     await t.app.settled();

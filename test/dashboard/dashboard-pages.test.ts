@@ -146,5 +146,17 @@ describe('dashboard pages', () => {
     expect((await coordinator.get('/admin/queues')).status).toBe(403);
     const admin = await signIn(adminId);
     expect((await admin.get('/admin/queues')).status).toBe(200);
+
+    // An admin sees every cohort's items and may act on them; a coordinator's private excerpt stays with them.
+    const urgent = await t.app.services.attention.raise({ kind: 'safeguarding', familyId: wang.familyId, urgent: true, details: { person_name: 'Wang' }, excerpt: 'private words' });
+    await admin.get('/attention');
+    expect(admin.lastPage).toContain(`data-item="${item.id}"`);
+    expect(admin.lastPage).toContain(`data-item="${urgent.id}"`);
+    expect((await admin.get(`/attention/${urgent.id}`)).status).toBe(200);
+    expect(admin.lastPage).not.toContain('private words');
+    expect((await admin.post(`/attention/${item.id}/notes`, { text: 'Asked the Zhao cohort to call.' })).status).toBe(303);
+    expect(await t.database.prisma.attentionNote.count({ where: { itemId: item.id, authorId: adminId } })).toBe(1);
+    await coordinator.get(`/attention/${urgent.id}`);
+    expect(coordinator.lastPage).toContain('private words');
   });
 });
