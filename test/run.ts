@@ -28,7 +28,7 @@ const SERVER_STARTING_FILES = 'test/infra/**';
 
 async function main(): Promise<number> {
   const vitestArgs = process.argv.slice(2);
-  const tools: SystemTool[] = ['espeak-ng', 'ffmpeg', 'ffprobe', 'faketime', 'pg_dump', 'pg_restore', 'chromium', ...(process.env.REDIS_URL ? [] : ['redis-server' as const])];
+  const tools: SystemTool[] = ['espeak-ng', 'ffmpeg', 'ffprobe', 'faketime', 'pg_dump', 'pg_restore', 'chromium', 'noto-cjk', ...(process.env.REDIS_URL ? [] : ['redis-server' as const])];
   if (!(await installMissing(tools))) return 1;
   const failedChecks = await runStaticChecks();
   if (failedChecks.length > 0) {

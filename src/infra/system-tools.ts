@@ -1,9 +1,9 @@
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, existsSync } from 'node:fs';
 import path from 'node:path';
 
 /**
- * Programs Kinbridge runs and the Debian package of each: what a fresh Debian machine with Node 20 lacks is named
- * in one `apt-get install` line instead of surfacing as a run of confusing failures.
+ * Programs (and a font) Kinbridge and its tests need and the Debian package of each: what a fresh Debian machine with
+ * Node 20 lacks is named in one `apt-get install` line instead of surfacing as a run of confusing failures.
  */
 export const debianPackageOf = {
   'redis-server': 'redis-server',
@@ -15,13 +15,23 @@ export const debianPackageOf = {
   pg_restore: 'postgresql-client',
   /** The dashboard's browser tests drive it through playwright-core. */
   chromium: 'chromium',
+  /** Chinese in Chromium's pages and screenshots (the dashboard's test artifacts) instead of empty boxes. */
+  'noto-cjk': 'fonts-noto-cjk',
 } as const;
+
+/** Tools that are not programs, known by a file their package installs. */
+const INSTALLED_FILE: Partial<Record<SystemTool, string>> = {
+  'noto-cjk': 'usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc',
+};
 
 export type SystemTool = keyof typeof debianPackageOf;
 
-/** The tools among `tools` that are not on the PATH. */
-export function missingTools(tools: readonly SystemTool[], searchPath = process.env.PATH ?? ''): SystemTool[] {
-  return tools.filter((tool) => !findOnPath(tool, searchPath));
+/** The tools among `tools` that are not on the PATH (or, for a font, not under `fileRoot`). */
+export function missingTools(tools: readonly SystemTool[], searchPath = process.env.PATH ?? '', fileRoot = '/'): SystemTool[] {
+  return tools.filter((tool) => {
+    const file = INSTALLED_FILE[tool];
+    return file ? !existsSync(path.join(fileRoot, file)) : !findOnPath(tool, searchPath);
+  });
 }
 
 /** The Debian packages that bring `tools`, each once, in a stable order. */
