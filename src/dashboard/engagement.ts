@@ -108,7 +108,7 @@ export async function weeklyCalls(db: Database, viewer: Viewer, now: Date): Prom
   const [counts, [target]] = await Promise.all([
     db.$queryRaw<{ week: Date; calls: number }[]>`
       SELECT date_trunc('week', l."talkedAt" AT TIME ZONE 'UTC' AT TIME ZONE ${viewer.timeZone}) AS week, count(*)::int AS calls
-      FROM "CallLog" l JOIN "CallPlan" p ON p.id = l."planId" JOIN "Family" f ON f.id = p."familyId"
+      FROM "CallLog" l JOIN "Family" f ON f.id = l."familyId"
       WHERE ${scope} AND l."talkedAt" >= ${firstWeek.toJSDate()}
       GROUP BY 1`,
     db.$queryRaw<[{ target: number }]>`SELECT coalesce(sum(p."targetPerWeek"), 0)::int AS target FROM "CallPlan" p JOIN "Family" f ON f.id = p."familyId" WHERE ${scope}`,

@@ -68,7 +68,7 @@ export async function readRoster(db: Database, viewer: Viewer, filters: RosterFi
     SELECT page.*, co.name AS "cohortName",
       (SELECT count(*)::int FROM "Child" ch WHERE ch."familyId" = page.id) AS children,
       (SELECT string_agg(DISTINCT concat_ws(' ', ch.kindergarten, ch."className"), ', ') FROM "Child" ch WHERE ch."familyId" = page.id AND (ch.kindergarten IS NOT NULL OR ch."className" IS NOT NULL)) AS schools,
-      (SELECT count(*)::int FROM "CallPlan" p JOIN "CallLog" l ON l."planId" = p.id WHERE p."familyId" = page.id AND l."talkedAt" >= ${monthStart}) AS "callsThisMonth"
+      (SELECT count(*)::int FROM "CallLog" l WHERE l."familyId" = page.id AND l."talkedAt" >= ${monthStart}) AS "callsThisMonth"
     FROM page LEFT JOIN "Cohort" co ON co.id = page."cohortId"
     ORDER BY page."lastContactAt" ASC NULLS FIRST, page.name, page.id`;
   const total = rows[0]?.total ?? (filters.page ? (await readRoster(db, viewer, { ...filters, page: 0 }, now)).total : 0);

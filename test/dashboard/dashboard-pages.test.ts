@@ -94,13 +94,15 @@ describe('dashboard pages', () => {
   });
 
   it('breaks the figures down by county, kindergarten and class, and parent\'s country', async () => {
-    // Wang family: a father in Milan with a plan of two calls a week and one call logged; Chen family: a grandmother
+    // Wang family: a father in Milan with a plan of two calls a week and two calls logged; Chen family: a grandmother
     // in Hechi and a child at Sunflower, Class 1 (both enrolled above). Zhao family is another cohort's. The
     // grandmother wrote today (on the memory channel, which has no reply window), the father 10 days ago.
     const papa = await personOf('wang-papa');
     const xiaoming = await t.database.prisma.child.findFirstOrThrow({ where: { familyId: wang.familyId } });
     const plan = await t.database.prisma.callPlan.create({ data: { familyId: wang.familyId, parentId: papa, childId: xiaoming.id, targetPerWeek: 2, windows: [] } });
     await t.database.prisma.callLog.create({ data: { planId: plan.id, familyId: wang.familyId, parentId: papa, childId: xiaoming.id, talkedAt: new Date() } });
+    // A call the grandmother saw, logged without any plan, counts as much.
+    await t.database.prisma.callLog.create({ data: { familyId: wang.familyId, parentId: papa, childId: xiaoming.id, talkedAt: new Date() } });
     await t.database.prisma.channelIdentity.updateMany({ where: { personId: papa }, data: { lastSeenAt: new Date(Date.now() - 10 * 86_400_000) } });
     const coordinator = await signIn(wang.coordinatorId);
 
@@ -109,14 +111,14 @@ describe('dashboard pages', () => {
     //                    group                   families members active7 active30 calls7 target
     expect(rowsOf('county')).toEqual([
       ['Hechi', '1', '1', '1', '1', '0', '0'],
-      ['—', '1', '1', '0', '1', '1', '2'],
+      ['—', '1', '1', '0', '1', '2', '2'],
     ]);
     expect(rowsOf('kindergarten')).toEqual([
       ['Sunflower · Class 1', '1', '1', '1', '1', '0', '0'],
-      ['—', '1', '1', '0', '1', '1', '2'],
+      ['—', '1', '1', '0', '1', '2', '2'],
     ]);
     expect(rowsOf('country')).toEqual([
-      ['Italy', '1', '1', '0', '1', '1', '2'],
+      ['Italy', '1', '1', '0', '1', '2', '2'],
       ['—', '1', '1', '1', '1', '0', '0'],
     ]);
     expect(csv.join('\n')).not.toContain('Zhao');
@@ -124,6 +126,9 @@ describe('dashboard pages', () => {
     await coordinator.get('/engagement');
     expect(coordinator.lastPage).toMatch(/<table class="groups" data-grouping="country">[\s\S]*?<th scope="row">Italy<\/th><td>1<\/td>/);
     expect(coordinator.lastPage).toMatch(/<table class="groups" data-grouping="kindergarten">[\s\S]*?<th scope="row">Sunflower · Class 1<\/th>/);
+    expect(coordinator.lastPage).toMatch(/<tr><th>Calls logged<\/th>(?:<td>0<\/td>)+<td>2<\/td><\/tr>/);
+    await coordinator.get('/families');
+    expect(coordinator.lastPage).toMatch(new RegExp(`>Wang family</a></td>(?:<td>[^<]*</td>){4}<td>2</td>`));
   });
 
   it('keeps a teacher to the families they teach, and queue health to admins', async () => {
