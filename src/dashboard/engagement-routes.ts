@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Clock } from '../core/clock.js';
+import { CityGazetteer } from '../features/people/city-gazetteer.js';
 import type { Database } from '../storage/prisma.js';
 import { ENGAGEMENT_GROUPINGS, NO_GROUP, familiesWithContact, groupEngagement, playFunnel, weeklyCalls, type EngagementGrouping, type GroupEngagement } from './engagement.js';
 import { html, type SafeHtml } from './html.js';
@@ -70,9 +71,15 @@ function figuresOf(row: GroupEngagement): number[] {
   return [row.families, row.members, row.active7, row.active30, row.calls7, row.targetPerWeek, row.playReached, row.playDone];
 }
 
-/** Countries are stored as codes and read as names in the reader's language. */
+/** Read once, on the first page that names a county. */
+let places: CityGazetteer | undefined;
+
+/** Countries are stored as codes and counties as English names: both are read in the reader's language. */
 function groupName(grouping: EngagementGrouping, group: string, locale: string): string {
-  return grouping === 'country' && group !== NO_GROUP ? countryName(group, locale) : group;
+  if (group === NO_GROUP) return group;
+  if (grouping === 'country') return countryName(group, locale);
+  if (grouping === 'county') return (places ??= new CityGazetteer()).cityAsSaid(group, locale);
+  return group;
 }
 
 /** One grouping's figures as a table; beyond cohorts, a chart of how many of the group's people are active. */

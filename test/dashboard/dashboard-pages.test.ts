@@ -129,6 +129,13 @@ describe('dashboard pages', () => {
     expect(coordinator.lastPage).toMatch(/<tr><th>Calls logged<\/th>(?:<td>0<\/td>)+<td>2<\/td><\/tr>/);
     await coordinator.get('/families');
     expect(coordinator.lastPage).toMatch(new RegExp(`>Wang family</a></td>(?:<td>[^<]*</td>){4}<td>2</td>`));
+
+    // A Chinese reader reads the county and the country in Chinese.
+    await t.database.prisma.person.update({ where: { id: wang.coordinatorId }, data: { locale: 'zh-CN' } });
+    const chinese = await (await coordinator.get('/engagement.csv')).text();
+    await t.database.prisma.person.update({ where: { id: wang.coordinatorId }, data: { locale: 'en' } });
+    expect(chinese).toContain('"county","河池"');
+    expect(chinese).toContain('"country","意大利"');
   });
 
   it('keeps a teacher to the families they teach, and queue health to admins', async () => {

@@ -102,6 +102,12 @@ export class CityGazetteer {
     return { kind: 'several', places: offered.slice(0, MAX_OFFERED) };
   }
 
+  /** A stored city (its English name) as the reader says it: 河池 for a Chinese reader; as stored when ambiguous. */
+  cityAsSaid(city: string, locale: string): string {
+    const found = this.match(city);
+    return found.kind === 'one' ? placeName(found.place, locale) : city;
+  }
+
   /** Places whose Chinese name stands inside the text, or whose Latin name is a typo or two away. */
   private near(key: string): Place[] {
     const han = /\p{Script=Han}/u.test(key);
