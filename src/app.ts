@@ -34,7 +34,7 @@ import { DEFAULT_OUTBOX_REDACTION_DAYS, type SharedPorts, type Translate } from 
 import type { GuessLimits } from './features/families/invite-guess-guard.js';
 import type { MediaLimits } from './features/updates/media-intake.js';
 import { PersonDirectory } from './features/people/person-directory.js';
-import { defaultFlowsDir, defaultLocalesDir, defaultMessageTemplatesFile, projectRoot } from './paths.js';
+import { defaultFlowsDir, defaultLocalesDir, defaultMediaDir, defaultMessageTemplatesFile, defaultStateDir } from './paths.js';
 import type { SendLimits } from './messaging/chat-window-limiter.js';
 import { MessageTemplates } from './messaging/message-templates.js';
 import { Outbox } from './messaging/outbox.js';
@@ -167,7 +167,7 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
   const prefix = options.redisPrefix ?? 'kinbridge';
   const defaultLocale = options.defaultLocale ?? 'zh-CN';
 
-  const keys = deriveSecretKeys(options.secret ?? loadDeploymentSecret(undefined, path.join(projectRoot, '.kinbridge')));
+  const keys = deriveSecretKeys(options.secret ?? loadDeploymentSecret(undefined, defaultStateDir));
   const db = createPrismaClient(options.databaseUrl);
   const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
   const queues = new QueueFactory({ redisUrl: options.redisUrl, prefix, logger });
@@ -179,7 +179,7 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
   const startedChannels = new Set<string>();
   let dashboard: RunningDashboard | undefined;
   const admins = new Set(options.dashboard?.admins ?? []);
-  const mediaStore = new LocalMediaStore(options.mediaDir ?? path.join(projectRoot, '.kinbridge', 'media'));
+  const mediaStore = new LocalMediaStore(options.mediaDir ?? defaultMediaDir);
   const windowed = options.channels.filter((channel) => channel.replyWindowMs !== undefined);
   const templates = windowed.length > 0 ? MessageTemplates.load(options.messageTemplatesFile ?? defaultMessageTemplatesFile) : undefined;
   const outbox = new Outbox({
@@ -217,7 +217,7 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
     fetcher: channelRouter,
     people,
     addressOf: (personId) => people.addressOf(personId),
-    synthesizer: createSynthesizer({ provider: options.speechProvider, cacheDir: options.speechCacheDir ?? path.join(projectRoot, '.kinbridge', 'speech') }),
+    synthesizer: createSynthesizer({ provider: options.speechProvider, cacheDir: options.speechCacheDir ?? path.join(defaultStateDir, 'speech') }),
     commandMenuChannels: options.channels.flatMap((channel) => (channel.setCommandMenu ? [{ name: channel.name, setCommandMenu: channel.setCommandMenu.bind(channel) }] : [])),
     inviteCodeKey: keys.inviteCodeKey,
     inviteLink: (code) => options.inviteLink?.(code),

@@ -1,9 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { defineFeature } from '../../core/feature-contract.js';
 import { CommandMenus } from '../people/command-menus.js';
-import { FamilyService } from './families.js';
 import { RedisInviteGuessGuard } from './invite-guess-guard.js';
-import { InviteService } from './invites.js';
+import { createFamilyServices } from './family-services.js';
 import type { FamiliesDeps, FamiliesProvides } from './families-ports.js';
 import { familyActions } from './family-actions.js';
 import { FAMILY_EVENTS } from './family-events.js';
@@ -19,8 +18,8 @@ export const familiesFeature = defineFeature<FamiliesDeps, FamiliesProvides>({
   readsChoices: [],
   actions: [...familyActions, ...inviteActions, ...freeTextActions],
   create(deps) {
-    const invites = new InviteService(deps.db, deps.clock, new RedisInviteGuessGuard(deps.redis, deps.keyPrefix, deps.settings.guessLimits), deps.settings.inviteTtlHours ?? 72, deps.inviteCodeKey);
-    const families = new FamilyService(deps.db, invites, deps.clock);
+    const guard = new RedisInviteGuessGuard(deps.redis, deps.keyPrefix, deps.settings.guessLimits);
+    const { invites, families } = createFamilyServices({ db: deps.db, clock: deps.clock, guard, inviteTtlHours: deps.settings.inviteTtlHours, inviteCodeKey: deps.inviteCodeKey });
     const commandMenus = new CommandMenus({
       db: deps.db,
       channels: deps.commandMenuChannels,
