@@ -30,7 +30,7 @@ import { discoverQueues } from './dashboard/queue-discovery.js';
 import { DashboardPortInUseError, startDashboard, type RunningDashboard } from './dashboard/start-dashboard.js';
 import { composeFeatures } from './features/compose-features.js';
 import { featureModules, type AppServices } from './features/feature-list.js';
-import { DEFAULT_OUTBOX_REDACTION_DAYS, type SharedPorts, type Translate } from './features/shared-ports.js';
+import { DEFAULT_OUTBOX_REDACTION_DAYS, type FeatureSettings, type SharedPorts, type Translate } from './features/shared-ports.js';
 import type { GuessLimits } from './features/families/invite-guess-guard.js';
 import type { MediaLimits } from './features/updates/media-intake.js';
 import { PersonDirectory } from './features/people/person-directory.js';
@@ -57,7 +57,8 @@ import { createSynthesizer, type SpeechProvider } from './speech/create-synthesi
 export type KinbridgeRole = 'gateway' | 'worker' | 'scheduler';
 export const KINBRIDGE_ROLES: readonly KinbridgeRole[] = ['gateway', 'worker', 'scheduler'];
 
-export interface KinbridgeOptions {
+/** How one deployment is set up; what features read (retention, curriculum, …) is in `FeatureSettings`. */
+export interface KinbridgeOptions extends FeatureSettings {
   readonly databaseUrl: string;
   /** Default: all three in this process. */
   readonly roles?: readonly KinbridgeRole[];
@@ -69,8 +70,6 @@ export interface KinbridgeOptions {
   readonly logger?: Logger;
   /** Namespaces every Redis key, so tests and several deployments can share one Redis. */
   readonly redisPrefix?: string;
-  readonly inviteTtlHours?: number;
-  readonly guessLimits?: GuessLimits;
   readonly defaultLocale?: string;
   readonly defaultTimeZone?: string;
   readonly inviteLink?: (code: string) => string | undefined;
@@ -78,30 +77,12 @@ export interface KinbridgeOptions {
   readonly outboxClaimLeaseMs?: number;
   /** Where photos, videos and voice notes are kept: a private directory, never a web server's public path (default .kinbridge/media). */
   readonly mediaDir?: string;
-  /** Largest file of each kind accepted, in bytes. */
-  readonly mediaLimits?: MediaLimits;
-  /** Days a shared moment and its files are kept (default 90). */
-  readonly mediaRetentionDays?: number;
-  /** Days after which the words of sent and failed outbox messages are removed (default 7). */
-  readonly outboxRedactionDays?: number;
   /** False: the recurring jobs (retention, keeping reminders scheduled) run only when `recurring.runNow` is called (tests). */
   readonly scheduleRecurringJobs?: boolean;
-  /** How often the media retention sweep runs (ms, default hourly). */
-  readonly mediaRetentionSweepEveryMs?: number;
   /** Replaces a channel's own sending limits (tests lift Telegram's per-chat limit). */
   readonly sendLimits?: Readonly<Record<string, SendLimits>>;
-  /** Languages a broadcast falls back to, in order, when it has no text in a reader's own. */
-  readonly broadcastFallbackLocales?: readonly string[];
-  /** How often due and finishing broadcasts are checked (ms). */
-  readonly broadcastCheckEveryMs?: number;
   /** How often reminders are swept (ms); 0 leaves sweeping to whoever calls `reminders.sweep()` (tests). */
   readonly reminderSweepEveryMs?: number;
-  /** Weeks without a logged call before the parent gets a gentle word (one more: the coordinators are alerted). */
-  readonly callEscalationWeeks?: number;
-  /** When an item nobody took is told again (defaults: urgent after 30 minutes, others after 3 days). */
-  readonly attention?: AttentionSettings;
-  /** The play curriculum (default curriculum/). */
-  readonly curriculumDir?: string;
   /** Who reads play reminders aloud (default espeak-ng), and where the audio is cached (default .kinbridge/speech). */
   readonly speechProvider?: SpeechProvider;
   readonly speechCacheDir?: string;
@@ -115,12 +96,6 @@ export interface KinbridgeOptions {
   readonly secret?: string;
   /** Templates sent outside a channel's reply window (default config/whatsapp-templates.yaml); read only when a channel has one. */
   readonly messageTemplatesFile?: string;
-  /** Phrase lists and help numbers (default safeguarding/). */
-  readonly safeguardingDir?: string;
-  /** Weeks without a word from a family or a logged call before its coordinators are asked to look (default 3). */
-  readonly silentFamilyWeeks?: number;
-  /** Check-in instruments (default instruments/). */
-  readonly instrumentsDir?: string;
   /** The coordinators' web dashboard, served by this process; off when unset. */
   readonly dashboard?: DashboardOptions;
 }

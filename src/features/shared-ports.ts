@@ -60,10 +60,12 @@ export interface SharedPorts {
   readonly settings: FeatureSettings;
 }
 
-/** The deployment's choices features read (all optional, each feature has its default). */
+/** The deployment's choices features read (all optional, each feature has its default); part of `KinbridgeOptions`. */
 export interface FeatureSettings {
+  /** Hours until an invite expires (default 72). */
   readonly inviteTtlHours?: number;
   readonly guessLimits?: GuessLimits;
+  /** Largest file of each kind accepted, in bytes. */
   readonly mediaLimits?: MediaLimits;
   /** Days a shared moment and its files are kept (default 90). */
   readonly mediaRetentionDays?: number;
@@ -71,13 +73,21 @@ export interface FeatureSettings {
   readonly outboxRedactionDays?: number;
   /** How often the media retention sweep runs (ms, default hourly). */
   readonly mediaRetentionSweepEveryMs?: number;
+  /** Languages a broadcast falls back to, in order, when it has no text in a reader's own. */
   readonly broadcastFallbackLocales?: readonly string[];
+  /** How often due and finishing broadcasts are checked (ms). */
   readonly broadcastCheckEveryMs?: number;
+  /** Weeks without a logged call before the parent gets a gentle word (one more: the coordinators are alerted). */
   readonly callEscalationWeeks?: number;
+  /** When an item nobody took is told again (defaults: urgent after 30 minutes, others after 3 days). */
   readonly attention?: AttentionSettings;
+  /** The play curriculum (default curriculum/). */
   readonly curriculumDir?: string;
+  /** Phrase lists and help numbers (default safeguarding/). */
   readonly safeguardingDir?: string;
+  /** Weeks without a word from a family or a logged call before its coordinators are asked to look (default 3). */
   readonly silentFamilyWeeks?: number;
+  /** Check-in instruments (default instruments/). */
   readonly instrumentsDir?: string;
 }
 
