@@ -273,8 +273,8 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
       // The dashboard is served by the process facing the outside (the gateway role), before the channels: once people
       // can write, starting is over (a stop signal then finds the process ready).
       if (options.dashboard && roles.has('gateway')) {
-        const queues = await discoverQueues(redis, prefix, { url: options.redisUrl });
-        metrics.watch(db, clock, () => queues);
+        const watched = await discoverQueues(redis, queues);
+        metrics.watch(db, clock, () => watched);
         dashboard = await startDashboard(
           {
             db,
@@ -287,7 +287,7 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
             features: services,
             channels: options.channels.map((channel) => channel.name),
             metrics,
-            queues: () => queues,
+            queues: () => watched,
             readiness: [
               { name: 'postgresql', check: async () => void (await db.$queryRaw`SELECT 1`) },
               { name: 'redis', check: async () => void (await redis.ping()) },

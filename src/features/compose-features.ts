@@ -2,7 +2,6 @@ import type { BoundFeature, FeatureModule, RecurringJob } from '../core/feature-
 import type { InboundListener } from '../core/inbound-listener.js';
 
 /** Any feature module, whatever it needs and provides. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyFeatureModule = FeatureModule<any, any>;
 
 type ProvidedBy<M> = M extends { create(deps: never): { provides: infer P } } ? P : never;
