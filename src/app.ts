@@ -292,6 +292,19 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
     },
     { directory: options.safeguardingDir ?? defaultSafeguardingDir, silentFamilyWeeks: options.silentFamilyWeeks },
   );
+  const checkins = createCheckInServices({
+    db,
+    clock,
+    reminders: reminderStore,
+    events: queue,
+    attention,
+    synthesizer,
+    speechVoice: (locale) => activities.curriculum.speechVoice(locale),
+    intake: updates.intake,
+    store: mediaStore,
+    logger,
+    instrumentsDir: options.instrumentsDir ?? defaultInstrumentsDir,
+  });
   const services: FeatureServices = {
     db,
     clock,
@@ -310,20 +323,11 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
     activities,
     updates,
     privacyTerms: { mediaRetentionDays: options.mediaRetentionDays ?? DEFAULT_MEDIA_RETENTION_DAYS, outboxRedactionDays: options.outboxRedactionDays ?? DEFAULT_OUTBOX_REDACTION_DAYS },
-    eraser: new PersonEraser(db, mediaStore, outboxRedaction, activities.recordings, broadcasts),
+    eraser: new PersonEraser(db, mediaStore, outboxRedaction, activities.recordings, broadcasts, checkins.voiceAnswers, safeguarding),
     broadcasts,
     broadcastRunner: broadcastWorker,
     safeguarding,
-    checkins: createCheckInServices({
-      db,
-      clock,
-      reminders: reminderStore,
-      events: queue,
-      synthesizer,
-      speechVoice: (locale) => activities.curriculum.speechVoice(locale),
-      logger,
-      instrumentsDir: options.instrumentsDir ?? defaultInstrumentsDir,
-    }),
+    checkins,
     dashboardLinks: new DashboardLinks(db, clock, new RedisLinkRequestLimiter(redis, `${prefix}:`), (token) => `${dashboard?.url ?? ''}/login?token=${token}`, (personId) => admins.has(personId)),
     supportedLocales: translator.locales,
     translate: (locale, key, vars) => translator.t(locale, key, vars),
@@ -338,7 +342,8 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
         id: 'media-retention',
         everyMs: options.mediaRetentionSweepEveryMs ?? 3_600_000,
         async run() {
-          const swept = { ...(await updates.retention.sweep()), broadcastAttachments: await broadcasts.forgetOldAttachments(options.mediaRetentionDays ?? DEFAULT_MEDIA_RETENTION_DAYS) };
+          const days = options.mediaRetentionDays ?? DEFAULT_MEDIA_RETENTION_DAYS;
+          const swept = { ...(await updates.retention.sweep()), broadcastAttachments: await broadcasts.forgetOldAttachments(days), checkInVoiceAnswers: await checkins.voiceAnswers.forgetOlderThan(days) };
           const redactedMessages = await outboxRedaction.sweep();
           if (Object.values(swept).some((count) => count > 0) || redactedMessages > 0) logger.info({ ...swept, redactedMessages }, 'retention sweep');
         },
@@ -347,6 +352,7 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
       { id: 'activities.keep-scheduled', everyMs: KEEP_SCHEDULED_EVERY_MS, run: () => activities.schedules.keepScheduled() },
       { id: 'safeguarding.silent-families', everyMs: KEEP_SCHEDULED_EVERY_MS, run: () => safeguarding.silentFamilies.sweep().then(() => undefined) },
       { id: 'checkins.keep-scheduled', everyMs: KEEP_SCHEDULED_EVERY_MS, run: () => services.checkins.schedules.keepScheduled().then(() => undefined) },
+      { id: 'checkins.wellbeing-keep-scheduled', everyMs: KEEP_SCHEDULED_EVERY_MS, run: () => services.checkins.wellbeingSchedules.keepScheduled().then(() => undefined) },
       { id: 'attention.escalate', everyMs: ATTENTION_ESCALATION_CHECK_MS, run: () => attention.escalateUntaken().then(() => undefined) },
     ],
   });
