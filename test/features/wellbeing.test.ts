@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { taggedOggVoice } from '../support/media-fixtures.js';
 import { startTestApp, type SeededFamily, type TestApp } from '../support/test-app.js';
@@ -142,5 +144,14 @@ describe('wellbeing check-ins', () => {
     expect(back()).toContain('第1件（共3件）：这个月带Xiaoming，您觉得怎么样？');
     // The father who said "don't ask me this" was asked nothing in March or April.
     expect(weiHears().filter((text) => text.includes('How did Xiaoming seem'))).toEqual([]);
+  });
+
+  it('keeps a voice answer as long as a moment is kept, then only the word "voice" stays', async () => {
+    const [voice] = await t.database.prisma.checkInVoiceAnswer.findMany({ include: { checkIn: true } });
+    clock.set('2027-04-15T02:00:00Z'); // past the default 90 days
+    await t.app.recurring.runNow('media-retention');
+    expect(await t.database.prisma.checkInVoiceAnswer.count()).toBe(0);
+    expect(existsSync(path.join(t.mediaDir, voice!.storageKey))).toBe(false);
+    expect((await t.database.prisma.checkIn.findUniqueOrThrow({ where: { id: voice!.checkInId } })).answers).toMatchObject({ 'looking-after': 'voice' });
   });
 });
