@@ -85,7 +85,7 @@ describe('a wellbeing file a content author got wrong', () => {
     expect(problemsOf((text) => text)).toEqual([]);
     expect(problemsOf((text) => text.replace('respondent: caregiver', 'respondent: grandma'))).toEqual([expect.stringMatching(/^\d+: respondent: respondent is "parent" or "caregiver"$/)]);
     expect(problemsOf((text) => text.replace('day: 1,', 'day: 31,'))).toEqual([expect.stringContaining('recurrence.day: day is 1 to 28, so every month has it')]);
-    expect(problemsOf((text) => text.replace('      en: "How is your own health?"\n', ''))).toEqual([expect.stringContaining('item "own-health" need their words in en')]);
+    expect(problemsOf((text) => text.replace('      en: "How is your own health?"\n', ''))).toEqual([expect.stringContaining('item "own-health" needs its words in en')]);
     expect(problemsOf((text) => text.replace('points: { good: 0, so_so: 1, not_good: 2 }', 'points: { good: 0, so_so: 1 }'))).toEqual([
       expect.stringContaining('give points to every answer: not_good has none (0 means "fine")'),
     ]);

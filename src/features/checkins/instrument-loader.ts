@@ -66,7 +66,7 @@ function wellbeingProblems(instrument: WellbeingInstrument, requiredLanguages: r
       ...(instrument.intro[language] ? [] : ['the intro']),
       ...(instrument.scoring.next_step[language] ? [] : ['the next step']),
     ];
-    if (missing.length > 0) problems.push({ at: [], message: `${missing.join(', ')} need their words in ${language}` });
+    if (missing.length > 0) problems.push({ at: [], message: `${missing.join(', ')} ${missing.length === 1 ? 'needs its' : 'need their'} words in ${language}` });
   }
   for (const [id, reason] of [
     ['dont_ask', 'it is the "don\'t ask me this" button'],
