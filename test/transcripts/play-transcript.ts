@@ -103,6 +103,7 @@ class Conversation {
         return;
       case 'due':
         this.expectAllRead(where);
+        if (line.at) this.moveClock(line.at);
         await this.t.app.recurring.runNow(line.job);
         await this.t.app.reminders.sweep();
         await this.collect();

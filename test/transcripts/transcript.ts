@@ -18,7 +18,9 @@ import { z } from 'zod';
  *     - 爸爸 hears: 奶奶说：小明想你了          # what the bot sends someone else meanwhile
  *     - buttons: [发给他们, 不用了]              # the buttons under the last message checked
  *     - clock: +2d                              # time passes (or an absolute date-time)
- *     - due: checkins.wellbeing-keep-scheduled  # that recurring job runs, then the reminders due by now start
+ *     - due: { at: 2026-12-01T10:00:00+08:00, job: checkins.wellbeing-keep-scheduled }
+ *                                               # the clock moves to `at` (optional), that recurring job runs, and the
+ *                                               # reminders due by then start (at once: a sweep may beat the job to it)
  *     - 奶奶 hears: (voice)                      # a voice message (a heard question) is written as "(voice)"
  *
  * Every message the bot sends during the conversation must be written down, in order, for each person. A text
@@ -53,7 +55,7 @@ export type TranscriptLine =
   | { readonly kind: 'hears'; readonly person: string; readonly messages: readonly Expected[] }
   | { readonly kind: 'buttons'; readonly labels: readonly string[] }
   | { readonly kind: 'clock'; readonly to: string }
-  | { readonly kind: 'due'; readonly job: string };
+  | { readonly kind: 'due'; readonly job: string; readonly at?: string };
 
 const expectedSchema = z.union([z.string(), z.strictObject({ text: z.string(), buttons: z.array(z.string()).optional() })]);
 const expectedListSchema = z.union([expectedSchema.transform((one) => [one]), z.array(expectedSchema).min(1)]);
@@ -89,7 +91,7 @@ function lineOf(line: Record<string, unknown>): TranscriptLine {
   if (key === 'bot') return { kind: 'bot', messages: expectedListSchema.parse(value) };
   if (key === 'buttons') return { kind: 'buttons', labels: z.array(z.string()).parse(value) };
   if (key === 'clock') return { kind: 'clock', to: z.string().parse(value) };
-  if (key === 'due') return { kind: 'due', job: z.string().parse(value) };
+  if (key === 'due') return { kind: 'due', ...z.strictObject({ job: z.string(), at: z.string().optional() }).parse(value) };
   const [person, verb] = key.split(' ');
   if (verb === undefined) return { kind: 'says', person: person!, text: String(value) };
   if (verb === 'taps') return { kind: 'taps', person: person!, label: String(value) };
