@@ -149,7 +149,7 @@ describe('wellbeing check-ins', () => {
   it('keeps a voice answer as long as a moment is kept, then only the word "voice" stays', async () => {
     const [voice] = await t.database.prisma.checkInVoiceAnswer.findMany({ include: { checkIn: true } });
     clock.set('2027-04-15T02:00:00Z'); // past the default 90 days
-    await t.app.recurring.runNow('media-retention');
+    await t.app.recurring.runNow('checkins.voice-answer-retention');
     expect(await t.database.prisma.checkInVoiceAnswer.count()).toBe(0);
     expect(existsSync(path.join(t.mediaDir, voice!.storageKey))).toBe(false);
     expect((await t.database.prisma.checkIn.findUniqueOrThrow({ where: { id: voice!.checkInId } })).answers).toMatchObject({ 'looking-after': 'voice' });

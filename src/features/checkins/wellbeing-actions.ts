@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { actionArgs, defineAction } from '../../core/flow-action.js';
 import type { MediaRef } from '../../core/messages.js';
-import type { FeatureServices } from '../feature-services.js';
+import type { CheckinsActionDeps } from './checkins-ports.js';
 import { MediaRejectedError } from '../updates/media-intake.js';
 import { inLanguage } from './checkin-words.js';
 
@@ -17,7 +17,7 @@ function withChild(text: string, childName: string): string {
 }
 
 export const wellbeingActions = [
-  defineAction<FeatureServices>({
+  defineAction<CheckinsActionDeps>({
     name: 'checkins.beginWellbeing',
     outcomes: ['ok', 'gone'],
     args: actionArgs(['instrument_id', 'child_id', 'month']),
@@ -27,7 +27,7 @@ export const wellbeingActions = [
       return { vars: { checkin_id: started.checkInId, child_name: started.childName, wellbeing_intro: withChild(inLanguage(started.intro, person.locale), started.childName) } };
     },
   }),
-  defineAction<FeatureServices>({
+  defineAction<CheckinsActionDeps>({
     name: 'checkins.nextWellbeingItem',
     outcomes: ['ok', 'finished', 'gone'],
     args: actionArgs(['checkin_id']),
@@ -44,7 +44,7 @@ export const wellbeingActions = [
       return { vars: { item_id: next.item.id, item_ask: ask, item_number: next.number, item_count: next.count, answer_choices: choices, item_voice: voice ?? null } };
     },
   }),
-  defineAction<FeatureServices>({
+  defineAction<CheckinsActionDeps>({
     name: 'checkins.answerWellbeing',
     outcomes: ['ok', 'gone'],
     args: actionArgs(['checkin_id', 'answer']),
@@ -52,7 +52,7 @@ export const wellbeingActions = [
       return (await checkins.wellbeing.answer(person.id, id.parse(args.checkin_id), id.parse(args.answer))) === 'saved' ? {} : { outcome: 'gone' };
     },
   }),
-  defineAction<FeatureServices>({
+  defineAction<CheckinsActionDeps>({
     name: 'checkins.finishWellbeing',
     outcomes: ['ok', 'gone'],
     args: actionArgs(['checkin_id']),
@@ -60,7 +60,7 @@ export const wellbeingActions = [
       return (await checkins.wellbeing.finish(person.id, id.parse(args.checkin_id), person.displayName)) ? {} : { outcome: 'gone' };
     },
   }),
-  defineAction<FeatureServices>({
+  defineAction<CheckinsActionDeps>({
     name: 'checkins.optOutWellbeing',
     outcomes: ['ok'],
     args: actionArgs(['instrument_id']),
@@ -69,7 +69,7 @@ export const wellbeingActions = [
       return {};
     },
   }),
-  defineAction<FeatureServices>({
+  defineAction<CheckinsActionDeps>({
     name: 'checkins.answerByVoice',
     outcomes: ['ok', 'gone', 'rejected'],
     args: actionArgs(['checkin_id', 'item_id']),
