@@ -5,10 +5,10 @@ import { lintContent } from './content-lint.js';
 
 /**
  * `npm run instruments:lint [directory]`: checks the check-in instruments (items in every language, areas, scoring,
- * source and licence) and scores each file's worked examples; prints `file:line: message` per problem, exits 1 on any.
+ * recurrence, source and licence) and scores each file's worked and trend examples; prints `file:line: message` per problem, exits 1 on any.
  */
 process.exitCode = await lintContent(() => {
   const instruments = loadInstruments(path.resolve(process.argv[2] ?? defaultInstrumentsDir));
-  const items = instruments.flatMap((instrument) => instrument.ages.flatMap((age) => age.items)).length;
-  return `${instruments.length} instrument(s) with ${items} items, worked examples scored as expected, OK`;
+  const items = instruments.flatMap((instrument) => (instrument.kind === 'wellbeing' ? instrument.items : instrument.ages.flatMap((age) => age.items))).length;
+  return `${instruments.length} instrument(s) with ${items} items, worked and trend examples scored as expected, OK`;
 });

@@ -35,6 +35,15 @@ export function parseAnswer(ask: AskSpec, choices: readonly Choice[], content: I
   }
 }
 
+/** What a choice question's variable holds when a voice note answered it instead of a button (see `voice_into`). */
+export const VOICE_CHOICE = 'voice';
+
+/** The voice note answering a choice question that takes one (`voice_into`); undefined for anything else. */
+export function voiceForChoice(ask: AskSpec, content: InboundContent): { readonly into: string; readonly media: object } | undefined {
+  if (ask.type !== 'choice' || ask.voice_into === undefined || content.kind !== 'voice') return undefined;
+  return { into: ask.voice_into, media: { ...content.media } };
+}
+
 function parseChoice(choices: readonly Choice[], content: InboundContent): AnswerResult {
   if (content.kind === 'choice') {
     return choices.some((choice) => choice.id === content.choiceId) ? { ok: true, value: content.choiceId } : { ok: false };

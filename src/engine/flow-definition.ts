@@ -40,12 +40,20 @@ const askSchema = z
     min: z.number().optional(),
     max: z.number().optional(),
     max_length: z.number().int().positive().optional(),
+    /**
+     * A choice question that also takes a voice note (a grandmother who would rather speak): the note goes into this
+     * variable and the choice variable (`into`) becomes "voice".
+     */
+    voice_into: varName.optional(),
     /** Said before the question again when an answer does not fit. */
     retry: textKey.optional(),
     timeout: z.strictObject({ after: duration, goto: stepId }).optional(),
   })
   .refine((ask) => ask.type !== 'choice' || ask.choices || ask.choices_from, {
     message: 'a choice question needs choices or choices_from',
+  })
+  .refine((ask) => ask.type === 'choice' || ask.voice_into === undefined, {
+    message: 'voice_into is for choice questions (a voice question keeps its note in `into`)',
   });
 
 const conditionSchema = z

@@ -4,7 +4,7 @@ import type { Clock } from '../core/clock.js';
 import type { PersonView } from '../core/flow-action.js';
 import type { Choice, InboundContent, MediaSource, OutboundMessage } from '../core/messages.js';
 import type { ActionRegistry } from './action-registry.js';
-import { parseAnswer } from './answers.js';
+import { parseAnswer, VOICE_CHOICE, voiceForChoice } from './answers.js';
 import { bindChoice, newQuestionToken, unbindChoice } from './question-token.js';
 import type { FlowCatalog } from './flow-catalog.js';
 import type { AskSpec, Condition, Flow, Step } from './flow-definition.js';
@@ -130,6 +130,13 @@ export class FlowRunner {
 
   private answer(turn: Turn, flow: Flow, step: Step, ask: AskSpec, content: InboundContent): void {
     const state = turn.state!;
+    const voice = voiceForChoice(ask, content);
+    if (voice) {
+      state.vars[voice.into] = voice.media;
+      state.vars[ask.into] = VOICE_CHOICE;
+      this.moveTo(turn, nextOf(flow, step));
+      return;
+    }
     const result = parseAnswer(ask, this.choicesOf(turn, ask), content);
     if (result.ok) {
       state.vars[ask.into] = result.value;

@@ -27,9 +27,10 @@ export const featureModules = [
   attentionFeature,
   callsFeature,
   broadcastsFeature,
-  privacyFeature,
   safeguardingFeature,
   checkinsFeature,
+  // After the features whose traces of a person /forget also deletes (check-in voice answers, safeguarding's words).
+  privacyFeature,
   dashboardAccessFeature,
 ] as const;
 

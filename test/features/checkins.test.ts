@@ -1,4 +1,7 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { taggedOggVoice } from '../support/media-fixtures.js';
 import { startTestApp, type SeededFamily, type TestApp } from '../support/test-app.js';
 import { TestClock } from '../support/test-clock.js';
 
@@ -78,5 +81,35 @@ describe('milestone check-ins', () => {
     const other = await t.seedFamily('Li family');
     expect(await t.app.services.checkins.checkIns.forParent(other.coordinatorId, checkIn.id)).toBeUndefined();
     expect((await t.app.services.checkins.checkIns.forParent(wei, checkIn.id))?.result.score).toBe(1);
+  });
+
+  it('takes a voice note as the answer to an item: kept for the teacher to listen to, not scored, and goes on kindly', async () => {
+    // The 4-year check-in, started as the scheduler would (the child's age does not matter to the flow).
+    await t.app.engine.startFlow(await nainaiId(), 'checkin', { child_id: (await t.database.prisma.child.findFirstOrThrow({ where: { familyId: family.familyId } })).id, months: 48 });
+    await t.app.settled();
+    expect(t.channel.textsTo('nainai').at(-1)).toMatch(/^第1件（共\d+件）：/);
+    t.channel.files.set('nainai-item-voice', taggedOggVoice());
+    const before = t.channel.textsTo('nainai').length;
+    // Posted, then waited for: the note is fetched, checked and cleaned by ffmpeg, which takes its time on a busy machine.
+    await t.channel.post('nainai', { kind: 'voice', media: { channel: 'memory', fileId: 'nainai-item-voice' } });
+    const answered = () => t.channel.textsTo('nainai').slice(before).filter((text) => text !== '');
+    await expect.poll(answered, { timeout: 60_000 }).toHaveLength(2);
+    expect(answered()[0]).toBe('谢谢，您说的话我留给老师听。下一件：');
+    expect(answered()[1]).toMatch(/^第2件（共\d+件）：/);
+
+    const checkIn = await t.database.prisma.checkIn.findFirstOrThrow({ where: { child: { familyId: family.familyId }, ageMonths: 48 }, include: { voiceAnswers: true } });
+    const [firstItem] = Object.keys(checkIn.answers as object);
+    expect(checkIn.answers).toEqual({ [firstItem!]: 'voice' });
+    expect(checkIn.voiceAnswers).toMatchObject([{ itemId: firstItem, mimeType: 'audio/ogg' }]);
+    const toListen = 'Wang family: nainai answered part of a check-in about Xiaoming with a voice message.';
+    await expect.poll(() => t.channel.textsTo('teacher').some((text) => text.includes(toListen)), { timeout: 10_000 }).toBe(true);
+
+    // /forget takes the voice note's file with her.
+    const file = path.join(t.mediaDir, checkIn.voiceAnswers[0]!.storageKey);
+    expect(existsSync(file)).toBe(true);
+    await t.channel.say('nainai', '/forget');
+    await t.channel.tap('nainai', 'forget');
+    expect(existsSync(file)).toBe(false);
+    expect(await t.database.prisma.checkInVoiceAnswer.count()).toBe(0);
   });
 });

@@ -77,6 +77,24 @@ describe('what the outbox keeps, and what /forget leaves behind', () => {
     expect(await redisKeysNaming(NAME)).toEqual([]);
   });
 
+  it("clears on /forget the words safeguarding holds in Redis: the end of their last message and an open offer", async () => {
+    const family = await t.seedFamily('Qian family');
+    await t.channel.say('qian', `/start ${family.codes.parent}`);
+    const person = await t.database.prisma.person.findFirstOrThrow({ where: { identities: { some: { externalId: 'qian' } } } });
+    const recent = `${t.redisPrefix}:safeguarding:recent:${person.id}`;
+    const offer = `${t.redisPrefix}:safeguarding:offer:${person.id}`;
+    // A milder worry: asked whether someone should contact them, the question left open; the words wait in Redis.
+    await t.channel.say('qian', 'I can’t cope any more, nobody helps me');
+    await t.app.settled();
+    expect(await redis.get(offer)).toContain('nobody helps me');
+    expect(await redis.get(recent)).toContain('nobody helps me');
+
+    await t.channel.say('qian', '/forget');
+    expect(await t.channel.tap('qian', 'forget')).toEqual([expect.stringContaining('Everything about you has been deleted')]);
+    expect(await redis.exists(recent, offer)).toBe(0);
+    expect(await redisKeysNaming('nobody helps me')).toEqual([]);
+  });
+
   /** Every table of the database whose rows, as text, contain `needle`. */
   async function tablesNaming(needle: string): Promise<string[]> {
     const tables = await t.database.prisma.$queryRaw<{ name: string }[]>`

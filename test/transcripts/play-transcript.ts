@@ -100,6 +100,13 @@ class Conversation {
         this.expectAllRead(where);
         this.moveClock(line.to);
         await this.collect();
+        return;
+      case 'due':
+        this.expectAllRead(where);
+        if (line.at) this.moveClock(line.at);
+        await this.t.app.recurring.runNow(line.job);
+        await this.t.app.reminders.sweep();
+        await this.collect();
     }
   }
 
@@ -121,7 +128,7 @@ class Conversation {
     for (const expected of messages) {
       const next = unread.shift();
       const want = typeof expected === 'string' ? { text: expected } : expected;
-      const [actual, wanted] = comparable(next?.message.text ?? '(nothing)', want.text);
+      const [actual, wanted] = comparable(next?.message.text ?? (next?.message.voice ? '(voice)' : '(nothing)'), want.text);
       expect(actual, `${where}: what ${person} gets`).toBe(wanted);
       if (want.buttons) expect(next?.message.choices?.map((choice) => choice.label), `${where}: buttons ${person} gets`).toEqual(want.buttons);
       this.lastChecked = next;

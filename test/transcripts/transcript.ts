@@ -18,6 +18,10 @@ import { z } from 'zod';
  *     - 爸爸 hears: 奶奶说：小明想你了          # what the bot sends someone else meanwhile
  *     - buttons: [发给他们, 不用了]              # the buttons under the last message checked
  *     - clock: +2d                              # time passes (or an absolute date-time)
+ *     - due: { at: 2026-12-01T10:00:00+08:00, job: checkins.wellbeing-keep-scheduled }
+ *                                               # the clock moves to `at` (optional), that recurring job runs, and the
+ *                                               # reminders due by then start (at once: a sweep may beat the job to it)
+ *     - 奶奶 hears: (voice)                      # a voice message (a heard question) is written as "(voice)"
  *
  * Every message the bot sends during the conversation must be written down, in order, for each person. A text
  * ending in "…" only has to begin that way; `{{code.caregiver}}` stands for a fresh invite code of that role.
@@ -50,7 +54,8 @@ export type TranscriptLine =
   | { readonly kind: 'bot'; readonly messages: readonly Expected[] }
   | { readonly kind: 'hears'; readonly person: string; readonly messages: readonly Expected[] }
   | { readonly kind: 'buttons'; readonly labels: readonly string[] }
-  | { readonly kind: 'clock'; readonly to: string };
+  | { readonly kind: 'clock'; readonly to: string }
+  | { readonly kind: 'due'; readonly job: string; readonly at?: string };
 
 const expectedSchema = z.union([z.string(), z.strictObject({ text: z.string(), buttons: z.array(z.string()).optional() })]);
 const expectedListSchema = z.union([expectedSchema.transform((one) => [one]), z.array(expectedSchema).min(1)]);
@@ -86,9 +91,10 @@ function lineOf(line: Record<string, unknown>): TranscriptLine {
   if (key === 'bot') return { kind: 'bot', messages: expectedListSchema.parse(value) };
   if (key === 'buttons') return { kind: 'buttons', labels: z.array(z.string()).parse(value) };
   if (key === 'clock') return { kind: 'clock', to: z.string().parse(value) };
+  if (key === 'due') return { kind: 'due', ...z.strictObject({ job: z.string(), at: z.string().optional() }).parse(value) };
   const [person, verb] = key.split(' ');
   if (verb === undefined) return { kind: 'says', person: person!, text: String(value) };
   if (verb === 'taps') return { kind: 'taps', person: person!, label: String(value) };
   if (verb === 'hears') return { kind: 'hears', person: person!, messages: expectedListSchema.parse(value) };
-  throw new Error(`Unknown transcript line "${key}" (use "<name>", "<name> taps", "<name> hears", "bot", "buttons" or "clock")`);
+  throw new Error(`Unknown transcript line "${key}" (use "<name>", "<name> taps", "<name> hears", "bot", "buttons", "clock" or "due")`);
 }

@@ -1,7 +1,10 @@
 import type { Clock } from '../../core/clock.js';
 import type { Database } from '../../storage/prisma.js';
-import { itemsAt, type Instrument, type InstrumentItem } from './instrument.js';
+import { itemsAt, type InstrumentItem, type MilestoneInstrument } from './instrument.js';
 import { scoreCheckIn, type CheckInResult } from './scoring.js';
+
+/** The round of a milestone check-in: one per child and age, shared by the child's caregivers. */
+export const MILESTONE_ROUND = '';
 
 /** The item a caregiver is asked next, and where they are in the check-in. */
 export interface NextItem {
@@ -12,7 +15,7 @@ export interface NextItem {
 
 /** A finished check-in with what it says, and whose it is. */
 export interface FinishedCheckIn {
-  readonly instrument: Instrument;
+  readonly instrument: MilestoneInstrument;
   /** The checklist age it was for. */
   readonly months: number;
   readonly result: CheckInResult;
@@ -24,7 +27,7 @@ export interface FinishedCheckIn {
 interface OpenCheckIn {
   readonly id: string;
   readonly months: number;
-  readonly instrument: Instrument;
+  readonly instrument: MilestoneInstrument;
   readonly items: readonly InstrumentItem[];
   readonly answers: Record<string, string>;
   readonly child: { readonly id: string; readonly name: string; readonly familyId: string };
@@ -39,11 +42,11 @@ export class CheckInService {
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
-    private readonly instruments: readonly Instrument[],
+    private readonly instruments: readonly MilestoneInstrument[],
   ) {}
 
   /** The first instrument with items at that age: the one a check-in at `months` uses. */
-  instrumentAt(months: number): Instrument | undefined {
+  instrumentAt(months: number): MilestoneInstrument | undefined {
     return this.instruments.find((instrument) => itemsAt(instrument, months));
   }
 
@@ -58,7 +61,7 @@ export class CheckInService {
     const child = await this.db.child.findFirst({ where: { id: childId, family: { members: { some: { personId: caregiverId, role: 'caregiver' } } } }, select: { id: true, name: true } });
     if (!instrument || !child) return undefined;
     const row = await this.db.checkIn.upsert({
-      where: { childId_instrumentId_ageMonths: { childId, instrumentId: instrument.id, ageMonths: months } },
+      where: { childId_instrumentId_ageMonths_round: { childId, instrumentId: instrument.id, ageMonths: months, round: MILESTONE_ROUND } },
       create: { childId, respondentId: caregiverId, instrumentId: instrument.id, instrumentVersion: instrument.version, ageMonths: months, startedAt: this.clock.now() },
       update: {},
     });

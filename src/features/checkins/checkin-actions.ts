@@ -30,7 +30,7 @@ export const checkinActions = [
       const ask = inLanguage(next.item.ask, person.locale);
       const tryIt = inLanguage(next.item.try, person.locale);
       const voice = await checkins.voice.speak(person.locale, `${ask} ${tryIt}`);
-      return { vars: { item_ask: ask, item_try: tryIt, item_number: next.number, item_count: next.count, item_voice: voice ?? null } };
+      return { vars: { item_id: next.item.id, item_ask: ask, item_try: tryIt, item_number: next.number, item_count: next.count, item_voice: voice ?? null } };
     },
   }),
   defineAction<CheckinsActionDeps>({

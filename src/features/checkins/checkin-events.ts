@@ -6,3 +6,6 @@ export const CHECKIN_EVENTS = {
 
 /** The flow the scheduler starts for a caregiver when a child reaches a checklist age; authors may reword it, not rename it. */
 export const CHECKIN_FLOW = 'checkin';
+
+/** The flow the scheduler starts each month for a wellbeing check-in (vars instrument_id, child_id, month). */
+export const WELLBEING_FLOW = 'wellbeing';

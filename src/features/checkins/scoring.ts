@@ -1,4 +1,4 @@
-import type { Instrument, InstrumentItem } from './instrument.js';
+import type { InstrumentItem, MilestoneInstrument } from './instrument.js';
 
 /** What a completed check-in says, as monitoring: how many points, whether to talk with someone, which areas to play at. */
 export interface CheckInResult {
@@ -11,7 +11,7 @@ export interface CheckInResult {
 /** The answer that means "the child does not do this yet"; play is suggested for its area. */
 export const NOT_YET = 'not_yet';
 
-export function scoreCheckIn(instrument: Instrument, items: readonly InstrumentItem[], answers: Readonly<Record<string, string>>): CheckInResult {
+export function scoreCheckIn(instrument: MilestoneInstrument, items: readonly InstrumentItem[], answers: Readonly<Record<string, string>>): CheckInResult {
   const { points, concern_at: concernAt } = instrument.scoring;
   let score = 0;
   const notYet = new Set<string>();

@@ -3,10 +3,13 @@ import type { ActivityRecordingService } from '../activities/activity-recordings
 import type { BroadcastService } from '../broadcasts/broadcasts.js';
 import type { OutboxRedaction } from '../../messaging/outbox-redaction.js';
 import type { Database } from '../../storage/prisma.js';
+import type { VoiceAnswers } from '../checkins/voice-answers.js';
+import type { SafeguardingServices } from '../safeguarding/safeguarding-services.js';
 
 /**
  * `/forget`: everything of one person goes. Their files first (moments they sent, voice answers they gave, play
- * reminders they recorded, photos and voice notes of their broadcasts), then
+ * reminders they recorded, photos and voice notes of their broadcasts, voice notes answering check-in items), and
+ * their words held in Redis by safeguarding (the end of their last message, an open "contact you?" offer), then
  * messages addressed to them in the outbox (which hold words about their family), then the person row, whose
  * deletion cascades to identities, memberships, consent decisions, session, updates, deliveries and answers.
  * Kept: invites they created or redeemed (unlinked, so codes stay single-use), calls they logged for a family
@@ -22,6 +25,8 @@ export class PersonEraser {
     private readonly outboxRedaction: OutboxRedaction,
     private readonly recordings: ActivityRecordingService,
     private readonly broadcasts: Pick<BroadcastService, 'forgetAttachmentsOf'>,
+    private readonly checkInVoice: Pick<VoiceAnswers, 'filesOf'>,
+    private readonly safeguarding: Pick<SafeguardingServices, 'forgetPerson'>,
   ) {}
 
   async forget(personId: string): Promise<void> {
@@ -29,8 +34,9 @@ export class PersonEraser {
       where: { OR: [{ update: { senderId: personId } }, { reply: { authorId: personId } }] },
       select: { storageKey: true },
     });
-    await this.store.delete([...media.map((item) => item.storageKey), ...(await this.recordings.filesOf(personId))]);
+    await this.store.delete([...media.map((item) => item.storageKey), ...(await this.recordings.filesOf(personId)), ...(await this.checkInVoice.filesOf(personId))]);
     await this.broadcasts.forgetAttachmentsOf(personId);
+    await this.safeguarding.forgetPerson(personId);
     const person = await this.db.person.findUnique({ where: { id: personId }, select: { displayName: true } });
     await this.db.outboxMessage.deleteMany({ where: { personId } });
     if (person) await this.outboxRedaction.forgetName(person.displayName);

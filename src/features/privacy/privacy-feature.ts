@@ -18,7 +18,7 @@ export const privacyFeature = defineFeature<PrivacyDeps, PrivacyProvides>({
       mediaRetentionDays: deps.settings.mediaRetentionDays ?? DEFAULT_MEDIA_RETENTION_DAYS,
       outboxRedactionDays: deps.settings.outboxRedactionDays ?? DEFAULT_OUTBOX_REDACTION_DAYS,
     };
-    const eraser = new PersonEraser(deps.db, deps.mediaStore, deps.outboxRedaction, deps.activities.recordings, deps.broadcasts);
+    const eraser = new PersonEraser(deps.db, deps.mediaStore, deps.outboxRedaction, deps.activities.recordings, deps.broadcasts, deps.checkins.voiceAnswers, deps.safeguarding);
     const redaction = {
       id: 'privacy.outbox-redaction',
       everyMs: deps.settings.mediaRetentionSweepEveryMs ?? 3_600_000,

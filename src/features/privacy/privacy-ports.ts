@@ -1,9 +1,11 @@
 import type { FeatureSettings, SharedPorts } from '../shared-ports.js';
 import type { ActivitiesProvides } from '../activities/activities-ports.js';
 import type { BroadcastsProvides } from '../broadcasts/broadcasts-ports.js';
+import type { CheckinsProvides } from '../checkins/checkins-ports.js';
+import type { SafeguardingProvides } from '../safeguarding/safeguarding-ports.js';
 import type { PersonEraser } from './person-eraser.js';
 
-export type PrivacyDeps = Pick<SharedPorts, 'db' | 'mediaStore' | 'outboxRedaction' | 'logger'> & ActivitiesProvides & Pick<BroadcastsProvides, 'broadcasts'> & {
+export type PrivacyDeps = Pick<SharedPorts, 'db' | 'mediaStore' | 'outboxRedaction' | 'logger'> & ActivitiesProvides & Pick<BroadcastsProvides, 'broadcasts'> & CheckinsProvides & SafeguardingProvides & {
   readonly settings: Pick<FeatureSettings, 'mediaRetentionDays' | 'outboxRedactionDays' | 'mediaRetentionSweepEveryMs'>;
 };
 

@@ -27,6 +27,11 @@ export class PendingOffers {
     return held ? offerSchema.parse(JSON.parse(held)) : undefined;
   }
 
+  /** `/forget`: an open question's words go with the person. */
+  async forget(personId: string): Promise<void> {
+    await this.redis.del(this.key(personId));
+  }
+
   private key(personId: string): string {
     return `${this.keyPrefix}safeguarding:offer:${personId}`;
   }

@@ -17,6 +17,11 @@ export class RecentWords {
     return previous ?? '';
   }
 
+  /** `/forget`: the person's last words go at once, not minutes later. */
+  async forget(personId: string): Promise<void> {
+    await this.redis.del(this.key(personId));
+  }
+
   private key(personId: string): string {
     return `${this.keyPrefix}safeguarding:recent:${personId}`;
   }

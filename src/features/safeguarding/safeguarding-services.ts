@@ -17,6 +17,8 @@ export interface SafeguardingServices {
   requestContact(person: { id: string; displayName: string }, category: string): Promise<'requested' | 'not_in_a_family'>;
   /** Families nobody has been heard from for weeks (run by a recurring job). */
   readonly silentFamilies: SilentFamilies;
+  /** `/forget`: the person's words held in Redis (the end of their last message, an open offer) go now. */
+  forgetPerson(personId: string): Promise<void>;
 }
 
 export interface SafeguardingSettings {
@@ -35,11 +37,12 @@ type Wiring = Omit<SafeguardingScreenDependencies, 'lists' | 'help' | 'recent' |
 export function createSafeguardingServices(wiring: Wiring, settings: SafeguardingSettings): SafeguardingServices {
   const { redis, keyPrefix, clock, ...deps } = wiring;
   const offers = new PendingOffers(redis, keyPrefix, settings.offerOpenSeconds ?? 2 * 86_400);
+  const recent = new RecentWords(redis, keyPrefix, settings.splitWindowSeconds ?? 600);
   const screen = new SafeguardingScreen({
     ...deps,
     lists: loadPhraseLists(path.join(settings.directory, 'phrases')),
     help: loadHelpDirectory(path.join(settings.directory, 'help-contacts.yaml')),
-    recent: new RecentWords(redis, keyPrefix, settings.splitWindowSeconds ?? 600),
+    recent,
     offers,
   });
   return {
@@ -51,6 +54,9 @@ export function createSafeguardingServices(wiring: Wiring, settings: Safeguardin
       const offer = await offers.take(person.id);
       await screen.raise(person, families, offer?.category ?? category, offer?.excerpt, false);
       return 'requested';
+    },
+    async forgetPerson(personId) {
+      await Promise.all([recent.forget(personId), offers.forget(personId)]);
     },
   };
 }
