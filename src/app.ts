@@ -47,6 +47,8 @@ import { FamilyService } from './features/families/families.js';
 import { CommandMenus } from './features/people/command-menus.js';
 import { RedisInviteGuessGuard, type GuessLimits } from './features/families/invite-guess-guard.js';
 import { InviteService } from './features/families/invites.js';
+import { ChildMoves } from './features/living/child-moves.js';
+import { StoredWhereabouts } from './features/living/stored-whereabouts.js';
 import { PersonEraser } from './features/privacy/person-eraser.js';
 import { defaultSafeguardingDir } from './features/safeguarding/safeguarding-dir.js';
 import { createSafeguardingServices } from './features/safeguarding/safeguarding-services.js';
@@ -256,9 +258,11 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
   const outboxRedaction = new OutboxRedaction(db, clock, options.outboxRedactionDays ?? DEFAULT_OUTBOX_REDACTION_DAYS);
   const invites = new InviteService(db, clock, new RedisInviteGuessGuard(redis, `${prefix}:`, options.guessLimits), options.inviteTtlHours ?? 72, keys.inviteCodeKey);
   const synthesizer = createSynthesizer({ provider: options.speechProvider, cacheDir: options.speechCacheDir ?? path.join(projectRoot, '.kinbridge', 'speech') });
+  const whereabouts = new StoredWhereabouts(db);
   const activities = createActivityServices({
     db,
     clock,
+    whereabouts,
     reminders: reminderStore,
     curriculum: loadCurriculum(options.curriculumDir ?? defaultCurriculumDir),
     synthesizer,
@@ -292,6 +296,10 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
     },
     { directory: options.safeguardingDir ?? defaultSafeguardingDir, silentFamilyWeeks: options.silentFamilyWeeks },
   );
+  const calls = createCallServices(
+    { db, clock, reminders: reminderStore, attention, whereabouts },
+    { escalationWeeks: options.callEscalationWeeks, starters: [...defaultStarterSources, playStarter(activities.weeks, activities.curriculum)] },
+  );
   const services: FeatureServices = {
     db,
     clock,
@@ -303,11 +311,9 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
     consents: new ConsentService(db, clock),
     reminders: reminderStore,
     attention,
-    calls: createCallServices(
-      { db, clock, reminders: reminderStore, attention },
-      { escalationWeeks: options.callEscalationWeeks, starters: [...defaultStarterSources, playStarter(activities.weeks, activities.curriculum)] },
-    ),
+    calls,
     activities,
+    living: { whereabouts, moves: new ChildMoves(db, clock, [calls.whileTogether, activities.schedules]) },
     updates,
     privacyTerms: { mediaRetentionDays: options.mediaRetentionDays ?? DEFAULT_MEDIA_RETENTION_DAYS, outboxRedactionDays: options.outboxRedactionDays ?? DEFAULT_OUTBOX_REDACTION_DAYS },
     eraser: new PersonEraser(db, mediaStore, outboxRedaction, activities.recordings, broadcasts),

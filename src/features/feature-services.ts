@@ -13,6 +13,8 @@ import type { ConsentService } from './consent/consents.js';
 import type { DashboardLinks } from './dashboard-access/dashboard-links.js';
 import type { FamilyService } from './families/families.js';
 import type { InviteService } from './families/invites.js';
+import type { ChildMoves } from './living/child-moves.js';
+import type { StoredWhereabouts } from './living/stored-whereabouts.js';
 import type { PersonEraser } from './privacy/person-eraser.js';
 import type { SafeguardingServices } from './safeguarding/safeguarding-services.js';
 import type { UpdateServices } from './updates/update-services.js';
@@ -48,6 +50,8 @@ export interface FeatureServices {
   readonly checkins: CheckInServices;
   /** Screens what family members write; answers with help numbers and alerts their coordinators. */
   readonly safeguarding: SafeguardingServices;
+  /** Where each child lives (with a parent, or at home), its history, and recording a move. */
+  readonly living: { readonly moves: ChildMoves; readonly whereabouts: StoredWhereabouts };
   /** One-time sign-in links to the web dashboard (/dashboard in chat). */
   readonly dashboardLinks: DashboardLinks;
   readonly supportedLocales: readonly string[];
