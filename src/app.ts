@@ -258,7 +258,9 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
   const outboxRedaction = new OutboxRedaction(db, clock, options.outboxRedactionDays ?? DEFAULT_OUTBOX_REDACTION_DAYS);
   const invites = new InviteService(db, clock, new RedisInviteGuessGuard(redis, `${prefix}:`, options.guessLimits), options.inviteTtlHours ?? 72, keys.inviteCodeKey);
   const synthesizer = createSynthesizer({ provider: options.speechProvider, cacheDir: options.speechCacheDir ?? path.join(projectRoot, '.kinbridge', 'speech') });
-  const whereabouts = new StoredWhereabouts(db);
+  // Made first: calls and play ask where each child lives, and sign up to hear when a child moves.
+  const living = { whereabouts: new StoredWhereabouts(db), moves: new ChildMoves(db, clock) };
+  const { whereabouts } = living;
   const activities = createActivityServices({
     db,
     clock,
@@ -300,6 +302,8 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
     { db, clock, reminders: reminderStore, attention, whereabouts },
     { escalationWeeks: options.callEscalationWeeks, starters: [...defaultStarterSources, playStarter(activities.weeks, activities.curriculum)] },
   );
+  living.moves.listen(calls.whileTogether);
+  living.moves.listen(activities.schedules);
   const services: FeatureServices = {
     db,
     clock,
@@ -313,7 +317,7 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
     attention,
     calls,
     activities,
-    living: { whereabouts, moves: new ChildMoves(db, clock, [calls.whileTogether, activities.schedules]) },
+    living,
     updates,
     privacyTerms: { mediaRetentionDays: options.mediaRetentionDays ?? DEFAULT_MEDIA_RETENTION_DAYS, outboxRedactionDays: options.outboxRedactionDays ?? DEFAULT_OUTBOX_REDACTION_DAYS },
     eraser: new PersonEraser(db, mediaStore, outboxRedaction, activities.recordings, broadcasts),

@@ -26,3 +26,8 @@ export interface ChildMove {
 export interface ChildMoveListener {
   childMoved(move: ChildMove): Promise<void>;
 }
+
+/** Where a feature signs up, when it is made, to hear of every move once it is saved. */
+export interface ChildMoveListeners {
+  listen(listener: ChildMoveListener): void;
+}

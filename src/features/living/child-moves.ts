@@ -1,4 +1,4 @@
-import type { ChildMoveListener } from '../../core/child-whereabouts.js';
+import type { ChildMoveListener, ChildMoveListeners } from '../../core/child-whereabouts.js';
 import type { Clock } from '../../core/clock.js';
 import type { Prisma } from '../../storage/generated/client.js';
 import type { Database } from '../../storage/prisma.js';
@@ -46,12 +46,17 @@ function recordableBy(personId: string): Prisma.ChildWhereInput {
  * Recording where a child lives, on the injected clock: a move closes the open stay with a parent and opens the
  * next; the features that care (calls, play) are told once it is saved.
  */
-export class ChildMoves {
+export class ChildMoves implements ChildMoveListeners {
+  private readonly listeners: ChildMoveListener[] = [];
+
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
-    private readonly listeners: readonly ChildMoveListener[],
   ) {}
+
+  listen(listener: ChildMoveListener): void {
+    this.listeners.push(listener);
+  }
 
   /** The children `personId` may record a move for, youngest last: their own as a parent, their cohorts' as a coordinator. */
   async childrenFor(personId: string): Promise<{ id: string; name: string; familyName: string }[]> {
