@@ -86,4 +86,11 @@ describe('who may record where a child lives', () => {
     expect(t.channel.textsTo('chen').some((text) => text.includes('Xiaoming now lives'))).toBe(false);
     expect(await t.app.services.living.whereabouts.livingWith([wangChild])).toEqual(new Map([[wangChild, people.wei!.id]]));
   });
+
+  it('tells a coordinator plainly when no parent of the child has joined yet', async () => {
+    const chenChild = (await t.database.prisma.child.findFirstOrThrow({ where: { familyId: li.familyId } })).id;
+    await t.database.prisma.familyMember.deleteMany({ where: { familyId: li.familyId, role: 'parent' } });
+    expect(await run('living.places', people.zhou!, { child_id: chenChild })).toBe('no_parent');
+    expect(await t.channel.say('zhou', '/moved')).toEqual(['No parent of Xiaoming has joined Kinbridge yet, so there is nobody I could note Xiaoming living with.']);
+  });
 });

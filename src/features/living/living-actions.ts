@@ -30,7 +30,7 @@ export const livingActions = [
   }),
   defineAction<LivingActionDeps>({
     name: 'living.places',
-    outcomes: ['ok', 'not_found'],
+    outcomes: ['ok', 'no_parent', 'not_found'],
     args: actionArgs(['child_id']),
     async run({ living, translate }, { person, args }) {
       const place = await living.moves.placeOf(person.id, String(args.child_id ?? ''));
@@ -41,6 +41,8 @@ export const livingActions = [
         ...parents.map((parent) => ({ id: parent.id, label: parent.id === person.id ? say('living:place.with_me') : say('living:place.with_parent', { parent_name: parent.displayName }) })),
         ...(place.livingWith ? [{ id: HOME, label: say('living:place.home') }] : []),
       ];
+      // A coordinator may ask before any parent joined: there is nobody yet the child could live with.
+      if (choices.length === 0) return { outcome: 'no_parent', vars: { child_name: place.childName } };
       return { vars: { child_name: place.childName, current_place: currentPlace(place, person, say), place_choices: choices } };
     },
   }),
