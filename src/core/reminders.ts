@@ -19,8 +19,8 @@ export interface ReminderRequest {
 
 export interface ReminderScheduler {
   /**
-   * Schedules each request unless its (subject, occurrence) was scheduled before; a time inside the recipient's quiet
-   * hours is moved to their end. Returns how many were new.
+   * Schedules each request unless its (subject, occurrence) is already pending or fired (a cancelled one is scheduled
+   * again as asked); a time inside the recipient's quiet hours is moved to their end. Returns how many were new.
    */
   schedule(requests: readonly ReminderRequest[]): Promise<number>;
   /** Cancels the subject's pending reminders (those whose occurrence starts with `occurrencePrefix`, when given). */

@@ -8,9 +8,9 @@ export type MainRole = 'parent' | 'caregiver' | 'teacher' | 'coordinator' | 'new
 export const ROLE_COMMANDS: Readonly<Record<MainRole, readonly string[]>> = {
   newcomer: ['start', 'language', 'help'],
   caregiver: ['share', 'play', 'talked', 'family', 'settings', 'forget', 'stop', 'help'],
-  parent: ['calls', 'talked', 'family', 'privacy', 'settings', 'forget', 'stop', 'help'],
+  parent: ['calls', 'talked', 'moved', 'family', 'privacy', 'settings', 'forget', 'stop', 'help'],
   teacher: ['share', 'progress', 'record', 'family', 'dashboard', 'settings', 'forget', 'stop', 'help'],
-  coordinator: ['newfamily', 'invite', 'broadcast', 'alerts', 'recorders', 'record', 'family', 'dashboard', 'settings', 'forget', 'stop', 'help'],
+  coordinator: ['newfamily', 'invite', 'broadcast', 'alerts', 'moved', 'recorders', 'record', 'family', 'dashboard', 'settings', 'forget', 'stop', 'help'],
 };
 
 /** One entry of a command menu, as Telegram's setMyCommands takes it. */

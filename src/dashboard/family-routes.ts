@@ -134,12 +134,16 @@ interface TimelineEntry {
   readonly text: SafeHtml;
 }
 
-/** Calls logged, moments shared (a thumbnail only where the parents allow photos) and play progress, newest first. */
+/**
+ * Calls logged, moments shared (a thumbnail only where the parents allow photos), play progress and where the
+ * children lived (moves to a parent and home again), newest first.
+ */
 async function timeline(deps: FamilyRouteDeps, { words, viewer }: PageContext, family: FamilyDetail): Promise<SafeHtml> {
-  const [calls, moments, play] = await Promise.all([
+  const [calls, moments, play, stays] = await Promise.all([
     deps.db.callLog.findMany({ where: { familyId: family.id }, orderBy: { talkedAt: 'desc' }, take: TIMELINE_LENGTH, include: { child: { select: { name: true } } } }),
     deps.db.familyUpdate.findMany({ where: { familyId: family.id, sharedAt: { not: null } }, orderBy: { sharedAt: 'desc' }, take: TIMELINE_LENGTH, include: { media: { where: { replyId: null }, orderBy: { position: 'asc' } }, child: { select: { id: true, name: true } } } }),
     deps.db.playProgress.findMany({ where: { assignment: { schedule: { child: { familyId: family.id } } } }, orderBy: { createdAt: 'desc' }, take: TIMELINE_LENGTH, include: { assignment: { select: { week: true, activityId: true } } } }),
+    deps.db.childStay.findMany({ where: { child: { familyId: family.id } }, orderBy: { since: 'desc' }, take: TIMELINE_LENGTH, include: { child: { select: { name: true } }, parent: { select: { displayName: true } } } }),
   ]);
   const allowed = new Map<string, boolean>();
   for (const child of family.children) allowed.set(child.id, await photosAllowed(deps.db, family.id, child.id));
@@ -147,6 +151,11 @@ async function timeline(deps: FamilyRouteDeps, { words, viewer }: PageContext, f
     ...calls.map((call) => ({ at: call.talkedAt, text: html`${words('timeline.call', { child: call.child.name })}` })),
     ...moments.map((moment) => ({ at: moment.sharedAt!, text: momentEntry(words, family.id, moment, moment.child ? (allowed.get(moment.child.id) ?? false) : false) })),
     ...play.map((progress) => ({ at: progress.createdAt, text: html`${words(`timeline.play_${progress.kind}`, { week: progress.assignment.week })}` })),
+    ...stays.flatMap((stay) => {
+      const names = { child: stay.child.name, parent: stay.parent.displayName };
+      const movedIn = { at: stay.since, text: html`${words('timeline.moved_in', names)}` };
+      return stay.until ? [movedIn, { at: stay.until, text: html`${words('timeline.moved_home', names)}` }] : [movedIn];
+    }),
   ].sort((a, b) => b.at.getTime() - a.at.getTime()).slice(0, TIMELINE_LENGTH);
   if (entries.length === 0) return html`<p class="empty">${words('timeline.empty')}</p>`;
   return html`<ol class="timeline">${entries.map((entry) => html`<li><time>${shortDate(entry.at, viewer)}</time> ${entry.text}</li>`)}</ol>`;

@@ -8,6 +8,7 @@ import type { ProvidedByAll } from './compose-features.js';
 import { consentFeature } from './consent/consent-feature.js';
 import { dashboardAccessFeature } from './dashboard-access/dashboard-access-feature.js';
 import { familiesFeature } from './families/families-feature.js';
+import { livingFeature } from './living/living-feature.js';
 import { peopleFeature } from './people/people-feature.js';
 import { privacyFeature } from './privacy/privacy-feature.js';
 import { safeguardingFeature } from './safeguarding/safeguarding-feature.js';
@@ -23,6 +24,7 @@ export const featureModules = [
   peopleFeature,
   consentFeature,
   updatesFeature,
+  livingFeature,
   activitiesFeature,
   attentionFeature,
   callsFeature,

@@ -62,6 +62,7 @@ export class ReminderStore implements ReminderScheduler {
   }
 
   async schedule(requests: readonly ReminderRequest[]): Promise<number> {
+    requests = firstOfEachOccurrence(requests);
     let created = 0;
     for (let start = 0; start < requests.length; start += INSERT_CHUNK) {
       const chunk = requests.slice(start, start + INSERT_CHUNK);
@@ -80,6 +81,8 @@ export class ReminderStore implements ReminderScheduler {
   /**
    * One INSERT per chunk with each column as an array (unnest): Prisma's createMany spends far longer building
    * statements than PostgreSQL spends running them. Instants travel as UTC ISO strings, whatever the process's zone.
+   * An occurrence cancelled before it fired is scheduled again, for whoever it now names (nudges paused while a child
+   * lived with the parent resume; a plan saved again keeps this week's times); one scheduled or fired stays as it is.
    */
   private insert(rows: readonly { request: ReminderRequest; requestedAt: Date; dueAt: Date }[]): Promise<number> {
     const column = <T>(pick: (row: (typeof rows)[number]) => T): T[] => rows.map(pick);
@@ -94,7 +97,10 @@ export class ReminderStore implements ReminderScheduler {
         ${column((r) => ('localTime' in r.request.at ? r.request.at.localTime : null))}::text[],
         ${column((r) => r.requestedAt.toISOString())}::text[], ${column((r) => r.dueAt.toISOString())}::text[]
       ) AS t(subject, occurrence, person_id, flow_id, vars, local_time, requested_at, due_at)
-      ON CONFLICT ("subject", "occurrence") DO NOTHING`;
+      ON CONFLICT ("subject", "occurrence") DO UPDATE SET
+        "personId" = EXCLUDED."personId", "flowId" = EXCLUDED."flowId", "vars" = EXCLUDED."vars", "localTime" = EXCLUDED."localTime",
+        "requestedAt" = EXCLUDED."requestedAt", "dueAt" = EXCLUDED."dueAt", "leaseUntil" = NULL, "cancelledAt" = NULL
+      WHERE "ScheduledReminder"."cancelledAt" IS NOT NULL AND "ScheduledReminder"."firedAt" IS NULL`;
   }
 
   async cancel(subject: string, occurrencePrefix = ''): Promise<number> {
@@ -170,6 +176,13 @@ export class ReminderStore implements ReminderScheduler {
       SELECT "id", "timeZone", "quietStartMinute", "quietEndMinute" FROM "Person" WHERE "id" = ANY(${[...new Set(personIds)]}::uuid[])`;
     return new Map(people.map((person) => [person.id, person]));
   }
+}
+
+/** The same occurrence asked for twice at once is scheduled as first asked: one statement may not touch a row twice. */
+function firstOfEachOccurrence(requests: readonly ReminderRequest[]): readonly ReminderRequest[] {
+  const first = new Map<string, ReminderRequest>();
+  for (const request of requests) if (!first.has(`${request.subject}\n${request.occurrence}`)) first.set(`${request.subject}\n${request.occurrence}`, request);
+  return [...first.values()];
 }
 
 function resolveTime(at: ReminderTime, timeZone: string): Date {

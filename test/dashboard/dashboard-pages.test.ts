@@ -171,4 +171,19 @@ describe('dashboard pages', () => {
     await coordinator.get(`/attention/${urgent.id}`);
     expect(coordinator.lastPage).toContain('private words');
   });
+
+  it('shows on the family page when a child moved to a parent and back home, and only there', async () => {
+    const papa = await personOf('wang-papa');
+    const child = await t.database.prisma.child.findFirstOrThrow({ where: { familyId: wang.familyId } });
+    const { moves } = t.app.services.living;
+    expect(await moves.move(wang.coordinatorId, child.id, { parentId: papa })).toMatchObject({ to: { id: papa } });
+    expect(await moves.move(wang.coordinatorId, child.id, 'home')).toMatchObject({ to: null });
+    const coordinator = await signIn(wang.coordinatorId);
+    await coordinator.get(`/families/${wang.familyId}`);
+    expect(coordinator.lastPage).toContain('Xiaoming moved to live with wang-papa');
+    expect(coordinator.lastPage).toContain('Xiaoming went back home (had lived with wang-papa)');
+    const zhaoCoordinator = await signIn(zhao.coordinatorId);
+    await zhaoCoordinator.get(`/families/${zhao.familyId}`);
+    expect(zhaoCoordinator.lastPage).not.toContain('moved to live with');
+  });
 });

@@ -71,7 +71,7 @@ describe('onboarding on Telegram (fake Bot API)', () => {
       { command: 'help', description: 'what I can do' },
     ]);
     expect(telegram.commandMenus.get('default:zh')?.map((c) => c.description)).toEqual(['用邀请码加入家庭', '换一种话', '看看我能做什么']);
-    expect(telegram.commandMenus.get(`chat:${father.id}`)?.map((c) => c.command)).toEqual(['calls', 'talked', 'family', 'privacy', 'settings', 'forget', 'stop', 'help']);
+    expect(telegram.commandMenus.get(`chat:${father.id}`)?.map((c) => c.command)).toEqual(['calls', 'talked', 'moved', 'family', 'privacy', 'settings', 'forget', 'stop', 'help']);
     expect(telegram.commandMenus.get(`chat:${father.id}`)?.[0]?.description).toBe('plan calls with your child');
   });
 

@@ -77,7 +77,7 @@ describe('photos sent in answer to a play reminder', () => {
       week: row.week,
       activityId: row.activityId,
       status: 'done' as const,
-      schedule: { id: schedule.id, weekday: 6, minuteOfDay: 600, caregiver: { id: nainai.id, timeZone: 'Asia/Shanghai' }, child: { id: child.id, name: child.name, birthDate: child.birthDate, familyId } },
+      schedule: { id: schedule.id, weekday: 6, minuteOfDay: 600, caregiver: { id: nainai.id, timeZone: 'Asia/Shanghai' }, recipient: { id: nainai.id, timeZone: 'Asia/Shanghai' }, child: { id: child.id, name: child.name, birthDate: child.birthDate, familyId } },
     };
     const photo = { channel: 'memory', fileId: 'file-of-the-child', caption: 'Xiaoming stacking cups' };
     const storedMedia = async () => (await db.playProgress.findMany({ where: { kind: 'photo' }, orderBy: { createdAt: 'asc' } })).map((p) => p.media);

@@ -111,6 +111,21 @@ describe('the reminder scheduler', () => {
     await expect.poll(() => pings(t.channel, 'bucharest'), { timeout: 10_000 }).toEqual(['Ping once']);
   });
 
+  it('schedule a cancelled occurrence again, for whoever it names now, and leave a fired one alone', async () => {
+    // A play reminder paused while the child lived with the father goes to the grandmother again, under the same week.
+    const father = await person('riga', 'Europe/Riga');
+    const grandmother = await person('tallinn', 'Europe/Tallinn');
+    const at = { instant: new Date('2026-03-29T07:00:00Z') };
+    await t.app.services.reminders.schedule([ping(father, 'paused', at)]);
+    expect(await t.app.services.reminders.cancel('test:paused')).toBe(1);
+    expect(await t.app.services.reminders.schedule([ping(grandmother, 'paused', at)])).toBe(1);
+    clock.set('2026-03-29T07:00:00Z');
+    expect(await t.app.reminders.sweep()).toBe(1);
+    await expect.poll(() => pings(t.channel, 'tallinn'), { timeout: 10_000 }).toEqual(['Ping paused']);
+    expect(pings(t.channel, 'riga')).toEqual([]);
+    expect(await t.app.services.reminders.schedule([ping(father, 'paused', at)])).toBe(0);
+  });
+
   it('re-time pending reminders when the person moves or changes quiet hours', async () => {
     const id = await person('mover', 'Asia/Shanghai');
     clock.set('2026-03-30T00:00:00Z');

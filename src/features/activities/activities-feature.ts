@@ -30,7 +30,10 @@ export const activitiesFeature = defineFeature<ActivitiesDeps, ActivitiesProvide
       intake: deps.updates.intake,
       store: deps.mediaStore,
       addressOf: deps.addressOf,
+      whereabouts: deps.living.whereabouts,
     });
+    // While the child lives with a parent, the parent hears the play reminders.
+    deps.living.moves.listen(activities.schedules);
     return { provides: { activities }, jobs: [{ id: 'activities.keep-scheduled', everyMs: KEEP_SCHEDULED_EVERY_MS, run: () => activities.schedules.keepScheduled() }] };
   },
 });

@@ -1,3 +1,4 @@
+import type { ChildWhereabouts } from '../../core/child-whereabouts.js';
 import type { Clock } from '../../core/clock.js';
 import type { Logger } from '../../core/logger.js';
 import type { ReminderScheduler } from '../../core/reminders.js';
@@ -35,13 +36,15 @@ export interface ActivityDeps {
   /** Recordings come in like shared voice notes (checked, cleaned of metadata) and are kept in the media store. */
   readonly intake: MediaIntake;
   readonly store: MediaStore;
+  /** Whether the child lives with a parent now: the reminders go to whoever is with the child. */
+  readonly whereabouts: ChildWhereabouts;
   addressOf(personId: string): Promise<Address | null>;
 }
 
 /** `progressListeners` replace the default parent notes (the updates feature passes its relay with them). */
 export function createActivityServices(deps: ActivityDeps, progressListeners?: (defaults: PlayProgressListener) => readonly PlayProgressListener[]): ActivityServices {
   const { db, clock, reminders, curriculum } = deps;
-  const schedules = new PlayScheduleService(db, clock, reminders);
+  const schedules = new PlayScheduleService(db, clock, reminders, deps.whereabouts);
   const weeks = new PlayWeekService(db, clock, reminders, schedules, curriculum);
   const recordings = new ActivityRecordingService(db, curriculum, clock, deps.intake, deps.store);
   const notes = new ParentProgressNotes(reminders, weeks, clock);

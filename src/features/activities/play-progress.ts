@@ -54,7 +54,7 @@ export class PlayProgressService {
   }
 }
 
-/** The default listener: each parent of the child gets a short note, through the scheduler (after their quiet hours). */
+/** The default listener: each other parent of the child gets a short note, through the scheduler (after their quiet hours). */
 export class ParentProgressNotes implements PlayProgressListener {
   constructor(
     private readonly reminders: ReminderScheduler,
@@ -63,7 +63,8 @@ export class ParentProgressNotes implements PlayProgressListener {
   ) {}
 
   async progressed({ assignment, caregiverId, kind }: PlayProgressEvent): Promise<void> {
-    const parents = await this.weeks.parentsOf(assignment.schedule);
+    // A parent who played with the child themselves (the child lives with them) is not told of it.
+    const parents = (await this.weeks.parentsOf(assignment.schedule)).filter((personId) => personId !== caregiverId);
     const at = { instant: this.clock.now() };
     await this.reminders.schedule(
       parents.map((personId) => ({

@@ -1,27 +1,46 @@
 import type { DateTime } from 'luxon';
+import type { ChildMove, ChildMoveListener, ChildWhereabouts } from '../../core/child-whereabouts.js';
 import type { Clock } from '../../core/clock.js';
 import type { ReminderRequest, ReminderScheduler } from '../../core/reminders.js';
+import type { Prisma } from '../../storage/generated/client.js';
 import type { Database } from '../../storage/prisma.js';
 import { childrenInRole } from '../families/children-in-role.js';
 import { isoWeekOf, weekStartOf } from '../../core/weeks.js';
 
 /** The flow the scheduler starts for the caregiver each week; content authors may reword it, not rename it. */
 export const REMINDER_FLOW = 'play-reminder';
+/** The weekly reminders' occurrences begin so (`week:2026-W48`); "later" ones do not. */
+const WEEKLY_OCCURRENCE = 'week:';
 
 export interface ScheduleView {
   readonly id: string;
   readonly weekday: number;
   readonly minuteOfDay: number;
   readonly caregiver: { readonly id: string; readonly timeZone: string };
+  /** Who hears the reminder now: whoever is with the child (the caregiver at home, the parent the child lives with). */
+  readonly recipient: { readonly id: string; readonly timeZone: string };
   readonly child: { readonly id: string; readonly name: string; readonly birthDate: Date; readonly familyId: string };
 }
 
-/** When each caregiver hears about this week's play: their chosen weekday and time, on their own clock. */
-export class PlayScheduleService {
+const SCHEDULE_INCLUDE = {
+  caregiver: { select: { id: true, timeZone: true } },
+  child: { select: { id: true, name: true, birthDate: true, familyId: true } },
+} as const;
+
+type ScheduleRow = Prisma.PlayScheduleGetPayload<{ include: typeof SCHEDULE_INCLUDE }>;
+
+const memberAs = (personId: string, role: 'caregiver' | 'parent'): Prisma.ChildWhereInput => ({ family: { members: { some: { personId, role } } } });
+
+/**
+ * When each caregiver hears about this week's play: their chosen weekday and time, on their own clock. While the
+ * child lives with a parent, the parent hears it instead, at that time on the parent's clock.
+ */
+export class PlayScheduleService implements ChildMoveListener {
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
     private readonly reminders: ReminderScheduler,
+    private readonly whereabouts: ChildWhereabouts,
   ) {}
 
   /** The children in families where `personId` is a caregiver: the only ones they get reminders about. */
@@ -40,19 +59,26 @@ export class PlayScheduleService {
     });
     await this.reminders.cancel(subjectOf(row.id));
     const schedule = (await this.find(caregiverId, row.id))!;
-    const next = this.nextOccurrence(schedule, weekStartOf(this.clock.now(), schedule.caregiver.timeZone));
+    const next = this.nextOccurrence(schedule, weekStartOf(this.clock.now(), schedule.recipient.timeZone));
     await this.scheduleAt(schedule, next);
     return { schedule, next };
   }
 
-  /** A schedule, only for its caregiver. */
-  async find(caregiverId: string, scheduleId: string): Promise<ScheduleView | undefined> {
+  /** A schedule, only for its caregiver and for the parent the child lives with now. */
+  async find(personId: string, scheduleId: string): Promise<ScheduleView | undefined> {
     const row = await this.db.playSchedule.findFirst({
-      where: { id: scheduleId, caregiverId, child: { family: { members: { some: { personId: caregiverId, role: 'caregiver' } } } } },
-      include: { caregiver: { select: { id: true, timeZone: true } }, child: { select: { id: true, name: true, birthDate: true, familyId: true } } },
+      where: { id: scheduleId, OR: [{ caregiverId: personId, child: memberAs(personId, 'caregiver') }, { child: memberAs(personId, 'parent') }] },
+      include: SCHEDULE_INCLUDE,
     });
-    if (!row) return undefined;
-    return { id: row.id, weekday: row.weekday, minuteOfDay: row.minuteOfDay, caregiver: row.caregiver, child: row.child };
+    const schedule = row && (await this.withRecipients([row]))[0]!;
+    return schedule && (personId === schedule.caregiver.id || personId === schedule.recipient.id) ? schedule : undefined;
+  }
+
+  /** The child moved: the coming reminders of their schedules go to whoever the child is with now. */
+  async childMoved(move: ChildMove): Promise<void> {
+    const rows = await this.db.playSchedule.findMany({ where: { childId: move.childId }, include: SCHEDULE_INCLUDE });
+    for (const row of rows) await this.reminders.cancel(subjectOf(row.id), WEEKLY_OCCURRENCE);
+    await this.reminders.schedule((await this.withRecipients(rows)).flatMap((schedule) => this.comingRequests(schedule)));
   }
 
   /**
@@ -64,15 +90,11 @@ export class PlayScheduleService {
     for (;;) {
       const rows = await this.db.playSchedule.findMany({
         where: after ? { id: { gt: after } } : {},
-        include: { caregiver: { select: { id: true, timeZone: true } }, child: { select: { id: true, name: true, birthDate: true, familyId: true } } },
+        include: SCHEDULE_INCLUDE,
         orderBy: { id: 'asc' },
         take: pageSize,
       });
-      const requests = rows.flatMap((row) => {
-        const schedule: ScheduleView = { id: row.id, weekday: row.weekday, minuteOfDay: row.minuteOfDay, caregiver: row.caregiver, child: row.child };
-        const next = this.nextOccurrence(schedule, weekStartOf(this.clock.now(), schedule.caregiver.timeZone));
-        return [this.requestAt(schedule, next), this.requestAt(schedule, next.plus({ weeks: 1 }))];
-      });
+      const requests = (await this.withRecipients(rows)).flatMap((schedule) => this.comingRequests(schedule));
       if (requests.length > 0) await this.reminders.schedule(requests);
       if (rows.length < pageSize) return;
       after = rows.at(-1)!.id;
@@ -83,7 +105,7 @@ export class PlayScheduleService {
   async remindAgain(schedule: ScheduleView, minutes: number): Promise<Date> {
     const at = new Date(this.clock.now().getTime() + minutes * 60_000);
     await this.reminders.schedule([
-      { subject: subjectOf(schedule.id), occurrence: `later:${at.toISOString()}`, personId: schedule.caregiver.id, flowId: REMINDER_FLOW, vars: { schedule_id: schedule.id }, at: { instant: at } },
+      { subject: subjectOf(schedule.id), occurrence: `later:${at.toISOString()}`, personId: schedule.recipient.id, flowId: REMINDER_FLOW, vars: { schedule_id: schedule.id }, at: { instant: at } },
     ]);
     return at;
   }
@@ -94,6 +116,24 @@ export class PlayScheduleService {
     return at.toJSDate() > this.clock.now() ? at : at.plus({ weeks: 1 });
   }
 
+  /** The next reminder and the one a week later. */
+  private comingRequests(schedule: ScheduleView): ReminderRequest[] {
+    const next = this.nextOccurrence(schedule, weekStartOf(this.clock.now(), schedule.recipient.timeZone));
+    return [this.requestAt(schedule, next), this.requestAt(schedule, next.plus({ weeks: 1 }))];
+  }
+
+  /** Each schedule with who hears it now: the caregiver, unless the child lives with a parent. */
+  private async withRecipients(rows: readonly ScheduleRow[]): Promise<ScheduleView[]> {
+    const livingWith = await this.whereabouts.livingWith(rows.map((row) => row.childId));
+    const parentIds = [...new Set(livingWith.values())];
+    const parents = parentIds.length === 0 ? [] : await this.db.person.findMany({ where: { id: { in: parentIds } }, select: { id: true, timeZone: true } });
+    const byId = new Map(parents.map((parent) => [parent.id, parent]));
+    return rows.map((row) => {
+      const recipient = byId.get(livingWith.get(row.childId) ?? '') ?? row.caregiver;
+      return { id: row.id, weekday: row.weekday, minuteOfDay: row.minuteOfDay, caregiver: row.caregiver, recipient, child: row.child };
+    });
+  }
+
   private async scheduleAt(schedule: ScheduleView, at: DateTime): Promise<void> {
     await this.reminders.schedule([this.requestAt(schedule, at)]);
   }
@@ -101,8 +141,8 @@ export class PlayScheduleService {
   private requestAt(schedule: ScheduleView, at: DateTime): ReminderRequest {
     return {
       subject: subjectOf(schedule.id),
-      occurrence: `week:${isoWeekOf(at.toJSDate(), schedule.caregiver.timeZone)}`,
-      personId: schedule.caregiver.id,
+      occurrence: `${WEEKLY_OCCURRENCE}${isoWeekOf(at.toJSDate(), schedule.recipient.timeZone)}`,
+      personId: schedule.recipient.id,
       flowId: REMINDER_FLOW,
       vars: { schedule_id: schedule.id },
       at: { localTime: at.toFormat("yyyy-MM-dd'T'HH:mm") },

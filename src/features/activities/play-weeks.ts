@@ -41,7 +41,7 @@ export class PlayWeekService {
    */
   async start(schedule: ScheduleView): Promise<AssignmentView> {
     const now = this.clock.now();
-    const timeZone = schedule.caregiver.timeZone;
+    const timeZone = schedule.recipient.timeZone;
     const week = isoWeekOf(now, timeZone);
     const band = this.curriculum.bandOf(schedule.child.birthDate, now);
     const weeksInBand = await this.db.playAssignment.count({ where: { scheduleId: schedule.id, band, week: { not: week } } });
@@ -55,10 +55,10 @@ export class PlayWeekService {
     return { id: row.id, week, activityId: row.activityId, status: row.status, schedule };
   }
 
-  /** An assignment, only for the caregiver it was made for. */
-  async find(caregiverId: string, assignmentId: string): Promise<AssignmentView | undefined> {
-    const row = await this.db.playAssignment.findFirst({ where: { id: assignmentId, schedule: { caregiverId } } });
-    const schedule = row && (await this.schedules.find(caregiverId, row.scheduleId));
+  /** An assignment, only for whoever its schedule allows: the caregiver, or the parent the child lives with now. */
+  async find(personId: string, assignmentId: string): Promise<AssignmentView | undefined> {
+    const row = await this.db.playAssignment.findFirst({ where: { id: assignmentId } });
+    const schedule = row && (await this.schedules.find(personId, row.scheduleId));
     if (!row || !schedule) return undefined;
     return { id: row.id, week: row.week, activityId: row.activityId, status: row.status, schedule };
   }
@@ -90,10 +90,13 @@ export class PlayWeekService {
     return members.map((member) => member.personId);
   }
 
-  /** Through the scheduler, so a parent in another time zone reads it after their quiet hours; once per child and week. */
+  /**
+   * Through the scheduler, so a parent in another time zone reads it after their quiet hours; once per child and
+   * week. A parent the child lives with has the reminder itself and needs no note.
+   */
   private async noteToParents(schedule: ScheduleView, assignmentId: string, week: string): Promise<void> {
     const at = { instant: this.clock.now() };
-    const parents = await this.parentsOf(schedule);
+    const parents = (await this.parentsOf(schedule)).filter((personId) => personId !== schedule.recipient.id);
     await this.reminders.schedule(
       parents.map((personId) => ({
         subject: `play-child:${schedule.child.id}`,

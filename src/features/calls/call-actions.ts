@@ -67,12 +67,14 @@ export const callActions = [
   }),
   defineAction<CallsActionDeps>({
     name: 'calls.prepareNudge',
-    outcomes: ['ok', 'already_talked', 'skipped', 'gone'],
+    outcomes: ['ok', 'already_talked', 'skipped', 'together', 'gone'],
     args: actionArgs(['plan_id']),
     async run(services, { person, args }) {
       const { calls, clock, translate } = services;
       const plan = await parentsOwnPlan(calls, person.id, args.plan_id);
       if (!plan) return { outcome: 'gone' };
+      // A nudge scheduled before the child moved in with the parent says nothing.
+      if (await livesTogether(calls, plan)) return { outcome: 'together' };
       const now = clock.now();
       const week = isoWeekOf(now, plan.parent.timeZone);
       if (plan.skippedWeek === week) return { outcome: 'skipped' };
@@ -144,11 +146,13 @@ export const callActions = [
   }),
   defineAction<CallsActionDeps>({
     name: 'calls.weeklySummary',
-    outcomes: ['met', 'some', 'none', 'gentle', 'gone'],
+    outcomes: ['met', 'some', 'none', 'gentle', 'together', 'gone'],
     args: actionArgs(['plan_id', 'week']),
     async run({ calls, clock, translate }, { person, args }) {
       const plan = await parentsOwnPlan(calls, person.id, args.plan_id);
       if (!plan) return { outcome: 'gone' };
+      // Living together, nobody counts calls: no summary, no escalation.
+      if (await livesTogether(calls, plan)) return { outcome: 'together' };
       const weekStart = weekStartOfIsoWeek(String(args.week ?? ''), plan.parent.timeZone) ?? weekStartOf(clock.now(), plan.parent.timeZone);
       const week = isoWeekOf(weekStart.toJSDate(), plan.parent.timeZone);
       const summary = await calls.log.summarize(plan, week);
@@ -235,6 +239,10 @@ function placeOf(person: { city: string | null; timeZone: string }): string {
 async function parentsOwnPlan(calls: CallsActionDeps['calls'], personId: string, planId: unknown) {
   const plan = await calls.plans.planFor(personId, String(planId ?? ''));
   return plan?.parent.id === personId ? plan : undefined;
+}
+
+function livesTogether(calls: CallsActionDeps['calls'], plan: PlanView): Promise<boolean> {
+  return calls.plans.livesTogether({ parentId: plan.parent.id, childId: plan.child.id });
 }
 
 type OwnPlan = NonNullable<Awaited<ReturnType<typeof parentsOwnPlan>>>;

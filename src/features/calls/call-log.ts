@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import type { AttentionRaiser } from '../../core/attention.js';
+import type { ChildWhereabouts } from '../../core/child-whereabouts.js';
 import type { Clock } from '../../core/clock.js';
 import type { Database } from '../../storage/prisma.js';
 import { missedCallsKey } from './call-escalation.js';
@@ -13,7 +14,7 @@ export interface WeekSummary {
   /** Weeks in a row, ending with this one, with at least one call. */
   readonly streak: number;
   readonly lastCallAt: Date | null;
-  /** Weeks in a row, ending with this one and not before the plan began, without any call. */
+  /** Weeks in a row, ending with this one and not before the plan began nor while the child lived with the parent, without any call. */
   readonly weeksWithoutCall: number;
 }
 
@@ -41,6 +42,7 @@ export class CallLogService {
     private readonly db: Database,
     private readonly clock: Clock,
     private readonly attention: AttentionRaiser,
+    private readonly whereabouts: ChildWhereabouts,
   ) {}
 
   /** Logs a call now; it ends any escalation and closes the coordinators' needs-attention item about this plan. */
@@ -98,6 +100,7 @@ export class CallLogService {
   async summarize(plan: PlanView, week: string): Promise<WeekSummary> {
     const calls = await this.callWeeks(plan, week);
     const firstWeek = isoWeekOf(plan.createdAt, plan.parent.timeZone);
+    const together = await this.weeksTogether(plan);
     let streak = 0;
     let weeksWithoutCall = 0;
     for (const each of weeksBackFrom(week, plan.parent.timeZone)) {
@@ -105,10 +108,21 @@ export class CallLogService {
       streak += 1;
     }
     for (const each of weeksBackFrom(week, plan.parent.timeZone)) {
-      if (calls.has(each) || each < firstWeek) break;
+      if (calls.has(each) || together.has(each) || each < firstWeek) break;
       weeksWithoutCall += 1;
     }
     return { weekCalls: calls.get(week) ?? 0, target: plan.targetPerWeek, streak, lastCallAt: await this.lastCallAt(plan), weeksWithoutCall };
+  }
+
+  /** The ISO weeks (on the parent's clock) the child lived with the parent, at least in part: no call is missed then. */
+  private async weeksTogether(pair: CallEnds): Promise<Set<string>> {
+    const weeks = new Set<string>();
+    for (const stay of await this.whereabouts.staysTogether(pair.parent.id, pair.child.id)) {
+      const end = stay.until ?? this.clock.now();
+      for (let day = DateTime.fromJSDate(stay.since); day.toJSDate() <= end; day = day.plus({ days: 7 })) weeks.add(isoWeekOf(day.toJSDate(), pair.parent.timeZone));
+      weeks.add(isoWeekOf(end, pair.parent.timeZone));
+    }
+    return weeks;
   }
 
   /** Calls per ISO week (on the parent's clock), up to the end of `week`: every call of the pair, planned or not. */

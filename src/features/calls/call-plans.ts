@@ -1,4 +1,5 @@
 import type { DateTime } from 'luxon';
+import type { ChildWhereabouts } from '../../core/child-whereabouts.js';
 import type { Clock } from '../../core/clock.js';
 import type { ReminderRequest, ReminderScheduler } from '../../core/reminders.js';
 import type { Database } from '../../storage/prisma.js';
@@ -44,6 +45,9 @@ export interface PlanView extends CallParties {
   readonly createdAt: Date;
 }
 
+/** What scheduling a plan's coming weeks reads. */
+const PLAN_SCHEDULE_FIELDS = { id: true, parentId: true, childId: true, windows: true, parent: { select: { timeZone: true } } } as const;
+
 const PERSON_FIELDS = { id: true, displayName: true, timeZone: true, city: true, quietStartMinute: true, quietEndMinute: true } as const;
 
 /** Call plans: proposing windows that fit both ends, keeping them, and scheduling each week's nudges and summary. */
@@ -52,6 +56,7 @@ export class CallPlanService {
     private readonly db: Database,
     private readonly clock: Clock,
     private readonly reminders: ReminderScheduler,
+    private readonly whereabouts: ChildWhereabouts,
   ) {}
 
   /** The children in families where `personId` is a parent: the only children they may plan calls with. */
@@ -108,10 +113,33 @@ export class CallPlanService {
     return plans.map((plan) => ({ id: plan.id, label: `${plan.parent.displayName} ↔ ${plan.child.name}` }));
   }
 
-  /** The nudges of the week starting `weekStart` that are still ahead, and the summary at its end. */
+  /** The nudges of the week starting `weekStart` that are still ahead, and the summary at its end; none while the child lives with the parent. */
   async scheduleWeek(planId: string, timeZone: string, windows: readonly CallWindow[], weekStart: DateTime): Promise<void> {
-    const { parentId } = await this.db.callPlan.findUniqueOrThrow({ where: { id: planId }, select: { parentId: true } });
+    const { parentId, childId } = await this.db.callPlan.findUniqueOrThrow({ where: { id: planId }, select: { parentId: true, childId: true } });
+    if (await this.livesTogether({ parentId, childId })) return;
     await this.reminders.schedule(this.weekRequests({ id: planId, parentId, timeZone, windows }, weekStart));
+  }
+
+  /** A parent and child who live together talk every day: nobody reminds them to call, nor counts calls they did not log. */
+  async livesTogether(pair: { parentId: string; childId: string }): Promise<boolean> {
+    return (await this.whereabouts.livingWith([pair.childId])).get(pair.childId) === pair.parentId;
+  }
+
+  /** The child's plans: those whose nudges pause or resume when the child moves. */
+  async plansOfChild(childId: string): Promise<{ id: string; parentId: string }[]> {
+    return this.db.callPlan.findMany({ where: { childId }, select: { id: true, parentId: true } });
+  }
+
+  /** Nudges and summaries of this week and the next, as the recurring job keeps them: after a pause, they start again at once. */
+  async scheduleComingWeeks(planId: string): Promise<void> {
+    const row = await this.db.callPlan.findUniqueOrThrow({ where: { id: planId }, select: PLAN_SCHEDULE_FIELDS });
+    if (await this.livesTogether(row)) return;
+    await this.reminders.schedule(this.comingRequests(row));
+  }
+
+  /** No nudge or summary of the plan is left pending (the child came to live with the parent). */
+  async pause(planId: string): Promise<void> {
+    await this.reminders.cancel(subjectOf(planId));
   }
 
   /**
@@ -124,19 +152,22 @@ export class CallPlanService {
     for (;;) {
       const page = await this.db.callPlan.findMany({
         where: after ? { id: { gt: after } } : {},
-        select: { id: true, parentId: true, windows: true, parent: { select: { timeZone: true } } },
+        select: PLAN_SCHEDULE_FIELDS,
         orderBy: { id: 'asc' },
         take: pageSize,
       });
-      const requests = page.flatMap((row) => {
-        const plan = { id: row.id, parentId: row.parentId, timeZone: row.parent.timeZone, windows: parseWindows(row.windows) };
-        const thisWeek = weekStartOf(this.clock.now(), plan.timeZone);
-        return [...this.weekRequests(plan, thisWeek), ...this.weekRequests(plan, thisWeek.plus({ weeks: 1 }))];
-      });
+      const together = await this.whereabouts.livingWith(page.map((row) => row.childId));
+      const requests = page.filter((row) => together.get(row.childId) !== row.parentId).flatMap((row) => this.comingRequests(row));
       if (requests.length > 0) await this.reminders.schedule(requests);
       if (page.length < pageSize) return;
       after = page.at(-1)!.id;
     }
+  }
+
+  private comingRequests(row: { id: string; parentId: string; windows: unknown; parent: { timeZone: string } }): ReminderRequest[] {
+    const plan = { id: row.id, parentId: row.parentId, timeZone: row.parent.timeZone, windows: parseWindows(row.windows) };
+    const thisWeek = weekStartOf(this.clock.now(), plan.timeZone);
+    return [...this.weekRequests(plan, thisWeek), ...this.weekRequests(plan, thisWeek.plus({ weeks: 1 }))];
   }
 
   private weekRequests(plan: { id: string; parentId: string; timeZone: string; windows: readonly CallWindow[] }, weekStart: DateTime): ReminderRequest[] {

@@ -19,9 +19,11 @@ export const callsFeature = defineFeature<CallsDeps, CallsProvides>({
   actions: callActions,
   create(deps) {
     const calls = createCallServices(
-      { db: deps.db, clock: deps.clock, reminders: deps.reminders, attention: deps.attention },
+      { db: deps.db, clock: deps.clock, reminders: deps.reminders, attention: deps.attention, whereabouts: deps.living.whereabouts },
       { escalationWeeks: deps.settings.callEscalationWeeks, starters: [...defaultStarterSources, playStarter(deps.activities.weeks, deps.activities.curriculum)] },
     );
+    // No nudges while the child lives with the parent; they start again when the child goes home.
+    deps.living.moves.listen(calls.whileTogether);
     return { provides: { calls }, jobs: [{ id: 'calls.keep-scheduled', everyMs: KEEP_SCHEDULED_EVERY_MS, run: () => calls.plans.keepScheduled() }] };
   },
 });

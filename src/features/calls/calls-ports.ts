@@ -1,9 +1,10 @@
 import type { FeatureSettings, SharedPorts } from '../shared-ports.js';
 import type { ActivitiesProvides } from '../activities/activities-ports.js';
 import type { AttentionProvides } from '../attention/attention-ports.js';
+import type { LivingProvides } from '../living/living-ports.js';
 import type { CallServices } from './call-services.js';
 
-export type CallsDeps = Pick<SharedPorts, 'db' | 'clock' | 'reminders' | 'events' | 'translate'> & AttentionProvides & ActivitiesProvides & {
+export type CallsDeps = Pick<SharedPorts, 'db' | 'clock' | 'reminders' | 'events' | 'translate'> & AttentionProvides & ActivitiesProvides & LivingProvides & {
   readonly settings: Pick<FeatureSettings, 'callEscalationWeeks'>;
 };
 
