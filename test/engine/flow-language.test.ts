@@ -73,6 +73,18 @@ describe('save: keeps answers as results of the flow', () => {
     expect(nudge.results).toHaveLength(1);
   });
 
+  it('keeps nothing when the nudge goes unanswered until its timeout', async () => {
+    const nudge = FlowHarness.load(path.join(defaultFlowsDir, 'call-nudge.yaml'), {
+      actions: { 'calls.prepareNudge': () => ({ vars: { child_id: CHILD_ID, child_name: 'Lili', window_text: 'now', starter: '' } }) },
+    });
+    await nudge.start({ plan_id: 'plan-1' });
+    expect(nudge.stepId).toBe('ask');
+    const timedOut = await nudge.fireTimer();
+    expect(timedOut.results).toEqual([]);
+    expect(nudge.stepId).toBeUndefined();
+    expect(nudge.results).toEqual([]);
+  });
+
   it('keeps nothing for an answer that does not fit, and keeps the answer that does', async () => {
     const question = FlowHarness.load(flowFile('media-question.yaml', mediaQuestion));
     await question.start({ child_id: CHILD_ID });
