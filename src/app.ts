@@ -12,6 +12,7 @@ import { EngineQueue } from './engine/engine-queue.js';
 import { FlowCatalog } from './engine/flow-catalog.js';
 import { flowContext } from './engine/flow-context.js';
 import { loadFlowDirectory } from './engine/flow-loader.js';
+import { FlowResultStore } from './engine/flow-result-store.js';
 import { FlowRunner } from './engine/flow-runner.js';
 import { InboundFloodLimiter, type InboundLimits } from './engine/inbound-flood-limiter.js';
 import { InboundGate } from './engine/inbound-gate.js';
@@ -176,7 +177,9 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
     locale: (hint) => translator.supportedLocale(hint, defaultLocale),
   }, new Set(windowed.map((channel) => channel.name)));
   const outboxRedaction = new OutboxRedaction(db, clock, options.outboxRedactionDays ?? DEFAULT_OUTBOX_REDACTION_DAYS);
+  const flowResults = new FlowResultStore(db);
   const ports: SharedPorts = {
+    flowResults,
     db,
     clock,
     events: queue,
@@ -208,7 +211,7 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
   const roles = new Set(options.roles ?? KINBRIDGE_ROLES);
   const sessions = new SessionStore(db);
   const journal = new InboundJournal(db, clock);
-  const commits = new TurnCommitter(db, sessions, journal, outbox);
+  const commits = new TurnCommitter(db, sessions, journal, outbox, flowResults);
   const catalog = new FlowCatalog(await loadFlowDirectory(options.flowsDir ?? defaultFlowsDir, flowContext(translator, actions)), translator);
   const engine = new ConversationEngine({
     catalog,

@@ -19,7 +19,7 @@ export const DEFAULT_MAX_TEXT_LENGTH = 500;
 export function parseAnswer(ask: AskSpec, choices: readonly Choice[], content: InboundContent): AnswerResult {
   switch (ask.type) {
     case 'choice':
-      return parseChoice(choices, content);
+      return mediaAnswer(ask, content) ?? parseChoice(choices, content);
     case 'photo':
       return content.kind === 'photo' ? { ok: true, value: { ...content.media, caption: content.caption ?? null } } : { ok: false };
     case 'voice':
@@ -35,13 +35,15 @@ export function parseAnswer(ask: AskSpec, choices: readonly Choice[], content: I
   }
 }
 
-/** What a choice question's variable holds when a voice note answered it instead of a button (see `voice_into`). */
-export const VOICE_CHOICE = 'voice';
-
-/** The voice note answering a choice question that takes one (`voice_into`); undefined for anything else. */
-export function voiceForChoice(ask: AskSpec, content: InboundContent): { readonly into: string; readonly media: object } | undefined {
-  if (ask.type !== 'choice' || ask.voice_into === undefined || content.kind !== 'voice') return undefined;
-  return { into: ask.voice_into, media: { ...content.media } };
+/**
+ * Media a choice question accepts (`accept_media`) instead of a tap: the value says what kind it is, since the same
+ * variable may hold a choice id instead.
+ */
+function mediaAnswer(ask: AskSpec, content: InboundContent): AnswerResult | undefined {
+  const accepts = (kind: string): boolean => ask.accept_media?.some((accepted) => accepted === kind) ?? false;
+  if (content.kind === 'photo' && accepts('photo')) return { ok: true, value: { kind: 'photo', ...content.media, caption: content.caption ?? null } };
+  if (content.kind === 'voice' && accepts('voice')) return { ok: true, value: { kind: 'voice', ...content.media, durationSeconds: content.durationSeconds ?? null } };
+  return undefined;
 }
 
 function parseChoice(choices: readonly Choice[], content: InboundContent): AnswerResult {

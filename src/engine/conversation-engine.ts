@@ -191,7 +191,7 @@ export class ConversationEngine {
   private async turnOnce(person: PersonView, replyTo: Address | undefined, step: (turn: Turn) => Promise<void>, starting: Flow | undefined, inboundSeq: bigint | undefined): Promise<void> {
     const { sessions, timers, logger, commits } = this.deps;
     const loaded = await sessions.load(person.id);
-    const turn: Turn = { person, state: loaded.state, outbox: [], timers: [], staleTokens: [], secrets: {} };
+    const turn: Turn = { person, state: loaded.state, outbox: [], timers: [], staleTokens: [], secrets: {}, results: [] };
     const kind = replyTo ? undefined : (starting ?? (turn.state ? this.deps.catalog.get(turn.state.flowId) : undefined))?.message_kind;
     const writes: TurnWrites = { outbox: [] };
     try {
@@ -207,6 +207,7 @@ export class ConversationEngine {
     await commits.commit({
       ...(inboundSeq !== undefined ? { inboundSeq } : {}),
       session: { personId: person.id, loaded, state: turn.state },
+      results: turn.results,
       // The turn's replies after what its actions wrote (a relay to the family), as they were said.
       outbox: [...writes.outbox, ...replies],
     });

@@ -2,6 +2,7 @@ import { CronExpressionParser } from 'cron-parser';
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import { PROACTIVE_KINDS } from '../core/messages.js';
+import { conditionProblems, type Condition } from './flow-conditions.js';
 
 /**
  * The shape of a flow file. Flows are data: structure here, words in `locales/<lng>/*.json`
@@ -28,6 +29,9 @@ const sendSchema = z.strictObject({
 });
 
 export const answerTypes = ['text', 'choice', 'number', 'date', 'photo', 'voice'] as const;
+/** Media a choice question also takes instead of a tap (a grandmother answers with a voice note). */
+export const answerMediaKinds = ['photo', 'voice'] as const;
+const resultName = z.string().regex(/^[a-z][a-z0-9_]*$/, 'result names are lower_snake_case, like "nudge_answer"');
 
 const askSchema = z
   .strictObject({
@@ -40,34 +44,35 @@ const askSchema = z
     min: z.number().optional(),
     max: z.number().optional(),
     max_length: z.number().int().positive().optional(),
-    /**
-     * A choice question that also takes a voice note (a grandmother who would rather speak): the note goes into this
-     * variable and the choice variable (`into`) becomes "voice".
-     */
-    voice_into: varName.optional(),
     /** Said before the question again when an answer does not fit. */
     retry: textKey.optional(),
     timeout: z.strictObject({ after: duration, goto: stepId }).optional(),
+    /** Media the question takes besides a tap or a typed choice; the answer is then `{ kind: 'voice', ... }`. */
+    accept_media: z.array(z.enum(answerMediaKinds)).min(1, '`accept_media` lists at least one of photo, voice').optional(),
+    /** Keeps the answer as a result of the flow under this name (see FlowResult), beyond the session. */
+    save: resultName.optional(),
+    /** The variable holding the id of the child a kept answer is about. */
+    child_from: varName.optional(),
   })
   .refine((ask) => ask.type !== 'choice' || ask.choices || ask.choices_from, {
     message: 'a choice question needs choices or choices_from',
   })
-  .refine((ask) => ask.type === 'choice' || ask.voice_into === undefined, {
-    message: 'voice_into is for choice questions (a voice question keeps its note in `into`)',
+  .refine((ask) => ask.accept_media === undefined || ask.type === 'choice', {
+    path: ['accept_media'],
+    message: '`accept_media` on a question that is not a choice: only choice questions take media (use type: photo or voice for media alone)',
+  })
+  .refine((ask) => new Set(ask.accept_media).size === (ask.accept_media?.length ?? 0), {
+    path: ['accept_media'],
+    message: '`accept_media` names the same kind twice',
+  })
+  .refine((ask) => ask.child_from === undefined || ask.save !== undefined, {
+    path: ['child_from'],
+    message: '`child_from` says which child a kept answer is about: it needs `save` on the same question',
   });
 
-const conditionSchema = z
-  .strictObject({
-    var: varName,
-    equals: z.union([z.string(), z.number(), z.boolean()]).optional(),
-    in: z.array(z.union([z.string(), z.number()])).optional(),
-    present: z.boolean().optional(),
-    gt: z.number().optional(),
-    lt: z.number().optional(),
-  })
-  .refine((c) => [c.equals, c.in, c.present, c.gt, c.lt].filter((x) => x !== undefined).length === 1, {
-    message: 'a condition tests exactly one of equals, in, present, gt, lt',
-  });
+const conditionSchema = z.custom<Condition>().superRefine((raw, context) => {
+  for (const { at, message } of conditionProblems(raw)) context.addIssue({ code: 'custom', path: [...at], message });
+});
 
 const branchCaseSchema = z.strictObject({ if: conditionSchema.optional(), goto: stepId });
 
@@ -157,7 +162,6 @@ export type Step = z.infer<typeof stepSchema>;
 export type Trigger = z.infer<typeof triggerSchema>;
 export type AskSpec = z.infer<typeof askSchema>;
 export type WaitSpec = z.infer<typeof waitSchema>;
-export type Condition = z.infer<typeof conditionSchema>;
 export type AnswerType = (typeof answerTypes)[number];
 
 /** A validated flow, ready to run. `version` is a hash of the file's content. */

@@ -2,12 +2,14 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { Clock } from '../core/clock.js';
 import type { PersonView } from '../core/flow-action.js';
+import type { FlowResultDraft } from '../core/flow-results.js';
 import type { Choice, InboundContent, MediaSource, OutboundMessage } from '../core/messages.js';
 import type { ActionRegistry } from './action-registry.js';
-import { parseAnswer, VOICE_CHOICE, voiceForChoice } from './answers.js';
+import { parseAnswer } from './answers.js';
 import { bindChoice, newQuestionToken, unbindChoice } from './question-token.js';
 import type { FlowCatalog } from './flow-catalog.js';
-import type { AskSpec, Condition, Flow, Step } from './flow-definition.js';
+import { holds } from './flow-conditions.js';
+import type { AskSpec, Flow, Step } from './flow-definition.js';
 import type { SessionState } from './session-store.js';
 import { fillAll, fillTemplate } from './templates.js';
 import { durationMs, nextLocalTime } from './timing.js';
@@ -20,6 +22,8 @@ export interface Turn {
   readonly outbox: OutboundMessage[];
   readonly timers: { token: string; dueAt: Date }[];
   readonly staleTokens: string[];
+  /** Answers kept with `save:`, written with the turn. */
+  readonly results: FlowResultDraft[];
   /** Action secrets of this turn (see ActionResult.secrets): filled into messages, never saved. */
   readonly secrets: Record<string, string>;
 }
@@ -130,16 +134,10 @@ export class FlowRunner {
 
   private answer(turn: Turn, flow: Flow, step: Step, ask: AskSpec, content: InboundContent): void {
     const state = turn.state!;
-    const voice = voiceForChoice(ask, content);
-    if (voice) {
-      state.vars[voice.into] = voice.media;
-      state.vars[ask.into] = VOICE_CHOICE;
-      this.moveTo(turn, nextOf(flow, step));
-      return;
-    }
     const result = parseAnswer(ask, this.choicesOf(turn, ask), content);
     if (result.ok) {
       state.vars[ask.into] = result.value;
+      if (ask.save) turn.results.push(this.resultOf(flow, ask, ask.save, result.value, state.vars));
       this.moveTo(turn, nextOf(flow, step));
       return;
     }
@@ -152,6 +150,20 @@ export class FlowRunner {
     // `advance` then re-enters the ask step, which repeats the question.
     const tooLong = result.tooLong && { text: this.translator.t(turn.person.locale, 'common:invalid.too_long', result.tooLong) };
     turn.outbox.push(tooLong ?? this.say(turn, ask.retry ?? `common:invalid.${ask.type}`));
+  }
+
+  private resultOf(flow: Flow, ask: AskSpec, name: string, value: unknown, vars: Readonly<Record<string, unknown>>): FlowResultDraft {
+    const child = ask.child_from === undefined ? undefined : vars[ask.child_from];
+    return {
+      flowId: flow.id,
+      flowVersion: flow.version,
+      name,
+      value,
+      // A choice question answered with media (accept_media) has no category: the voice note is the answer.
+      category: ask.type === 'choice' && typeof value === 'string' ? value : null,
+      childId: typeof child === 'string' && child !== '' ? child : null,
+      recordedAt: this.clock.now(),
+    };
   }
 
   /** Runs steps until the flow waits for the person or time, or ends. */
@@ -300,15 +312,6 @@ function frameOf(state: SessionState): SessionState['stack'][number] {
 function nextOf(flow: Flow, step: Step): string | undefined {
   if ('next' in step && step.next) return step.next;
   return flow.steps[flow.stepIndex.get(step.id)! + 1]?.id;
-}
-
-function holds(condition: Condition, vars: Readonly<Record<string, unknown>>): boolean {
-  const value = fillTemplate(`{{${condition.var}}}`, vars);
-  if (condition.present !== undefined) return (value !== null && value !== '') === condition.present;
-  if (condition.equals !== undefined) return value === condition.equals;
-  if (condition.in !== undefined) return condition.in.includes(value as string | number);
-  if (condition.gt !== undefined) return typeof value === 'number' && value > condition.gt;
-  return typeof value === 'number' && value < condition.lt!;
 }
 
 function asChoices(value: unknown): Choice[] {

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Clock } from '../core/clock.js';
 import type { EventPublisher } from '../core/events.js';
+import type { FlowResults } from '../core/flow-results.js';
 import type { Logger } from '../core/logger.js';
 import type { MediaFetcher } from '../core/media-fetcher.js';
 import type { Address } from '../core/messages.js';
@@ -44,6 +45,8 @@ export interface SharedPorts {
   /** Fetches a file a person sent from the app it came through. */
   readonly fetcher: MediaFetcher;
   readonly people: PersonDirectory;
+  /** Answers flows kept with `save:`. */
+  readonly flowResults: FlowResults;
   /** The app a person used last (and has not blocked the bot on). */
   addressOf(personId: string): Promise<Address | null>;
   readonly synthesizer: SpeechSynthesizer;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseAnswer, voiceForChoice } from '../../src/engine/answers.js';
+import { parseAnswer } from '../../src/engine/answers.js';
 import { parseCommand } from '../../src/engine/parse-command.js';
 import type { AskSpec } from '../../src/engine/flow-definition.js';
 import { fillTemplate } from '../../src/engine/templates.js';
@@ -24,13 +24,6 @@ describe('answers', () => {
     expect(parseAnswer(question, choices, text('0'))).toEqual({ ok: false });
   });
 
-  it('take a voice note for a choice only where the question says so (voice_into)', () => {
-    const note = { kind: 'voice', media: { channel: 'memory', fileId: 'v1' } } as const;
-    expect(voiceForChoice(ask({ type: 'choice', voice_into: 'spoken' }), note)).toEqual({ into: 'spoken', media: { channel: 'memory', fileId: 'v1' } });
-    expect(voiceForChoice(ask({ type: 'choice' }), note)).toBeUndefined();
-    expect(voiceForChoice(ask({ type: 'choice', voice_into: 'spoken' }), text('1'))).toBeUndefined();
-    expect(parseAnswer(ask({ type: 'choice' }), choices, note)).toEqual({ ok: false });
-  });
 
   it('read dates the ways people write them', () => {
     const question = ask({ type: 'date' });

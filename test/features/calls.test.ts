@@ -94,6 +94,12 @@ describe('calls: plan, nudges, log, summary and escalation', () => {
     );
     expect(nudge.choices?.map((c) => c.label)).toEqual(['We talked ✓', 'Remind me in 1 hour', 'Not this week']);
     expect(await tap('wei', 'talked')).toEqual(['Wonderful! That is 1 of 2 calls with Xiaoming this week.']);
+    // The answer outlives the nudge's session: kept as a result of the flow, about the plan's child, at the app's time.
+    const kept = await t.database.prisma.flowResult.findMany({ where: { flowId: 'call-nudge', name: 'nudge_answer' } });
+    const plan = await t.database.prisma.callPlan.findUniqueOrThrow({ where: { id: planId } });
+    expect(kept.map(({ value, category, childId, personId, recordedAt }) => ({ value, category, childId, personId, recordedAt: recordedAt.toISOString() }))).toEqual([
+      { value: 'talked', category: 'talked', childId: plan.childId, personId: plan.parentId, recordedAt: expect.stringMatching(/^2026-11-28T07:4/) },
+    ]);
   });
 
   it('snooze for an hour, count a caregiver’s "we talked", and stay quiet once the week’s target is met', async () => {

@@ -86,6 +86,7 @@ export const callActions = [
       const window = upcomingWindow(plan, now);
       return {
         vars: {
+          child_id: plan.child.id,
           child_name: plan.child.name,
           window_text: window ? windowLine(window, plan, now, person.locale, say) : say('calls:window_now'),
           starter,

@@ -71,11 +71,13 @@ export const wellbeingActions = [
   }),
   defineAction<CheckinsActionDeps>({
     name: 'checkins.answerByVoice',
-    outcomes: ['ok', 'gone', 'rejected'],
-    args: actionArgs(['checkin_id', 'item_id']),
-    async run({ checkins }, { person, args, vars }) {
-      const note = vars.voice_answer as Partial<MediaRef> | undefined;
-      if (typeof note?.fileId !== 'string' || typeof note.channel !== 'string') return { outcome: 'gone' };
+    outcomes: ['ok', 'not_voice', 'gone', 'rejected'],
+    args: actionArgs(['checkin_id', 'item_id', 'answer']),
+    async run({ checkins }, { person, args }) {
+      // A choice question taking voice (`accept_media`) holds either a choice id or the note itself.
+      const note = args.answer as (Partial<MediaRef> & { kind?: unknown }) | string | null;
+      if (typeof note !== 'object' || note === null || note.kind !== 'voice') return { outcome: 'not_voice' };
+      if (typeof note.fileId !== 'string' || typeof note.channel !== 'string') return { outcome: 'gone' };
       try {
         const saved = await checkins.voiceAnswers.save(person, id.parse(args.checkin_id), id.parse(args.item_id), note as MediaRef);
         return saved === 'saved' ? {} : { outcome: 'gone' };

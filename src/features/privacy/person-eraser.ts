@@ -11,7 +11,8 @@ import type { SafeguardingServices } from '../safeguarding/safeguarding-services
  * reminders they recorded, photos and voice notes of their broadcasts, voice notes answering check-in items), and
  * their words held in Redis by safeguarding (the end of their last message, an open "contact you?" offer), then
  * messages addressed to them in the outbox (which hold words about their family), then the person row, whose
- * deletion cascades to identities, memberships, consent decisions, session, updates, deliveries and answers.
+ * deletion cascades to identities, memberships, consent decisions, session, updates, deliveries, answers and
+ * the answers flows kept (FlowResult).
  * Kept: invites they created or redeemed (unlinked, so codes stay single-use), calls they logged for a family
  * (unlinked). Messages to others that name them lose their stored content (see OutboxRedaction.forgetName); what
  * others already received stays in their chat apps. Needs-attention items about them lose their name and words (the
