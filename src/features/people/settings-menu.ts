@@ -3,7 +3,7 @@ import { quietHoursFrom } from '../../core/quiet-hours.js';
 import type { MainRole } from '../../core/role-commands.js';
 import { spokenQuietHours } from '../../core/spoken-time.js';
 import type { FeatureServices } from '../feature-services.js';
-import { placeName, type CityGazetteer } from './city-gazetteer.js';
+import { cityAsSaid, type CityGazetteer } from './city-gazetteer.js';
 
 /** What /settings can change; a choice's id is the setting, routed by flows/settings.yaml. */
 const COMMON_SETTINGS = ['language', 'city', 'quiet'] as const;
@@ -18,16 +18,10 @@ export async function settingsMenu({ db, families, translate }: FeatureServices,
   const quiet = quietHoursFrom(stored.quietStartMinute, stored.quietEndMinute);
   const summary = t('settings:summary', {
     language: t(`common:language.${person.locale}`),
-    city: stored.city ? cityAsSaid(places, stored.city, person.locale) : t('settings:not_set'),
+    city: stored.city ? cityAsSaid(stored.city, person.locale, places) : t('settings:not_set'),
     quiet_hours: quiet ? spokenQuietHours(quiet, person.locale) : t('settings:no_quiet_hours'),
   });
   const roleSetting = ROLE_SETTINGS[await families.mainRoleOf(person.id)];
   const ids = [...COMMON_SETTINGS, ...(roleSetting ? [roleSetting] : []), FINISHED];
   return { settings_summary: summary, setting_choices: ids.map((id) => ({ id, label: t(`settings:choice.${id}`) })) };
-}
-
-/** A stored city (its English name) as the reader says it: 河池 for a Chinese reader. */
-function cityAsSaid(places: CityGazetteer, city: string, locale: string): string {
-  const found = places.match(city);
-  return found.kind === 'one' ? placeName(found.place, locale) : city;
 }
