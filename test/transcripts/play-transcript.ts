@@ -1,5 +1,6 @@
 import { expect, vi } from 'vitest';
 import { FlowRunner } from '../../src/engine/flow-runner.js';
+import type { OutboundMessage } from '../../src/core/messages.js';
 import type { Delivered } from '../support/memory-channel.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { TestClock } from '../support/test-clock.js';
@@ -121,6 +122,7 @@ class Conversation {
   /** What the recurring jobs and the reminder sweep do in production while that time passes. */
   private async passTime(): Promise<void> {
     await this.t.keepRemindersScheduled();
+    await this.t.app.recurring.runNow('checkins.keep-scheduled');
     // A reminder that fires can set another one that is due by now (the parent's note after the caregiver's reminder).
     while ((await this.t.app.reminders.sweep()) > 0) await this.t.app.settled();
   }
@@ -143,7 +145,7 @@ class Conversation {
     for (const expected of messages) {
       const next = unread.shift();
       const want = typeof expected === 'string' ? { text: expected } : expected;
-      const [actual, wanted] = comparable(next?.message.text ?? '(nothing)', want.text);
+      const [actual, wanted] = comparable(next ? said(next.message) : '(nothing)', want.text);
       expect(actual, `${where}: what ${person} gets`).toBe(wanted);
       if (want.buttons) expect(next?.message.choices?.map((choice) => choice.label), `${where}: buttons ${person} gets`).toEqual(want.buttons);
       this.lastChecked = next;
@@ -151,7 +153,7 @@ class Conversation {
   }
 
   private expectAllRead(where: string): void {
-    const left = [...this.unread.entries()].flatMap(([person, messages]) => messages.map((m) => `${person} gets: ${m.message.text ?? '(media)'}`));
+    const left = [...this.unread.entries()].flatMap(([person, messages]) => messages.map((m) => `${person} gets: ${said(m.message)}`));
     expect(left, `${where}: messages the transcript does not write down`).toEqual([]);
   }
 
@@ -161,6 +163,14 @@ class Conversation {
     const unitMs = { m: 60_000, h: 3_600_000, d: 86_400_000 }[relative[2] as 'm' | 'h' | 'd'];
     this.clock.advance(Number(relative[1]) * unitMs);
   }
+}
+
+/** A message as a transcript writes it: its words, or what it is when it has none ("(voice message)"). */
+function said(message: OutboundMessage): string {
+  if (message.text !== undefined) return message.text;
+  if (message.voice) return '(voice message)';
+  if (message.photo || message.album) return '(photo)';
+  return message.video ? '(video)' : '(media)';
 }
 
 /** Exact words, or only the beginning of them when the transcript's text ends in "…". */

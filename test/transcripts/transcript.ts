@@ -21,7 +21,8 @@ import { z } from 'zod';
  *     - buttons: [发给他们, 不用了]              # the buttons under the last message checked
  *     - clock: +2d                              # time passes (or an absolute date-time): reminders due by then fire
  *
- * Every message the bot sends during the conversation must be written down, in order, for each person. A text
+ * Every message the bot sends during the conversation must be written down, in order, for each person (a message
+ * without words as "(voice message)", "(photo)" or "(video)"). A text
  * ending in "…" only has to begin that way; `{{code.caregiver}}` stands for a fresh invite code of that role.
  * `flows` names every flow started while the conversation plays (not while the people in `joined` join), so that
  * each flow in flows/ is shown working in every shipped language (see flow-coverage.test.ts).
