@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
 import { machineTimeMs } from '../core/clock.js';
 
 /** Deletes the lease only if it is still ours: one that expired and was taken by another worker stays theirs. */
-const RELEASE_IF_OURS = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0`;
-const EXTEND_IF_OURS = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) end return 0`;
+const RELEASE_IF_OURS = readFileSync(new URL('./scripts/release-if-ours.lua', import.meta.url), 'utf8');
+const EXTEND_IF_OURS = readFileSync(new URL('./scripts/extend-if-ours.lua', import.meta.url), 'utf8');
 
 export interface HeldLease {
   /** Keeps the lease for another full term when half of it has passed (a long drain), in one Redis call at most. */
