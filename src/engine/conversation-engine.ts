@@ -155,6 +155,8 @@ export class ConversationEngine {
       return;
     }
     if (command) {
+      const unknown = catalog.matchUnknownCommand();
+      if (unknown) return runner.start(turn, unknown.flow, { command: command.name }, unknown.mode);
       turn.outbox.push(this.say(turn.person, 'common:unknown_command', { command: command.name }));
       runner.repeatQuestion(turn);
       return;

@@ -15,6 +15,7 @@ export class FlowCatalog {
   private readonly byEvent = new Map<string, Flow[]>();
   private readonly byInbound = new Map<string, TriggerMatch>();
   private readonly byChoicePrefix = new Map<string, TriggerMatch>();
+  private unknownCommand: TriggerMatch | undefined;
 
   constructor(flows: readonly Flow[], translator: Translator) {
     for (const flow of flows) {
@@ -45,6 +46,11 @@ export class FlowCatalog {
     return this.byInbound.get(kind);
   }
 
+  /** The flow answering a command no flow starts, if one claims them. */
+  matchUnknownCommand(): TriggerMatch | undefined {
+    return this.unknownCommand;
+  }
+
   /** A flow for buttons whose id starts with `<prefix>:`. */
   matchChoice(choiceId: string): TriggerMatch | undefined {
     const prefix = /^([a-z][a-z_]{0,15}):/.exec(choiceId)?.[1];
@@ -68,6 +74,7 @@ export class FlowCatalog {
     if ('event' in trigger) this.byEvent.set(trigger.event, [...this.flowsForEvent(trigger.event), flow]);
     if ('inbound' in trigger) for (const kind of trigger.inbound) this.byInbound.set(kind, { flow, mode: 'interrupt' });
     if ('choice' in trigger) this.byChoicePrefix.set(trigger.choice, { flow, mode: 'interrupt' });
+    if ('unknown_command' in trigger) this.unknownCommand = { flow, mode: 'interrupt' };
     if ('keyword' in trigger) {
       for (const locale of translator.locales) {
         for (const word of translator.t(locale, trigger.keyword).split('|')) {

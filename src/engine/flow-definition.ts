@@ -124,6 +124,11 @@ export const triggerSchema = z.union([
    * the variable `inbound`; the flow runs on top of the current one, which resumes afterwards.
    */
   z.strictObject({ inbound: z.array(z.enum(['photo', 'album', 'video', 'voice', 'sticker', 'text'])).min(1) }),
+  /**
+   * A command no flow starts ("/frobnicate"): the flow runs on top of the current one, which resumes afterwards (a
+   * pending question is asked again). The command's name is in the variable `command`.
+   */
+  z.strictObject({ unknown_command: z.literal(true) }),
   /** A tapped button whose id is `<choice>:…` (buttons under a relayed photo); the id is in `inbound.choiceId`. */
   z.strictObject({ choice: z.string().regex(/^[a-z][a-z_]{0,15}$/, 'choice prefixes are lowercase, like "update"') }),
   z.strictObject({

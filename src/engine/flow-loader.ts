@@ -258,6 +258,7 @@ function crossContentProblems(flows: readonly Flow[]): ContentProblem[] {
     for (const trigger of flow.triggers) {
       if ('command' in trigger) claim(`command:${trigger.command}`, flow, `command /${trigger.command}`);
       if ('keyword' in trigger) claim(`keyword:${trigger.keyword}`, flow, `keyword ${trigger.keyword}`);
+      if ('unknown_command' in trigger) claim('unknown_command', flow, 'unknown commands');
       if ('inbound' in trigger) for (const kind of trigger.inbound) claim(`inbound:${kind}`, flow, `inbound ${kind}`);
       if ('choice' in trigger) claim(`choice:${trigger.choice}`, flow, `choice ${trigger.choice}`);
     }

@@ -38,9 +38,10 @@ export class Translator {
     return this.i18n.t(key, { ...vars, lng: locale }) as string;
   }
 
-  /** The locales that lack `key` (empty when every shipped locale has it). */
+  /** The locales that lack `key` (empty when every shipped locale has it), plain or in plural forms (`key_other`). */
   missingIn(key: string): string[] {
-    return this.locales.filter((lng) => !this.i18n.exists(key, { lng, fallbackLng: false }));
+    const has = (lng: string, name: string): boolean => this.i18n.exists(name, { lng, fallbackLng: false });
+    return this.locales.filter((lng) => !has(lng, key) && !has(lng, `${key}_other`));
   }
 
   /** The best shipped locale for a platform hint such as "zh-hans" or "en-US". */

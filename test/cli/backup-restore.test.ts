@@ -61,7 +61,7 @@ describe('backup and restore', () => {
     const { telegram } = before;
     await before.onboardOnTelegram(grandmother, family.codes.caregiver, { language: 'English', city: 'Hechi', quietHours: '9 pm to 8 am' });
     await telegram.userAnswers(grandmother, 'Which day suits you?', { label: 'Saturday' });
-    await telegram.userAnswers(grandmother, 'At what time of day?', { label: 'Morning 9:00' });
+    await telegram.userAnswers(grandmother, 'At what time of day?', { label: '9 am' });
     await telegram.waitForSent(grandmother.id, hasText('Every Saturday at'));
     await before.onboardOnTelegram(father, family.codes.parent, { language: 'English', city: 'Milan', quietHours: '10 pm to 7 am', photos: 'Yes, share with family' });
     await telegram.userAnswers(father, 'How many calls a week', { label: 'Once a week' });

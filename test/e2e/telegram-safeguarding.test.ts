@@ -40,7 +40,7 @@ describe('safeguarding on Telegram (fake Bot API)', () => {
   it('answers the grandmother with the help numbers for China and alerts her cohort’s coordinator, excerpt included', async () => {
     const before = { wei: t.telegram.sent(wei.id).length, liMama: t.telegram.sent(liMama.id).length, zhou: t.telegram.sent(zhou.id).length };
     t.telegram.userSays(nainai, '我真的想自殺了');
-    const reply = await t.telegram.waitForSent(nainai.id, hasText('谢谢你告诉我'));
+    const reply = await t.telegram.waitForSent(nainai.id, hasText('谢谢您告诉我'));
     expect(reply.text).toContain('📞 110：报警（有危险就打）');
     expect(reply.text).toContain('📞 12355：青少年服务台');
     const alert = await t.telegram.waitForSent(lan.id, hasText('wrote words about self-harm or suicide'));

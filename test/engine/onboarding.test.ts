@@ -66,7 +66,7 @@ describe('onboarding through the real engine, PostgreSQL and Redis', () => {
     expect(answer[0]).toContain('/family – see your family');
     expect(answer[1]).toBe('Which language should I use?');
     expect(await channel.say('teacher', '/frobnicate')).toEqual([
-      "I don't know the command /frobnicate. Send /help to see what I can do.",
+      "I don't know the command /frobnicate. Send a photo or a voice message and it goes to the child's parents. Send /progress to tell each family about their child's week.",
       'Which language should I use?',
     ]);
     expect(await channel.tap('teacher', 'en')).toEqual([expect.stringContaining('Which city')]);

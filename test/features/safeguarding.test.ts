@@ -24,9 +24,9 @@ describe('safeguarding', () => {
   it('answers a grandmother in Hechi at once, calmly, with the numbers that work in China', async () => {
     const answers = await t.channel.say('nainai', '我活不下去了');
     expect(answers[0]).toBe(
-      'nainai，谢谢你告诉我。你说的事很要紧，你不是一个人。\n如果现在有人有危险，请马上打电话：\n' +
+      'nainai，谢谢您告诉我。您说的事很要紧，您不是一个人。\n如果现在有人有危险，请马上打电话：\n' +
         '📞 110：报警（有危险就打）\n📞 120：急救（有人受伤、生病很重）\n📞 12355：青少年服务台（孩子受欺负、心里难过）\n' +
-        '我已经请我们的工作人员尽快联系你。',
+        '我已经请我们的工作人员尽快联系您。',
     );
     await expect.poll(toldLan, { timeout: 10_000 }).toHaveLength(1);
     expect(toldLan()[0]).toMatch(/^Needs attention:\n• ❗Wang family: nainai wrote words about self-harm or suicide \(since .+\)\nThey wrote: “我活不下去了” \(only coordinators see this\)$/);
@@ -53,7 +53,7 @@ describe('safeguarding', () => {
     await t.channel.say('nainai', '我快崩溃了');
     await t.app.settled();
     expect(t.channel.lastTo('nainai')?.choices?.map((choice) => choice.label)).toEqual(['想，请联系我', '不用了，谢谢']);
-    expect((await t.channel.tap('nainai', 'yes'))[0]).toBe('好的，我们的工作人员会尽快联系你。有什么事，随时给我发消息。');
+    expect((await t.channel.tap('nainai', 'yes'))[0]).toBe('好的，我们的工作人员会尽快联系您。有什么事，随时给我发消息。');
     await expect.poll(() => toldLan().some((text) => text.includes('nainai wrote words about not coping')), { timeout: 10_000 }).toBe(true);
     // Wei said no: nothing of his reached the list.
     expect(toldLan().some((text) => text.includes('wei wrote words about not coping'))).toBe(false);

@@ -1,4 +1,6 @@
-import { expect } from 'vitest';
+import { expect, vi } from 'vitest';
+import { FlowRunner } from '../../src/engine/flow-runner.js';
+import type { OutboundMessage } from '../../src/core/messages.js';
 import type { Delivered } from '../support/memory-channel.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { TestClock } from '../support/test-clock.js';
@@ -6,13 +8,25 @@ import type { Expected, Transcript, TranscriptLine } from './transcript.js';
 
 type Role = 'parent' | 'caregiver' | 'teacher';
 
+/** The longest interval a Node timer takes (about 24 days): a periodic check that never comes within a test. */
+const NEVER_MS = 2 ** 31 - 1;
+
 /** Plays a transcript through the MemoryChannel against the real bot (PostgreSQL, Redis, flows, locales). */
 export async function playTranscript(transcript: Transcript): Promise<void> {
   const clock = new TestClock(new Date(transcript.clock));
-  const t = await startTestApp({ clock });
+  // Reminders fire when the transcript moves the clock past them, not when a background sweep happens to run; the
+  // periodic broadcast check (a coordinator's delivery report) never runs within a conversation, rather than sometimes.
+  const t = await startTestApp({ clock, reminderSweepEveryMs: 0, broadcastCheckEveryMs: NEVER_MS });
   try {
     const family = await seed(t, transcript);
-    await new Conversation(t, clock, transcript, family).play();
+    const started = vi.spyOn(FlowRunner.prototype, 'start');
+    try {
+      await new Conversation(t, clock, transcript, family).play();
+      const flows = [...new Set(started.mock.calls.map(([, flow]) => flow.id))].sort();
+      expect(flows, `${transcript.file}: the flows the conversation went through (its "flows:")`).toEqual([...transcript.flows].sort());
+    } finally {
+      started.mockRestore();
+    }
   } finally {
     await t.close();
   }
@@ -28,7 +42,8 @@ async function seed(t: TestApp, transcript: Transcript): Promise<SeededFamily> {
   const coordinatorName = transcript.coordinator?.name ?? 'coordinator';
   const coordinator = await prisma.person.create({ data: { displayName: coordinatorName, locale: transcript.coordinator?.language ?? 'en' } });
   if (transcript.coordinator) await prisma.channelIdentity.create({ data: { channel: t.channel.name, externalId: coordinatorName, personId: coordinator.id } });
-  const cohort = await prisma.cohort.create({ data: { name: `${transcript.family.name} ${t.redisPrefix}` } });
+  // The database is the transcript's own, so the group's name is as written.
+  const cohort = await prisma.cohort.create({ data: { name: transcript.coordinator?.group ?? 'Sunshine kindergarten' } });
   await prisma.cohortCoordinator.create({ data: { cohortId: cohort.id, personId: coordinator.id } });
   const { familyId } = await t.app.services.families.create(coordinator.id, {
     name: transcript.family.name,
@@ -99,6 +114,7 @@ class Conversation {
       case 'clock':
         this.expectAllRead(where);
         this.moveClock(line.to);
+        await this.passTime();
         await this.collect();
         return;
       case 'due':
@@ -108,6 +124,14 @@ class Conversation {
         await this.t.app.reminders.sweep();
         await this.collect();
     }
+  }
+
+  /** What the recurring jobs and the reminder sweep do in production while that time passes. */
+  private async passTime(): Promise<void> {
+    await this.t.keepRemindersScheduled();
+    await this.t.app.recurring.runNow('checkins.keep-scheduled');
+    // A reminder that fires can set another one that is due by now (the parent's note after the caregiver's reminder).
+    while ((await this.t.app.reminders.sweep()) > 0) await this.t.app.settled();
   }
 
   /** `{{code.caregiver}}` becomes a fresh invite code of that role. */
@@ -128,7 +152,7 @@ class Conversation {
     for (const expected of messages) {
       const next = unread.shift();
       const want = typeof expected === 'string' ? { text: expected } : expected;
-      const [actual, wanted] = comparable(next?.message.text ?? (next?.message.voice ? '(voice)' : '(nothing)'), want.text);
+      const [actual, wanted] = comparable(next ? said(next.message) : '(nothing)', want.text);
       expect(actual, `${where}: what ${person} gets`).toBe(wanted);
       if (want.buttons) expect(next?.message.choices?.map((choice) => choice.label), `${where}: buttons ${person} gets`).toEqual(want.buttons);
       this.lastChecked = next;
@@ -136,7 +160,7 @@ class Conversation {
   }
 
   private expectAllRead(where: string): void {
-    const left = [...this.unread.entries()].flatMap(([person, messages]) => messages.map((m) => `${person} gets: ${m.message.text ?? '(media)'}`));
+    const left = [...this.unread.entries()].flatMap(([person, messages]) => messages.map((m) => `${person} gets: ${said(m.message)}`));
     expect(left, `${where}: messages the transcript does not write down`).toEqual([]);
   }
 
@@ -146,6 +170,14 @@ class Conversation {
     const unitMs = { m: 60_000, h: 3_600_000, d: 86_400_000 }[relative[2] as 'm' | 'h' | 'd'];
     this.clock.advance(Number(relative[1]) * unitMs);
   }
+}
+
+/** A message as a transcript writes it: its words, or what it is when it has none ("(voice message)"). */
+function said(message: OutboundMessage): string {
+  if (message.text !== undefined) return message.text;
+  if (message.voice) return '(voice message)';
+  if (message.photo || message.album) return '(photo)';
+  return message.video ? '(video)' : '(media)';
 }
 
 /** Exact words, or only the beginning of them when the transcript's text ends in "…". */

@@ -8,7 +8,9 @@ import { z } from 'zod';
  *   title: A grandmother says hello
  *   language: zh-CN                           # the language of the conversation (and of the people's phones)
  *   clock: 2026-12-01T10:00:00+08:00        # the bot's clock when the conversation starts
+ *   flows: [answer-update, share-update]     # the flows this conversation goes through (checked when it is played)
  *   family: { name: 王家, child: 小明 }
+ *   coordinator: { name: 李老师, language: zh-CN, group: 阳光幼儿园 }   # who runs the family's group, when they speak
  *   joined:                                   # people who joined before the conversation starts
  *     - { name: 奶奶, role: caregiver, language: zh-CN, city: 河池, quiet: 22-7 }
  *   conversation:
@@ -17,22 +19,25 @@ import { z } from 'zod';
  *     - 奶奶 taps: 发给他们                     # a button she taps, by its words
  *     - 爸爸 hears: 奶奶说：小明想你了          # what the bot sends someone else meanwhile
  *     - buttons: [发给他们, 不用了]              # the buttons under the last message checked
- *     - clock: +2d                              # time passes (or an absolute date-time)
+ *     - clock: +2d                              # time passes (or an absolute date-time): reminders due by then fire
  *     - due: { at: 2026-12-01T10:00:00+08:00, job: checkins.wellbeing-keep-scheduled }
  *                                               # the clock moves to `at` (optional), that recurring job runs, and the
- *                                               # reminders due by then start (at once: a sweep may beat the job to it)
- *     - 奶奶 hears: (voice)                      # a voice message (a heard question) is written as "(voice)"
+ *                                               # reminders due by then start
  *
- * Every message the bot sends during the conversation must be written down, in order, for each person. A text
+ * Every message the bot sends during the conversation must be written down, in order, for each person (a message
+ * without words as "(voice message)", "(photo)" or "(video)"). A text
  * ending in "…" only has to begin that way; `{{code.caregiver}}` stands for a fresh invite code of that role.
+ * `flows` names every flow started while the conversation plays (not while the people in `joined` join), so that
+ * each flow in flows/ is shown working in every shipped language (see flow-coverage.test.ts).
  */
 export interface Transcript {
   readonly file: string;
   readonly title: string;
   readonly language: string;
   readonly clock: string;
+  readonly flows: readonly string[];
   readonly family: { readonly name: string; readonly child: string; readonly born: string };
-  readonly coordinator: { readonly name: string; readonly language: string } | undefined;
+  readonly coordinator: { readonly name: string; readonly language: string; readonly group: string } | undefined;
   readonly joined: readonly JoinedPerson[];
   readonly lines: readonly TranscriptLine[];
 }
@@ -64,8 +69,9 @@ const fileSchema = z.strictObject({
   title: z.string(),
   language: z.string(),
   clock: z.string(),
+  flows: z.array(z.string()).min(1),
   family: z.strictObject({ name: z.string(), child: z.string(), born: z.string().default('2021-05-03') }),
-  coordinator: z.strictObject({ name: z.string(), language: z.string() }).optional(),
+  coordinator: z.strictObject({ name: z.string(), language: z.string(), group: z.string().default('Sunshine kindergarten') }).optional(),
   joined: z
     .array(
       z.strictObject({
@@ -83,7 +89,7 @@ const fileSchema = z.strictObject({
 
 export function readTranscript(file: string): Transcript {
   const data = fileSchema.parse(parse(readFileSync(file, 'utf8')));
-  return { file, title: data.title, language: data.language, clock: data.clock, family: data.family, coordinator: data.coordinator, joined: data.joined, lines: data.conversation.map(lineOf) };
+  return { file, title: data.title, language: data.language, clock: data.clock, flows: data.flows, family: data.family, coordinator: data.coordinator, joined: data.joined, lines: data.conversation.map(lineOf) };
 }
 
 function lineOf(line: Record<string, unknown>): TranscriptLine {

@@ -5,7 +5,7 @@ import type { MediaRef } from '../../core/messages.js';
 import { spokenClockTime, spokenTime } from '../../core/spoken-time.js';
 import { MediaRejectedError } from '../updates/media-intake.js';
 import type { RecorderCandidate } from './activity-recordings.js';
-import { ageBands } from './curriculum.js';
+import { ageBands, type ActivityText } from './curriculum.js';
 import type { ProgressKind } from './play-progress.js';
 import { ACTIVITY_EVENTS } from './activity-events.js';
 
@@ -60,14 +60,13 @@ export const activityActions = [
       if (!text) return { outcome: 'gone' };
       const address = await activities.addressOf(person.id);
       const voice = await activities.voice.for(assignment.activityId, person.locale, text, address?.channel, schedule.child.id);
-      const steps = text.text.steps.map((step, index) => `${index + 1}. ${step}`).join('\n');
       return {
         vars: {
           assignment_id: assignment.id,
           child_name: schedule.child.name,
           title: text.text.title,
           why: text.text.why,
-          steps,
+          steps: numberedSteps(text.text),
           reminder_voice: voice ?? null,
           // So a "done" button under an older reminder is not mistaken for this week's.
           answer: null,
@@ -126,8 +125,20 @@ export const activityActions = [
   defineAction<ActivitiesActionDeps>({
     name: 'activities.languageChoices',
     outcomes: ['ok'],
-    async run({ activities }) {
-      return { vars: { language_choices: [...activities.curriculum.languages.keys()].map((language) => ({ id: language, label: language })) } };
+    async run(services, { person }) {
+      const languages = [...services.activities.curriculum.languages.keys()];
+      return { vars: { language_choices: languages.map((language) => ({ id: language, label: languageName(services, person.locale, language) })) } };
+    },
+  }),
+  defineAction<ActivitiesActionDeps>({
+    name: 'activities.scriptToRead',
+    outcomes: ['ok', 'gone'],
+    args: actionArgs(['activity_id', 'language']),
+    async run({ activities }, { args }) {
+      // A dialect with no written texts is read from the text its speakers also read (the curriculum's fallback).
+      const text = activities.curriculum.text(String(args.activity_id ?? ''), String(args.language ?? ''))?.text;
+      if (!text) return { outcome: 'gone' };
+      return { vars: { script: [text.title, text.why, numberedSteps(text)].join('\n\n') } };
     },
   }),
   defineAction<ActivitiesActionDeps>({
@@ -215,4 +226,18 @@ async function describeForParent(activities: ActivitiesActionDeps['activities'],
       tell_parent: text.text.parent.replaceAll('{{child}}', assignment.childName),
     },
   };
+}
+
+/**
+ * A language said by name in the reader's language ("中文", "English"); a curriculum's own dialect that the locales do
+ * not name gets the name the platform knows for it, never the bare tag.
+ */
+function languageName(services: ActivitiesActionDeps, readerLocale: string, language: string): string {
+  const known = new Intl.DisplayNames([readerLocale], { type: 'language', fallback: 'code' }).of(language) ?? language;
+  return services.translate(readerLocale, `common:language.${language}`, { defaultValue: known });
+}
+
+/** "1. …\n2. …": an activity's steps as the reminder and the recording script show them. */
+function numberedSteps(text: ActivityText): string {
+  return text.steps.map((step, index) => `${index + 1}. ${step}`).join('\n');
 }

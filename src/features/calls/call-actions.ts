@@ -8,6 +8,7 @@ import { formatMinute, windowStart, type CallWindow } from './call-windows.js';
 import { conversationStarter } from './conversation-starters.js';
 import { CALL_EVENTS } from './call-events.js';
 import { callPairId } from './call-log.js';
+import { cityAsSaid } from '../people/city-gazetteer.js';
 
 /** "Remind me in 1 hour". */
 const SNOOZE_MINUTES = 60;
@@ -102,7 +103,8 @@ export const callActions = [
       const plan = await calls.plans.planFor(person.id, String(args.plan_id ?? ''));
       if (!plan) return { outcome: 'not_allowed' };
       const { weekCalls } = await calls.log.log(plan, person.id);
-      return { vars: { week_calls: weekCalls, target: plan.targetPerWeek, child_name: plan.child.name, parent_name: plan.parent.displayName } };
+      // `count` picks the plural form: "1 call" / "2 calls".
+      return { vars: { week_calls: weekCalls, count: weekCalls, target: plan.targetPerWeek, child_name: plan.child.name, parent_name: plan.parent.displayName } };
     },
   }),
   onParentsOwnPlan('calls.snooze', async (calls, plan, person) => {
@@ -125,10 +127,13 @@ export const callActions = [
   }),
   defineAction<CallsActionDeps>({
     name: 'calls.pairsWithoutPlan',
-    outcomes: ['one', 'several', 'none'],
+    outcomes: ['one', 'several', 'no_parents', 'none'],
     async run({ calls }, { person }) {
       const pairs = await calls.log.pairsWithoutPlan(person.id);
-      if (pairs.length === 0) return { outcome: 'none' };
+      if (pairs.length === 0) {
+        const waiting = await calls.log.childAwaitingParents(person.id);
+        return waiting === undefined ? { outcome: 'none' } : { outcome: 'no_parents', vars: { child_name: waiting } };
+      }
       if (pairs.length === 1) return { outcome: 'one', vars: { pair: callPairId(pairs[0]!) } };
       return { outcome: 'several', vars: { pair_choices: pairs.map((pair) => ({ id: callPairId(pair), label: `${pair.parent.displayName} ↔ ${pair.child.name}` })) } };
     },
@@ -162,6 +167,7 @@ export const callActions = [
         child_name: plan.child.name,
         week_calls: summary.weekCalls,
         target: summary.target,
+        count: summary.weekCalls,
         streak: summary.streak,
         weeks: summary.weeksWithoutCall,
         last_call: summary.lastCallAt ? formatLocalDay(summary.lastCallAt, person.timeZone, person.locale) : translate(person.locale, 'calls:never'),
@@ -186,13 +192,13 @@ function describeProposal(proposal: Proposal | undefined, wanted: number, person
   const vars = {
     child_name: proposal.child.name,
     home_name: proposal.home.displayName,
-    home_city: placeOf(proposal.home),
-    parent_city: placeOf(proposal.parent),
+    home_city: placeOf(proposal.home, person.locale),
+    parent_city: placeOf(proposal.parent, person.locale),
   };
   if (proposal.windows.length === 0) return { outcome: 'no_overlap' as const, vars };
   const windowCount = proposal.windows.length;
   // Fewer times than asked for are said plainly, never left for the parent to notice.
-  const shortfall = windowCount < wanted ? `\n\n${say('calls:fewer_windows', { ...vars, target: wanted, window_count: windowCount })}` : '';
+  const shortfall = windowCount < wanted ? `\n\n${say('calls:fewer_windows', { ...vars, target: wanted, window_count: windowCount, count: windowCount })}` : '';
   return { outcome: 'ok' as const, vars: { ...vars, window_count: windowCount, window_list: windowList(proposal, now, person.locale, say), shortfall } };
 }
 
@@ -216,10 +222,10 @@ function windowLine(
   return say('calls:window_line', {
     parent_day: start.toFormat('cccc'),
     parent_time: `${formatMinute(window.startMinute)}–${formatMinute(window.endMinute)}`,
-    parent_city: placeOf(plan.parent),
+    parent_city: placeOf(plan.parent, locale),
     home_day: home.toFormat('cccc'),
     home_time: `${home.toFormat('HH:mm')}–${homeEnd.toFormat('HH:mm')}`,
-    home_city: placeOf(plan.home),
+    home_city: placeOf(plan.home, locale),
   });
 }
 
@@ -232,8 +238,9 @@ function upcomingWindow(plan: PlanView, now: Date): CallWindow | undefined {
   });
 }
 
-function placeOf(person: { city: string | null; timeZone: string }): string {
-  return person.city ?? person.timeZone.split('/').pop()!.replace(/_/g, ' ');
+/** Where someone lives, in the reader's words (米兰 for a Chinese reader); the city of their time zone when unknown. */
+function placeOf(person: { city: string | null; timeZone: string }, locale: string): string {
+  return cityAsSaid(person.city ?? person.timeZone.split('/').pop()!.replace(/_/g, ' '), locale);
 }
 
 /** The plan, when `personId` is its parent: only they may be nudged about it, snooze it or skip a week. */

@@ -87,6 +87,16 @@ export class CallLogService {
     });
   }
 
+  /** The eldest child of a family `personId` looks after at home where no parent has joined yet: no call to log. */
+  async childAwaitingParents(personId: string): Promise<string | undefined> {
+    const family = await this.db.family.findFirst({
+      where: { members: { some: { personId, role: 'caregiver' }, none: { role: 'parent' } } },
+      orderBy: { createdAt: 'asc' },
+      select: { children: { orderBy: { birthDate: 'asc' }, take: 1, select: { name: true } } },
+    });
+    return family?.children[0]?.name;
+  }
+
   private async lastCallAt(pair: CallEnds): Promise<Date | null> {
     const last = await this.db.callLog.findFirst({ where: { parentId: pair.parent.id, childId: pair.child.id }, orderBy: { talkedAt: 'desc' }, select: { talkedAt: true } });
     return last?.talkedAt ?? null;

@@ -31,5 +31,7 @@ export const defaultStarterSources: readonly ConversationStarterSource[] = [chil
 
 export async function conversationStarter(sources: readonly ConversationStarterSource[], context: StarterContext): Promise<string> {
   const sentences = await Promise.all(sources.map((source) => source(context)));
-  return sentences.filter((sentence): sentence is string => Boolean(sentence)).join(' ');
+  // Chinese runs sentences together; a space between them is a stray gap to a Chinese reader.
+  const between = /^zh\b/.test(context.locale) ? '' : ' ';
+  return sentences.filter((sentence): sentence is string => Boolean(sentence)).join(between);
 }

@@ -45,6 +45,13 @@ export const freeTextActions = [
     },
   }),
   defineAction<FamiliesActionDeps>({
+    name: 'families.helpRole',
+    outcomes: ['ok'],
+    async run({ families }, { person }) {
+      return { vars: { help_role: await families.mainRoleOf(person.id) } };
+    },
+  }),
+  defineAction<FamiliesActionDeps>({
     name: 'families.helpText',
     outcomes: ['ok'],
     async run({ families, translate }, { person }) {

@@ -141,6 +141,19 @@ function byPopulation(places: readonly Place[]): Place[] {
   return [...places].sort((a, b) => b.population - a.population);
 }
 
+let shared: CityGazetteer | undefined;
+
+/** The process's one gazetteer: building it reads some 7,300 cities, so it is built once, when first needed. */
+export function cityGazetteer(): CityGazetteer {
+  shared ??= new CityGazetteer();
+  return shared;
+}
+
+/** A stored city (its English name) as the reader says it: 河池 for a Chinese reader; as stored when not known. */
+export function cityAsSaid(city: string, locale: string, places: CityGazetteer = cityGazetteer()): string {
+  return places.cityAsSaid(city, locale);
+}
+
 /** The name of a place as its reader says it: the Chinese name for a Chinese reader where there is one. */
 export function placeName(place: Pick<Place, 'name' | 'chineseName'>, locale: string): string {
   return locale.startsWith('zh') && place.chineseName ? place.chineseName : place.name;

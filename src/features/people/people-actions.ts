@@ -2,18 +2,12 @@ import { actionArgs, defineAction, type ActionResult, type PersonView } from '..
 import { parseQuietHours } from '../../core/quiet-hours.js';
 import { spokenQuietHours, spokenTime } from '../../core/spoken-time.js';
 import type { PeopleActionDeps } from './people-ports.js';
-import { CityGazetteer, placeLabel, placeName, type Place } from './city-gazetteer.js';
+import { cityGazetteer, placeLabel, placeName, type Place } from './city-gazetteer.js';
 import { PEOPLE_EVENTS } from './people-events.js';
 import { settingsMenu } from './settings-menu.js';
 
 /** The choice under "which one do you mean?" that says none of the offered places is hers. */
 const NONE_OF_THESE = 'none';
-let gazetteer: CityGazetteer | undefined;
-/** Read once, on the first city anyone types. */
-function places(): CityGazetteer {
-  gazetteer ??= new CityGazetteer();
-  return gazetteer;
-}
 
 /** Language, home city, quiet hours and opting out: what a person decides about themselves. */
 export const peopleActions = [
@@ -34,7 +28,7 @@ export const peopleActions = [
     outcomes: ['ok', 'pick', 'unknown'],
     args: actionArgs(['city']),
     async run(services, { person, args }) {
-      const found = places().match(String(args.city ?? ''));
+      const found = cityGazetteer().match(String(args.city ?? ''));
       if (found.kind === 'one') return livesIn(services, person, found.place);
       if (found.kind === 'none') return { outcome: 'unknown' };
       const none = { id: NONE_OF_THESE, label: services.translate(person.locale, 'onboarding:city_none') };
@@ -46,7 +40,7 @@ export const peopleActions = [
     outcomes: ['ok', 'unknown'],
     args: actionArgs(['place']),
     async run(services, { person, args }) {
-      const place = places().byIdOf(String(args.place ?? ''));
+      const place = cityGazetteer().byIdOf(String(args.place ?? ''));
       return place ? livesIn(services, person, place) : { outcome: 'unknown' };
     },
   }),
@@ -69,7 +63,7 @@ export const peopleActions = [
     name: 'people.settingsMenu',
     outcomes: ['ok'],
     async run(services, { person }) {
-      return { vars: await settingsMenu(services, places(), person) };
+      return { vars: await settingsMenu(services, cityGazetteer(), person) };
     },
   }),
   defineAction<PeopleActionDeps>({
