@@ -23,6 +23,7 @@ import { PostgresSenderNotifications } from './engine/postgres-sender-notificati
 import { SenderLease } from './engine/sender-lease.js';
 import { senderKey } from './engine/sender-key.js';
 import { TurnCommitter } from './engine/turn-committer.js';
+import { TurnReader } from './engine/turn-reader.js';
 import { Translator } from './engine/translator.js';
 import { createActivityServices } from './features/activities/activity-services.js';
 import { defaultCurriculumDir } from './features/activities/curriculum-dir.js';
@@ -65,7 +66,7 @@ import { RecurringJobs } from './scheduling/recurring-jobs.js';
 import { ReminderQueue } from './scheduling/reminder-queue.js';
 import { ReminderStore } from './scheduling/reminder-store.js';
 import { LocalMediaStore } from './storage/local-media-store.js';
-import { createPrismaClient, type Database } from './storage/prisma.js';
+import { createStorage, type Database } from './storage/prisma.js';
 import { createSynthesizer, type SpeechProvider } from './speech/create-synthesizer.js';
 
 /**
@@ -192,7 +193,8 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
   const defaultLocale = options.defaultLocale ?? 'zh-CN';
 
   const keys = deriveSecretKeys(options.secret ?? loadDeploymentSecret(undefined, path.join(projectRoot, '.kinbridge')));
-  const db = createPrismaClient(options.databaseUrl);
+  const storage = createStorage(options.databaseUrl);
+  const { db, sql } = storage;
   const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
   const queue = new EngineQueue({ connection: { url: options.redisUrl, maxRetriesPerRequest: null }, prefix, clock, logger });
   const translator = Translator.load(options.localesDir ?? defaultLocalesDir);
@@ -206,6 +208,7 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
   const templates = windowed.length > 0 ? MessageTemplates.load(options.messageTemplatesFile ?? defaultMessageTemplatesFile) : undefined;
   const outbox = new Outbox({
     db,
+    sql,
     redis,
     connection: { url: options.redisUrl, maxRetriesPerRequest: null },
     prefix,
@@ -352,14 +355,15 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
   });
   const actions = new ActionRegistry(features, services);
   const roles = new Set(options.roles ?? KINBRIDGE_ROLES);
-  const sessions = new SessionStore(db);
-  const journal = new InboundJournal(db, clock);
-  const commits = new TurnCommitter(db, sessions, journal, outbox);
+  const sessions = new SessionStore(sql);
+  const journal = new InboundJournal(db, sql, clock);
+  const commits = new TurnCommitter(sql, clock, outbox);
   const catalog = new FlowCatalog(await loadFlowDirectory(options.flowsDir ?? defaultFlowsDir, flowContext(translator, actions)), translator);
   const engine = new ConversationEngine({
     catalog,
     runner: new FlowRunner(catalog, actions, translator, clock),
     sessions,
+    reader: new TurnReader(sql),
     commits,
     people,
     gate: new InboundGate({
@@ -492,7 +496,7 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
       await broadcastWorker.close();
       await outbox.close();
       redis.disconnect();
-      await db.$disconnect();
+      await storage.close();
     },
   };
 }

@@ -10,9 +10,10 @@ import type { Flow } from './flow-definition.js';
 import type { FlowCatalog, TriggerMatch } from './flow-catalog.js';
 import type { FlowRunner, Turn } from './flow-runner.js';
 import { KeyedSerializer } from './keyed-serializer.js';
-import { SessionConflictError, type SessionStore } from './session-store.js';
+import { SessionConflictError, type LoadedSession, type SessionStore } from './session-store.js';
 import type { TurnCommitter } from './turn-committer.js';
-import type { JournaledUpdate } from './inbound-journal.js';
+import { UpdateOutOfOrderError, type JournaledUpdate } from './inbound-journal.js';
+import type { TurnReader } from './turn-reader.js';
 import { runWithinTurn, type TurnWrites } from '../core/turn-scope.js';
 import type { Translator } from './translator.js';
 import type { InboundAdmission } from './inbound-gate.js';
@@ -22,12 +23,14 @@ export interface EngineDependencies {
   readonly catalog: FlowCatalog;
   readonly runner: FlowRunner;
   readonly sessions: SessionStore;
+  /** Reads the sender, their session and the update's place in their order, in one round trip. */
+  readonly reader: TurnReader;
   readonly people: PeopleDirectory;
   /** Decides who is heard at all: flood limits, and strangers without an invite code. */
   readonly gate: InboundAdmission;
   readonly timers: TimerScheduler;
   /** Writes a turn's session, messages and handled mark in one transaction. */
-  readonly commits: TurnCommitter<unknown>;
+  readonly commits: TurnCommitter;
   readonly translator: Translator;
   readonly logger: Logger;
   /** Hear every admitted message before the flows answer it (safeguarding). */
@@ -57,21 +60,28 @@ export class ConversationEngine {
     return this.inFlight > 0;
   }
 
-  /** Handles one journaled update (see InboundDispatcher): its turn marks it handled. */
+  /**
+   * Handles one journaled update (see InboundDispatcher): its turn marks it handled. Throws UpdateOutOfOrderError,
+   * having done nothing, when an older update of the sender is still unhandled.
+   */
   async handleInbound(update: JournaledUpdate): Promise<void> {
     await this.counted(async () => {
+      const context = await this.deps.reader.read(update);
+      if (context.behind) throw new UpdateOutOfOrderError(update.seq);
       // What the gate answers (a stranger's one reply, a flood notice) commits with the update's handled mark.
       const writes: TurnWrites = { outbox: [] };
-      const admitted = await runWithinTurn(writes, () => this.deps.gate.admit(update.message));
+      const admitted = await runWithinTurn(writes, () => this.deps.gate.admit(update.message, context.sender));
       if (!admitted) {
         await this.deps.commits.commit({ inboundSeq: update.seq, outbox: writes.outbox });
         return;
       }
       const { person, message: heard } = admitted;
       const address: Address = { channel: heard.channel, chatId: heard.chatId };
+      // A sender who just became a person has no session yet; a known one's was read with the update.
+      const session = context.sender ? context.session : undefined;
       await this.serializer.run(person.id, async () => {
         const answered = await this.tellListeners(person, heard);
-        await this.turn(person, address, (turn) => (answered ? Promise.resolve() : this.respond(turn, heard)), undefined, update.seq);
+        await this.turn(person, address, (turn) => (answered ? Promise.resolve() : this.respond(turn, heard)), { inboundSeq: update.seq, session });
       });
     });
   }
@@ -173,14 +183,16 @@ export class ConversationEngine {
     await this.serializer.run(personId, async () => {
       const person = await this.deps.people.find(personId);
       if (!person) return;
-      await this.turn(person, undefined, step, starting);
+      await this.turn(person, undefined, step, { starting });
     });
   }
 
-  private async turn(person: PersonView, replyTo: Address | undefined, step: (turn: Turn) => Promise<void>, starting?: Flow, inboundSeq?: bigint): Promise<void> {
+  private async turn(person: PersonView, replyTo: Address | undefined, step: (turn: Turn) => Promise<void>, about: TurnOrigin): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.turnOnce(person, replyTo, step, starting, inboundSeq);
+        // The session read with the update serves the first attempt; a retry reads the one that beat it.
+        const loaded = (attempt === 1 ? about.session : undefined) ?? (await this.deps.sessions.load(person.id));
+        return await this.turnOnce(person, replyTo, step, loaded, about);
       } catch (error) {
         if (!(error instanceof SessionConflictError) || attempt >= MAX_TURN_ATTEMPTS) throw error;
         this.deps.logger.debug({ personId: person.id, attempt }, 'session changed during the turn; running it again');
@@ -188,9 +200,8 @@ export class ConversationEngine {
     }
   }
 
-  private async turnOnce(person: PersonView, replyTo: Address | undefined, step: (turn: Turn) => Promise<void>, starting: Flow | undefined, inboundSeq: bigint | undefined): Promise<void> {
-    const { sessions, timers, logger, commits } = this.deps;
-    const loaded = await sessions.load(person.id);
+  private async turnOnce(person: PersonView, replyTo: Address | undefined, step: (turn: Turn) => Promise<void>, loaded: LoadedSession, { starting, inboundSeq }: TurnOrigin): Promise<void> {
+    const { timers, logger, commits } = this.deps;
     const turn: Turn = { person, state: loaded.state, outbox: [], timers: [], staleTokens: [], secrets: {} };
     const kind = replyTo ? undefined : (starting ?? (turn.state ? this.deps.catalog.get(turn.state.flowId) : undefined))?.message_kind;
     const writes: TurnWrites = { outbox: [] };
@@ -226,6 +237,13 @@ export class ConversationEngine {
   private say(person: PersonView, key: string, vars: Record<string, unknown> = {}): OutboundMessage {
     return { text: this.deps.translator.t(person.locale, key, { ...vars, person_name: person.displayName }) };
   }
+}
+
+/** What set a turn off: the flow it starts (a reminder, an event), or the update it answers and the session read with it. */
+interface TurnOrigin {
+  readonly starting?: Flow | undefined;
+  readonly inboundSeq?: bigint;
+  readonly session?: LoadedSession | undefined;
 }
 
 /** A template fills in short words (a child's name, a time), so only those of the flow's variables travel with its messages. */

@@ -2,20 +2,44 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { machineTimeMs } from '../core/clock.js';
 
-/** Deletes the lease only if it is still ours: one that expired and was taken by another worker stays theirs. */
-const RELEASE_IF_OURS = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0`;
+/**
+ * Takes the lease if free; otherwise leaves a knock for its holder (its updates may be behind it in the journal).
+ * KEYS: lease, knock. ARGV: token, term.
+ */
+const ACQUIRE_OR_KNOCK = `
+if redis.call('set', KEYS[1], ARGV[1], 'PX', ARGV[2], 'NX') then return 1 end
+redis.call('set', KEYS[2], '1', 'PX', ARGV[2])
+return 0`;
+/**
+ * Lets go of the lease if it is still ours and nobody knocked; a knock is taken instead and the lease kept for another
+ * term (2). One that expired and was taken by another worker stays theirs (0). KEYS: lease, knock. ARGV: token, term.
+ */
+const RELEASE_UNLESS_KNOCKED = `
+if redis.call('get', KEYS[1]) ~= ARGV[1] then return 0 end
+if redis.call('del', KEYS[2]) == 1 then
+  redis.call('pexpire', KEYS[1], ARGV[2])
+  return 2
+end
+redis.call('del', KEYS[1])
+return 1`;
 const EXTEND_IF_OURS = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) end return 0`;
 
 export interface HeldLease {
   /** Keeps the lease for another full term when half of it has passed (a long drain), in one Redis call at most. */
   keep(): Promise<void>;
-  release(): Promise<void>;
+  /**
+   * Lets go, unless another process knocked meanwhile (it journaled an update of this sender, or heard of one): then
+   * the lease is kept and `knocked` answered, and the holder looks in the journal again before trying once more.
+   */
+  release(): Promise<'released' | 'knocked'>;
 }
 
 /**
  * Which worker drains one sender's updates right now, across processes: a Redis key set only if absent, with an
- * expiry so a worker that died frees the sender. The session's version (not this lease) is what makes a turn of a
- * worker that outlived its lease harmless; the lease keeps that rare.
+ * expiry so a worker that died frees the sender. A process that finds the lease taken knocks (atomically with the
+ * attempt), and the holder cannot let go without seeing the knock: no update is left behind, without anyone counting
+ * the journal after every drain. The session's version (not this lease) is what makes a turn of a worker that
+ * outlived its lease harmless; the lease keeps that rare.
  */
 export class SenderLease {
   constructor(
@@ -26,17 +50,22 @@ export class SenderLease {
 
   async acquire(sender: string): Promise<HeldLease | undefined> {
     const key = `${this.prefix}sender-lease:${sender}`;
+    const knock = `${key}:knock`;
     const token = randomUUID();
-    if ((await this.redis.set(key, token, 'PX', this.termMs, 'NX')) !== 'OK') return undefined;
+    const term = String(this.termMs);
+    if ((await this.redis.eval(ACQUIRE_OR_KNOCK, 2, key, knock, token, term)) !== 1) return undefined;
     let renewedAt = machineTimeMs();
     return {
       keep: async () => {
         if (machineTimeMs() - renewedAt < this.termMs / 2) return;
         renewedAt = machineTimeMs();
-        await this.redis.eval(EXTEND_IF_OURS, 1, key, token, String(this.termMs));
+        await this.redis.eval(EXTEND_IF_OURS, 1, key, token, term);
       },
       release: async () => {
-        await this.redis.eval(RELEASE_IF_OURS, 1, key, token);
+        const outcome = await this.redis.eval(RELEASE_UNLESS_KNOCKED, 2, key, knock, token, term);
+        if (outcome !== 2) return 'released';
+        renewedAt = machineTimeMs();
+        return 'knocked';
       },
     };
   }

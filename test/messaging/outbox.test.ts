@@ -40,6 +40,7 @@ describe('outbox', () => {
     prefix = uniquePrefix('outbox');
     outbox = new Outbox({
       db: database.prisma,
+      sql: database.sql,
       redis,
       connection: { url: testRedisUrl(), maxRetriesPerRequest: null },
       prefix,
