@@ -88,7 +88,7 @@ export class InboundDispatcher {
     const deadline = machineTimeMs() + JOURNAL_RETRY_MS;
     for (let delay = 100; ; delay = Math.min(delay * 2, 5_000)) {
       try {
-        return await this.options.journal.record(message, notify);
+        return await this.options.journal.record(message, { notify, readContext: !notify });
       } catch (error) {
         if (machineTimeMs() > deadline) throw error;
         this.options.logger.warn({ err: error, channel: message.channel }, 'could not journal an inbound update; trying again');
@@ -125,7 +125,8 @@ export class InboundDispatcher {
     const running = this.draining.get(key);
     if (running) {
       running.again = true;
-      if (received) running.received.push(received);
+      // Its context was read before the turns ahead of it changed the session: it is read again when its turn comes.
+      if (received) running.received.push({ ...received, context: undefined });
       else running.fromJournal = true;
       return;
     }

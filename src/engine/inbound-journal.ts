@@ -3,15 +3,32 @@ import type { Clock } from '../core/clock.js';
 import type { InboundMessage } from '../core/messages.js';
 import type { Database, SqlPool } from '../storage/prisma.js';
 import { senderKey } from './sender-key.js';
+import { updateContextOf, updateContextSelect, type UpdateContext, type UpdateContextRow } from './update-context.js';
 
 /** The PostgreSQL notification channel on which gateways tell workers which sender has a new update. */
 export const INBOUND_CHANNEL = 'kinbridge_inbound';
+
+/**
+ * Journals an update ($1 channel, $2 platform id, $3 sender key, $4 message, $5 now, $6 notify, $7 platform identity,
+ * $8 read its context): one row for a new update, none for a redelivery.
+ */
+const RECORD = `
+  WITH recorded AS (
+    INSERT INTO "InboundUpdate" ("channel", "platformId", "senderKey", "message", "receivedAt")
+    VALUES ($1, $2, $3, $4::jsonb, $5::timestamptz AT TIME ZONE 'UTC')
+    ON CONFLICT ("channel", "platformId") DO NOTHING
+    RETURNING "seq", "senderKey")
+  SELECT r."seq", CASE WHEN $6::boolean THEN pg_notify('${INBOUND_CHANNEL}', r."senderKey")::text END AS "notified", context.*
+  FROM recorded AS r
+  LEFT JOIN LATERAL (${updateContextSelect('$1', '$7', '$3', 'r."seq"')} WHERE $8::boolean) AS context ON true`;
 
 /** An update written by a gateway and not yet handled. */
 export interface JournaledUpdate {
   readonly seq: bigint;
   readonly senderKey: string;
   readonly message: InboundMessage;
+  /** What its turn reads, read as it was journaled: valid only if the turn runs right away (see InboundDispatcher). */
+  readonly context?: UpdateContext | undefined;
 }
 
 /** An older update of the same sender is not handled yet (journaled by another process, or left by a crash): it goes first. */
@@ -45,25 +62,22 @@ export class InboundJournal {
   /**
    * The update as journaled when it is new, ready to hand to a turn without reading it back; undefined when it was
    * received before (a redelivery). With `notify`, the workers listening on INBOUND_CHANNEL hear of it in the same
-   * statement (a gateway without a worker of its own).
+   * statement (a gateway without a worker of its own); with `readContext`, what its turn reads comes back with it,
+   * in the same round trip (a gateway that handles it at once).
    */
-  async record(message: InboundMessage, notify: boolean): Promise<JournaledUpdate | undefined> {
+  async record(message: InboundMessage, { notify, readContext }: { notify: boolean; readContext: boolean }): Promise<JournaledUpdate | undefined> {
     const key = senderKey(message);
     // Platforms without update ids (console, puppets) get a random one: journaled, never mistaken for a redelivery.
     const platformId = message.platformId ?? `local:${randomUUID()}`;
-    const { rows } = await this.sql.query<{ seq: string }>({
+    const { rows } = await this.sql.query<{ seq: string } & Partial<UpdateContextRow>>({
       name: 'kinbridge-journal-record',
-      text: `
-        WITH recorded AS (
-          INSERT INTO "InboundUpdate" ("channel", "platformId", "senderKey", "message", "receivedAt")
-          VALUES ($1, $2, $3, $4::jsonb, $5::timestamptz AT TIME ZONE 'UTC')
-          ON CONFLICT ("channel", "platformId") DO NOTHING
-          RETURNING "seq", "senderKey")
-        SELECT "seq", CASE WHEN $6::boolean THEN pg_notify('${INBOUND_CHANNEL}', "senderKey")::text END AS notified FROM recorded`,
-      values: [message.channel, platformId, key, JSON.stringify(message), this.clock.now().toISOString(), notify],
+      text: RECORD,
+      values: [message.channel, platformId, key, JSON.stringify(message), this.clock.now().toISOString(), notify, message.externalId, readContext],
     });
     const recorded = rows[0];
-    return recorded && { seq: BigInt(recorded.seq), senderKey: key, message };
+    if (!recorded) return undefined;
+    const context = readContext ? updateContextOf(recorded as UpdateContextRow) : undefined;
+    return { seq: BigInt(recorded.seq), senderKey: key, message, context };
   }
 
   /** The sender's oldest updates not yet handled, oldest first. */

@@ -1,63 +1,19 @@
-import type { PersonView } from '../core/flow-action.js';
 import type { SqlPool } from '../storage/prisma.js';
-import type { KnownSender } from './inbound-gate.js';
 import type { JournaledUpdate } from './inbound-journal.js';
-import { SESSION_COLUMNS, sessionOf, type LoadedSession, type SessionRow } from './session-store.js';
+import { updateContextOf, updateContextSelect, type UpdateContext, type UpdateContextRow } from './update-context.js';
 
-/** Everything a turn for one inbound update reads before it runs. */
-export interface UpdateContext {
-  /** Who wrote, when the bot knows them. */
-  readonly sender: KnownSender | null;
-  /** Their session (none for a sender the bot does not know). */
-  readonly session: LoadedSession;
-  /** An older update of the same sender is still unhandled: this one must wait for it. */
-  readonly behind: boolean;
-}
-
-interface ContextRow extends SessionRow {
-  readonly identityId: string | null;
-  readonly lastSeenAt: Date;
-  readonly blockedAt: Date | null;
-  readonly personId: string;
-  readonly displayName: string;
-  readonly locale: string;
-  readonly timeZone: string;
-  readonly optedOutAt: Date | null;
-  readonly behind: boolean;
-}
-
-/**
- * Reads the sender's identity, person and session, and whether the update is next in its sender's order, in one
- * round trip: nothing is cached, so a change to a person (their language, an opt-out, an erasure) made by any
- * process holds from the very next message, with nothing to invalidate. Timestamps are stored as UTC.
- */
-const READ_UPDATE_CONTEXT = `
-  SELECT i."id" AS "identityId", i."lastSeenAt" AT TIME ZONE 'UTC' AS "lastSeenAt", i."blockedAt" AT TIME ZONE 'UTC' AS "blockedAt",
-    p."id" AS "personId", p."displayName", p."locale", p."timeZone", p."optedOutAt" AT TIME ZONE 'UTC' AS "optedOutAt",
-    ${SESSION_COLUMNS},
-    EXISTS (SELECT 1 FROM "InboundUpdate" AS u WHERE u."senderKey" = $3 AND u."handledAt" IS NULL AND u."seq" < $4) AS "behind"
-  FROM (VALUES (1)) AS one
-  LEFT JOIN "ChannelIdentity" AS i ON i."channel" = $1 AND i."externalId" = $2
-  LEFT JOIN "Person" AS p ON p."id" = i."personId"
-  LEFT JOIN "FlowSession" AS s ON s."personId" = p."id"`;
-
+/** Reads an update's context in one round trip, unless it was read as the update was journaled (see InboundJournal.record). */
 export class TurnReader {
   constructor(private readonly sql: SqlPool) {}
 
   async read(update: JournaledUpdate): Promise<UpdateContext> {
+    if (update.context) return update.context;
     const { message } = update;
-    const { rows } = await this.sql.query<ContextRow>({
+    const { rows } = await this.sql.query<UpdateContextRow>({
       name: 'kinbridge-turn-read',
-      text: READ_UPDATE_CONTEXT,
+      text: updateContextSelect('$1', '$2', '$3', '$4::bigint'),
       values: [message.channel, message.externalId, update.senderKey, update.seq.toString()],
     });
-    const row = rows[0]!;
-    if (!row.identityId) return { sender: null, session: { state: null, version: null }, behind: row.behind };
-    const person: PersonView = { id: row.personId, displayName: row.displayName, locale: row.locale, timeZone: row.timeZone, optedOutAt: row.optedOutAt };
-    return {
-      sender: { identity: { id: row.identityId, lastSeenAt: row.lastSeenAt, blockedAt: row.blockedAt }, person },
-      session: sessionOf(person.id, row),
-      behind: row.behind,
-    };
+    return updateContextOf(rows[0]!);
   }
 }
