@@ -24,6 +24,7 @@ import { SenderLease } from './engine/sender-lease.js';
 import { senderKey } from './engine/sender-key.js';
 import { TurnCommitter } from './engine/turn-committer.js';
 import { TurnReader } from './engine/turn-reader.js';
+import { OverdueTimers } from './engine/overdue-timers.js';
 import { Translator } from './engine/translator.js';
 import { createActivityServices } from './features/activities/activity-services.js';
 import { defaultCurriculumDir } from './features/activities/curriculum-dir.js';
@@ -163,6 +164,8 @@ export interface Kinbridge {
   /** Removes the words of old settled messages (run by the retention job; tests call `sweep()` themselves). */
   readonly outboxRedaction: OutboxRedaction;
   readonly reminders: ReminderQueue;
+  /** Schedules again timers whose job was lost (every worker sweeps; tests call `sweep()` themselves). */
+  readonly overdueTimers: OverdueTimers;
   /** What services repeat on their own: retention sweeps, keeping next week's reminders scheduled. */
   readonly recurring: RecurringJobs;
   /** Counters and gauges served at the dashboard's /metrics. */
@@ -381,6 +384,7 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
     logger,
     listeners: [safeguarding.screen],
   });
+  const overdueTimers = new OverdueTimers(db, clock, queue, logger);
   const inbound = new InboundDispatcher({
     journal,
     lease: new SenderLease(redis, `${prefix}:`),
@@ -397,6 +401,7 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
     outbox,
     outboxRedaction,
     reminders,
+    overdueTimers,
     recurring,
     async unhandledInbound(sender) {
       const key = senderKey(sender);
@@ -408,6 +413,7 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
       if (roles.has('worker')) {
         outbox.start(options.channels.map((channel) => channel.name));
         queue.start((job) => engine.handleJob(job));
+        overdueTimers.start();
         await inbound.start();
       }
       if (roles.has('scheduler')) {
@@ -490,6 +496,7 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
       await dashboard?.close();
       for (const channel of options.channels) await channel.stop();
       await inbound.close();
+      overdueTimers.close();
       await queue.close();
       await reminders.close();
       await recurring.close();

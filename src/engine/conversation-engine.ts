@@ -45,7 +45,7 @@ const MAX_TURN_ATTEMPTS = 5;
 /**
  * Turns inbound messages, timers and events into flow steps for one person at a time.
  * Each turn: load the person and the session → run steps (messages they write are held) → one transaction saves the
- * session over the version read, writes the messages and marks the update handled → timers are scheduled. A turn
+ * session over the version read, writes the messages and timers and marks the update handled → timers are scheduled. A turn
  * whose session changed meanwhile (another worker) is run again; one that failed leaves no message but the apology.
  */
 export class ConversationEngine {
@@ -77,8 +77,9 @@ export class ConversationEngine {
       }
       const { person, message: heard } = admitted;
       const address: Address = { channel: heard.channel, chatId: heard.chatId };
-      // A sender who just became a person has no session yet; a known one's was read with the update.
-      const session = context.sender ? context.session : undefined;
+      // A known sender's session was read with the update; one who just became a person has none yet (should a first
+      // message of theirs in another process have won the race to create them, the save is refused and read again).
+      const session = context.sender ? context.session : { state: null, version: null };
       await this.serializer.run(person.id, async () => {
         const answered = await this.tellListeners(person, heard);
         await this.turn(person, address, (turn) => (answered ? Promise.resolve() : this.respond(turn, heard)), { inboundSeq: update.seq, session });
@@ -101,7 +102,7 @@ export class ConversationEngine {
 
   async handleJob(job: EngineJob): Promise<void> {
     await this.counted(async () => {
-      if (job.kind === 'timer') await this.proactive(job.personId, (turn) => this.deps.runner.timerFired(turn, job.token).then(() => undefined));
+      if (job.kind === 'timer') await this.proactive(job.personId, (turn) => this.deps.runner.timerFired(turn, job.token).then(() => undefined), { firedTimer: job.token });
       else if (job.kind === 'event') await this.startEventFlows(job.event);
       else await this.startScheduledFlow(job.flowId, job.roles);
     });
@@ -128,7 +129,7 @@ export class ConversationEngine {
       async (turn) => {
         if (!turn.person.optedOutAt) await this.deps.runner.start(turn, flow, vars, 'interrupt');
       },
-      flow,
+      { starting: flow },
     );
     return true;
   }
@@ -137,7 +138,7 @@ export class ConversationEngine {
     const flow = this.deps.catalog.get(flowId);
     if (!flow) return;
     for await (const personId of this.deps.people.reachableWithRoles(roles)) {
-      await this.proactive(personId, (turn) => this.deps.runner.start(turn, flow, {}, 'interrupt'), flow);
+      await this.proactive(personId, (turn) => this.deps.runner.start(turn, flow, {}, 'interrupt'), { starting: flow });
     }
   }
 
@@ -145,7 +146,7 @@ export class ConversationEngine {
     const flows = this.deps.catalog.flowsForEvent(event.name);
     for (const personId of event.personIds) {
       for (const flow of flows) {
-        await this.proactive(personId, (turn) => this.deps.runner.start(turn, flow, { ...event.vars }, 'interrupt'), flow);
+        await this.proactive(personId, (turn) => this.deps.runner.start(turn, flow, { ...event.vars }, 'interrupt'), { starting: flow });
       }
     }
   }
@@ -179,11 +180,11 @@ export class ConversationEngine {
    * A turn nobody asked for right now (a timer, an event): it goes to the person's latest app, unless they opted out.
    * `starting` is the flow it starts; a timer continues the flow the person is in.
    */
-  private async proactive(personId: string, step: (turn: Turn) => Promise<void>, starting?: Flow): Promise<void> {
+  private async proactive(personId: string, step: (turn: Turn) => Promise<void>, origin: TurnOrigin = {}): Promise<void> {
     await this.serializer.run(personId, async () => {
       const person = await this.deps.people.find(personId);
       if (!person) return;
-      await this.turn(person, undefined, step, { starting });
+      await this.turn(person, undefined, step, origin);
     });
   }
 
@@ -200,7 +201,7 @@ export class ConversationEngine {
     }
   }
 
-  private async turnOnce(person: PersonView, replyTo: Address | undefined, step: (turn: Turn) => Promise<void>, loaded: LoadedSession, { starting, inboundSeq }: TurnOrigin): Promise<void> {
+  private async turnOnce(person: PersonView, replyTo: Address | undefined, step: (turn: Turn) => Promise<void>, loaded: LoadedSession, { starting, inboundSeq, firedTimer }: TurnOrigin): Promise<void> {
     const { timers, logger, commits } = this.deps;
     const turn: Turn = { person, state: loaded.state, outbox: [], timers: [], staleTokens: [], secrets: {} };
     const kind = replyTo ? undefined : (starting ?? (turn.state ? this.deps.catalog.get(turn.state.flowId) : undefined))?.message_kind;
@@ -210,7 +211,9 @@ export class ConversationEngine {
     } catch (error) {
       // The session stays as it was before this message, and nothing the steps wrote is kept: the person can simply try again.
       logger.error({ err: error, personId: person.id }, 'flow step failed');
-      await commits.commit({ ...(inboundSeq !== undefined ? { inboundSeq } : {}), outbox: await this.replies(turn.person, replyTo, [this.say(turn.person, 'common:error')]) });
+      // The timer that set it off is not fired again: that would only fail again.
+      const outbox = await this.replies(turn.person, replyTo, [this.say(turn.person, 'common:error')]);
+      await commits.commit({ ...(inboundSeq !== undefined ? { inboundSeq } : {}), outbox, droppedTimers: firedTimer ? [firedTimer] : [] });
       return;
     }
     const purpose: MessagePurpose | undefined = kind ? { kind, vars: { ...templateVars(turn.state?.vars ?? {}), person_name: person.displayName } } : undefined;
@@ -220,7 +223,10 @@ export class ConversationEngine {
       session: { personId: person.id, loaded, state: turn.state },
       // The turn's replies after what its actions wrote (a relay to the family), as they were said.
       outbox: [...writes.outbox, ...replies],
+      timers: turn.timers,
+      droppedTimers: firedTimer ? [...turn.staleTokens, firedTimer] : turn.staleTokens,
     });
+    // The rows are the record; BullMQ fires them on time (a lost job is scheduled again by OverdueTimers).
     await Promise.all(turn.timers.map((timer) => timers.scheduleTimer(person.id, timer.token, timer.dueAt)));
     await Promise.all(turn.staleTokens.map((token) => timers.cancelTimer(token)));
   }
@@ -239,9 +245,13 @@ export class ConversationEngine {
   }
 }
 
-/** What set a turn off: the flow it starts (a reminder, an event), or the update it answers and the session read with it. */
+/**
+ * What set a turn off: the flow it starts (a reminder, an event), the timer that fired, or the update it answers and
+ * the session read with it.
+ */
 interface TurnOrigin {
   readonly starting?: Flow | undefined;
+  readonly firedTimer?: string;
   readonly inboundSeq?: bigint;
   readonly session?: LoadedSession | undefined;
 }

@@ -12,6 +12,10 @@ export interface TurnResult {
   /** The session after the turn; left out when a failed turn keeps the session as it was. */
   readonly session?: { readonly personId: string; readonly loaded: LoadedSession; readonly state: SessionState | null };
   readonly outbox: readonly OutboxItem[];
+  /** Timers the turn set (the person's, see `session`). */
+  readonly timers?: readonly { readonly token: string; readonly dueAt: Date }[];
+  /** Timers the turn made stale, and the one that set it off: their rows go. */
+  readonly droppedTimers?: readonly string[];
 }
 
 /** What the statement does to the session: `none` leaves it alone. */
@@ -23,7 +27,8 @@ const AT = `$2::timestamptz AT TIME ZONE 'UTC'`;
 
 /**
  * The whole turn in one statement, one round trip: the update marked handled, the session saved over the version read
- * (updated, created or deleted), the messages written, claimed for this process where it sends them at once. The last
+ * (updated, created or deleted), the messages written, claimed for this process where it sends them at once, the
+ * timers set and those made stale dropped (every data-modifying part runs, read or not). The last
  * SELECT refuses the turn when the update was handled meanwhile or the session changed: the error aborts the
  * statement, so nothing of it is kept.
  */
@@ -42,6 +47,12 @@ const COMMIT_TURN = `
     ON CONFLICT ("personId") DO NOTHING RETURNING 1),
   deleted AS (
     DELETE FROM "FlowSession" WHERE $3::text = 'delete' AND "personId" = $4::uuid AND "version" = $5::int RETURNING 1),
+  timers_dropped AS (
+    DELETE FROM "FlowTimer" WHERE "token" = ANY($17::text[]) RETURNING 1),
+  timers_set AS (
+    INSERT INTO "FlowTimer" ("token", "personId", "dueAt")
+    SELECT t."token", $4::uuid, t."dueAt" AT TIME ZONE 'UTC' FROM jsonb_to_recordset($16::jsonb) AS t("token" text, "dueAt" timestamptz)
+    ON CONFLICT ("token") DO NOTHING RETURNING 1),
   drafts AS (
     SELECT r.*, r."claim" AND NOT EXISTS (
         SELECT 1 FROM "OutboxMessage" AS e WHERE e."channel" = r."channel" AND e."chatId" = r."chatId" AND e."status" IN ('queued', 'sending')) AS "claimed"
@@ -70,7 +81,7 @@ interface WrittenJson extends Omit<WrittenOutboxRow, 'seq' | 'notBefore'> {
 
 /**
  * A turn is one transaction, here one statement: the update marked handled, the session saved over the version it
- * read, and every message it wrote commit together or not at all. A conflict (another worker's turn, a handled update)
+ * read, every message it wrote and its timers commit together or not at all. A conflict (another worker's turn, a handled update)
  * keeps none of it. The messages are then handed to the senders.
  */
 export class TurnCommitter {
@@ -108,6 +119,8 @@ export class TurnCommitter {
           state?.retries ?? null,
           JSON.stringify(this.outbox.draft(result.outbox)),
           randomUUID(),
+          JSON.stringify((result.timers ?? []).map((timer) => ({ token: timer.token, dueAt: timer.dueAt.toISOString() }))),
+          result.droppedTimers ?? [],
         ],
       });
       return rows[0]!.written.map((row) => ({ ...row, seq: BigInt(row.seq), notBefore: new Date(row.notBefore) }));
