@@ -38,6 +38,7 @@ import { startLocalRedis } from '../src/infra/local-redis.js';
 import { startLocalServices } from '../src/infra/local-services.js';
 import { ReminderQueue } from '../src/scheduling/reminder-queue.js';
 import { ReminderStore } from '../src/scheduling/reminder-store.js';
+import { QueueFactory } from '../src/infra/queue-factory.js';
 import { applyMigrations } from '../src/storage/migrate.js';
 import { createPrismaClient } from '../src/storage/prisma.js';
 import { withAdminClient } from '../test/support/postgres-admin.js';
@@ -212,8 +213,7 @@ async function benchDueTimeIndex(options: Options, databaseUrl: string, redisUrl
 
   const baseline = await usedMemory(redisUrl);
   const queue = new ReminderQueue({
-    connection: { url: redisUrl, maxRetriesPerRequest: null },
-    prefix: 'bench-index',
+    queues: new QueueFactory({ redisUrl, prefix: 'bench-index', logger: pino({ level: 'warn' }) }),
     store,
     clock: systemClock,
     logger: pino({ level: 'warn' }),
@@ -245,7 +245,7 @@ async function benchDueTimeIndex(options: Options, databaseUrl: string, redisUrl
 }
 
 async function benchJobSchedulers(options: Options, redisUrl: string, week: Week): Promise<Figures> {
-  const connection = { url: redisUrl, maxRetriesPerRequest: null };
+  const connection = QueueFactory.connectionFor(redisUrl);
   const baseline = await usedMemory(redisUrl);
   const queue = new Queue('bench-schedulers', { connection, prefix: 'bench-schedulers' });
   const every = Math.max(1, Math.round(1 / options.schedulerSample));

@@ -26,36 +26,17 @@ import { TurnCommitter } from './engine/turn-committer.js';
 import { TurnReader } from './engine/turn-reader.js';
 import { OverdueTimers } from './engine/overdue-timers.js';
 import { Translator } from './engine/translator.js';
-import { createActivityServices } from './features/activities/activity-services.js';
-import { defaultCurriculumDir } from './features/activities/curriculum-dir.js';
-import { loadCurriculum } from './features/activities/curriculum-loader.js';
-import { playStarter } from './features/activities/play-starter.js';
-import { BroadcastWorker } from './features/broadcasts/broadcast-worker.js';
-import { BroadcastService } from './features/broadcasts/broadcasts.js';
-import { AttentionItems, DEFAULT_ATTENTION_SETTINGS, type AttentionSettings } from './features/attention/attention-items.js';
-import { createCallServices } from './features/calls/call-services.js';
-import { createCheckInServices } from './features/checkins/checkin-services.js';
-import { defaultInstrumentsDir } from './features/checkins/instruments-dir.js';
-import { defaultStarterSources } from './features/calls/conversation-starters.js';
-import { ConsentService } from './features/consent/consents.js';
-import { DashboardLinks } from './features/dashboard-access/dashboard-links.js';
-import { RedisLinkRequestLimiter } from './features/dashboard-access/link-request-limiter.js';
+import type { AttentionSettings } from './features/attention/attention-items.js';
 import { KinbridgeMetrics } from './dashboard/metrics.js';
 import { discoverQueues } from './dashboard/queue-discovery.js';
 import { DashboardPortInUseError, startDashboard, type RunningDashboard } from './dashboard/start-dashboard.js';
-import { features } from './features/feature-list.js';
-import type { FeatureServices } from './features/feature-services.js';
-import { FamilyService } from './features/families/families.js';
-import { CommandMenus } from './features/people/command-menus.js';
-import { RedisInviteGuessGuard, type GuessLimits } from './features/families/invite-guess-guard.js';
-import { InviteService } from './features/families/invites.js';
-import { PersonEraser } from './features/privacy/person-eraser.js';
-import { defaultSafeguardingDir } from './features/safeguarding/safeguarding-dir.js';
-import { createSafeguardingServices } from './features/safeguarding/safeguarding-services.js';
+import { composeFeatures } from './features/compose-features.js';
+import { featureModules, type AppServices } from './features/feature-list.js';
+import { DEFAULT_OUTBOX_REDACTION_DAYS, type FeatureSettings, type SharedPorts, type Translate } from './features/shared-ports.js';
+import type { GuessLimits } from './features/families/invite-guess-guard.js';
 import type { MediaLimits } from './features/updates/media-intake.js';
-import { createUpdateServices } from './features/updates/update-services.js';
 import { PersonDirectory } from './features/people/person-directory.js';
-import { defaultFlowsDir, defaultLocalesDir, defaultMessageTemplatesFile, projectRoot } from './paths.js';
+import { defaultFlowsDir, defaultLocalesDir, defaultMediaDir, defaultMessageTemplatesFile, defaultStateDir } from './paths.js';
 import type { SendLimits } from './messaging/chat-window-limiter.js';
 import { MessageTemplates } from './messaging/message-templates.js';
 import { Outbox } from './messaging/outbox.js';
@@ -63,6 +44,7 @@ import { OutboxRedaction } from './messaging/outbox-redaction.js';
 import { OutboxSealer } from './messaging/outbox-sealing.js';
 import { ReplyWindowGate } from './messaging/reply-window-gate.js';
 import { loadDeploymentSecret } from './infra/deployment-secret.js';
+import { QueueFactory } from './infra/queue-factory.js';
 import { RecurringJobs } from './scheduling/recurring-jobs.js';
 import { ReminderQueue } from './scheduling/reminder-queue.js';
 import { ReminderStore } from './scheduling/reminder-store.js';
@@ -77,7 +59,8 @@ import { createSynthesizer, type SpeechProvider } from './speech/create-synthesi
 export type KinbridgeRole = 'gateway' | 'worker' | 'scheduler';
 export const KINBRIDGE_ROLES: readonly KinbridgeRole[] = ['gateway', 'worker', 'scheduler'];
 
-export interface KinbridgeOptions {
+/** How one deployment is set up; what features read (retention, curriculum, …) is in `FeatureSettings`. */
+export interface KinbridgeOptions extends FeatureSettings {
   readonly databaseUrl: string;
   /** Default: all three in this process. */
   readonly roles?: readonly KinbridgeRole[];
@@ -89,8 +72,6 @@ export interface KinbridgeOptions {
   readonly logger?: Logger;
   /** Namespaces every Redis key, so tests and several deployments can share one Redis. */
   readonly redisPrefix?: string;
-  readonly inviteTtlHours?: number;
-  readonly guessLimits?: GuessLimits;
   readonly defaultLocale?: string;
   readonly defaultTimeZone?: string;
   readonly inviteLink?: (code: string) => string | undefined;
@@ -98,30 +79,12 @@ export interface KinbridgeOptions {
   readonly outboxClaimLeaseMs?: number;
   /** Where photos, videos and voice notes are kept: a private directory, never a web server's public path (default .kinbridge/media). */
   readonly mediaDir?: string;
-  /** Largest file of each kind accepted, in bytes. */
-  readonly mediaLimits?: MediaLimits;
-  /** Days a shared moment and its files are kept (default 90). */
-  readonly mediaRetentionDays?: number;
-  /** Days after which the words of sent and failed outbox messages are removed (default 7). */
-  readonly outboxRedactionDays?: number;
   /** False: the recurring jobs (retention, keeping reminders scheduled) run only when `recurring.runNow` is called (tests). */
   readonly scheduleRecurringJobs?: boolean;
-  /** How often the media retention sweep runs (ms, default hourly). */
-  readonly mediaRetentionSweepEveryMs?: number;
   /** Replaces a channel's own sending limits (tests lift Telegram's per-chat limit). */
   readonly sendLimits?: Readonly<Record<string, SendLimits>>;
-  /** Languages a broadcast falls back to, in order, when it has no text in a reader's own. */
-  readonly broadcastFallbackLocales?: readonly string[];
-  /** How often due and finishing broadcasts are checked (ms). */
-  readonly broadcastCheckEveryMs?: number;
   /** How often reminders are swept (ms); 0 leaves sweeping to whoever calls `reminders.sweep()` (tests). */
   readonly reminderSweepEveryMs?: number;
-  /** Weeks without a logged call before the parent gets a gentle word (one more: the coordinators are alerted). */
-  readonly callEscalationWeeks?: number;
-  /** When an item nobody took is told again (defaults: urgent after 30 minutes, others after 3 days). */
-  readonly attention?: AttentionSettings;
-  /** The play curriculum (default curriculum/). */
-  readonly curriculumDir?: string;
   /** Who reads play reminders aloud (default espeak-ng), and where the audio is cached (default .kinbridge/speech). */
   readonly speechProvider?: SpeechProvider;
   readonly speechCacheDir?: string;
@@ -135,12 +98,6 @@ export interface KinbridgeOptions {
   readonly secret?: string;
   /** Templates sent outside a channel's reply window (default config/whatsapp-templates.yaml); read only when a channel has one. */
   readonly messageTemplatesFile?: string;
-  /** Phrase lists and help numbers (default safeguarding/). */
-  readonly safeguardingDir?: string;
-  /** Weeks without a word from a family or a logged call before its coordinators are asked to look (default 3). */
-  readonly silentFamilyWeeks?: number;
-  /** Check-in instruments (default instruments/). */
-  readonly instrumentsDir?: string;
   /** The coordinators' web dashboard, served by this process; off when unset. */
   readonly dashboard?: DashboardOptions;
 }
@@ -158,7 +115,8 @@ export interface DashboardOptions {
 /** The whole bot wired together: channels → engine → features → storage. */
 export interface Kinbridge {
   readonly engine: ConversationEngine;
-  readonly services: FeatureServices;
+  /** The shared ports and every feature's services, by name (`kb.services.calls`). */
+  readonly services: AppServices;
   readonly db: Database;
   readonly outbox: Outbox;
   /** Removes the words of old settled messages (run by the retention job; tests call `sweep()` themselves). */
@@ -180,14 +138,7 @@ export interface Kinbridge {
   stop(): Promise<void>;
 }
 
-const DEFAULT_MEDIA_RETENTION_DAYS = 90;
-const DEFAULT_OUTBOX_REDACTION_DAYS = 7;
 const DEFAULT_STRANGER_REPLIES_PER_DAY = 50;
-
-/** Recurring reminders (nudges, play) are topped up this often; each run schedules a week ahead, so hours are plenty. */
-const KEEP_SCHEDULED_EVERY_MS = 6 * 3_600_000;
-/** Untaken items are checked every minute: an urgent one must not wait long past its deadline. */
-const ATTENTION_ESCALATION_CHECK_MS = 60_000;
 
 export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbridge> {
   const clock = options.clock ?? systemClock;
@@ -195,26 +146,27 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
   const prefix = options.redisPrefix ?? 'kinbridge';
   const defaultLocale = options.defaultLocale ?? 'zh-CN';
 
-  const keys = deriveSecretKeys(options.secret ?? loadDeploymentSecret(undefined, path.join(projectRoot, '.kinbridge')));
+  const keys = deriveSecretKeys(options.secret ?? loadDeploymentSecret(undefined, defaultStateDir));
   const storage = createStorage(options.databaseUrl);
   const { db, sql } = storage;
   const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
-  const queue = new EngineQueue({ connection: { url: options.redisUrl, maxRetriesPerRequest: null }, prefix, clock, logger });
+  const queues = new QueueFactory({ redisUrl: options.redisUrl, prefix, logger });
+  const queue = new EngineQueue({ queues, clock });
   const translator = Translator.load(options.localesDir ?? defaultLocalesDir);
+  const translate: Translate = (locale, key, vars) => translator.t(locale, key, vars);
   const channelRouter = new ChannelRouter(options.channels);
   const metrics = new KinbridgeMetrics();
   const startedChannels = new Set<string>();
   let dashboard: RunningDashboard | undefined;
   const admins = new Set(options.dashboard?.admins ?? []);
-  const mediaStore = new LocalMediaStore(options.mediaDir ?? path.join(projectRoot, '.kinbridge', 'media'));
+  const mediaStore = new LocalMediaStore(options.mediaDir ?? defaultMediaDir);
   const windowed = options.channels.filter((channel) => channel.replyWindowMs !== undefined);
   const templates = windowed.length > 0 ? MessageTemplates.load(options.messageTemplatesFile ?? defaultMessageTemplatesFile) : undefined;
   const outbox = new Outbox({
     db,
     sql,
     redis,
-    connection: { url: options.redisUrl, maxRetriesPerRequest: null },
-    prefix,
+    queues,
     messenger: metrics.countingMessenger(channelRouter),
     clock,
     sealer: new OutboxSealer(keys.outboxSealKey),
@@ -224,139 +176,41 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
     ...(options.outboxClaimLeaseMs ? { claimLeaseMs: options.outboxClaimLeaseMs } : {}),
   });
   const reminderStore = new ReminderStore(db, clock);
-  const reminders = new ReminderQueue({
-    connection: { url: options.redisUrl, maxRetriesPerRequest: null },
-    prefix,
-    store: reminderStore,
-    clock,
-    logger,
-    sweepEveryMs: options.reminderSweepEveryMs,
-  });
+  const reminders = new ReminderQueue({ queues, store: reminderStore, clock, logger, sweepEveryMs: options.reminderSweepEveryMs });
   const people = new PersonDirectory(db, clock, {
     timeZone: options.defaultTimeZone ?? 'Asia/Shanghai',
     locale: (hint) => translator.supportedLocale(hint, defaultLocale),
   }, new Set(windowed.map((channel) => channel.name)));
-  const broadcasts = new BroadcastService(db, outbox, clock, options.broadcastFallbackLocales ?? ['zh-CN', 'en'], mediaStore);
-  const broadcastWorker = new BroadcastWorker({
-    connection: { url: options.redisUrl, maxRetriesPerRequest: null },
-    prefix,
-    broadcasts,
-    people,
-    outbox,
-    translate: (locale, key, vars) => translator.t(locale, key, vars),
-    logger,
-    checkEveryMs: options.broadcastCheckEveryMs,
-  });
-  const updates = createUpdateServices(
-    {
-      db,
-      clock,
-      outbox,
-      store: mediaStore,
-      fetcher: channelRouter,
-      addressOf: (personId) => people.addressOf(personId),
-      translate: (locale, key, vars) => translator.t(locale, key, vars),
-    },
-    { limits: options.mediaLimits, retentionDays: options.mediaRetentionDays ?? DEFAULT_MEDIA_RETENTION_DAYS },
-  );
   const outboxRedaction = new OutboxRedaction(db, clock, options.outboxRedactionDays ?? DEFAULT_OUTBOX_REDACTION_DAYS);
-  const invites = new InviteService(db, clock, new RedisInviteGuessGuard(redis, `${prefix}:`, options.guessLimits), options.inviteTtlHours ?? 72, keys.inviteCodeKey);
-  const synthesizer = createSynthesizer({ provider: options.speechProvider, cacheDir: options.speechCacheDir ?? path.join(projectRoot, '.kinbridge', 'speech') });
-  const activities = createActivityServices({
-    db,
-    clock,
-    reminders: reminderStore,
-    curriculum: loadCurriculum(options.curriculumDir ?? defaultCurriculumDir),
-    synthesizer,
-    logger,
-    intake: updates.intake,
-    store: mediaStore,
-    addressOf: (personId) => people.addressOf(personId),
-  });
-  const attention = new AttentionItems(db, clock, queue, options.attention ?? DEFAULT_ATTENTION_SETTINGS);
-  const families = new FamilyService(db, invites, clock);
-  const commandMenus = new CommandMenus({
-    db,
-    channels: options.channels.flatMap((channel) => (channel.setCommandMenu ? [{ name: channel.name, setCommandMenu: channel.setCommandMenu.bind(channel) }] : [])),
-    roleOf: (personId) => families.mainRoleOf(personId),
-    translate: (locale, key) => translator.t(locale, key),
-    locales: translator.locales,
-    fallbackLocale: 'en',
-    logger,
-  });
-  const safeguarding = createSafeguardingServices(
-    {
-      db,
-      clock,
-      redis,
-      keyPrefix: `${prefix}:`,
-      attention,
-      outbox,
-      events: queue,
-      translate: (locale, key, vars) => translator.t(locale, key, vars),
-      logger,
-    },
-    { directory: options.safeguardingDir ?? defaultSafeguardingDir, silentFamilyWeeks: options.silentFamilyWeeks },
-  );
-  const services: FeatureServices = {
+  const ports: SharedPorts = {
     db,
     clock,
     events: queue,
     outbox,
-    invites,
-    families,
-    commandMenus,
-    consents: new ConsentService(db, clock),
     reminders: reminderStore,
-    attention,
-    calls: createCallServices(
-      { db, clock, reminders: reminderStore, attention },
-      { escalationWeeks: options.callEscalationWeeks, starters: [...defaultStarterSources, playStarter(activities.weeks, activities.curriculum)] },
-    ),
-    activities,
-    updates,
-    privacyTerms: { mediaRetentionDays: options.mediaRetentionDays ?? DEFAULT_MEDIA_RETENTION_DAYS, outboxRedactionDays: options.outboxRedactionDays ?? DEFAULT_OUTBOX_REDACTION_DAYS },
-    eraser: new PersonEraser(db, mediaStore, outboxRedaction, activities.recordings, broadcasts),
-    broadcasts,
-    broadcastRunner: broadcastWorker,
-    safeguarding,
-    checkins: createCheckInServices({
-      db,
-      clock,
-      reminders: reminderStore,
-      events: queue,
-      synthesizer,
-      speechVoice: (locale) => activities.curriculum.speechVoice(locale),
-      logger,
-      instrumentsDir: options.instrumentsDir ?? defaultInstrumentsDir,
-    }),
-    dashboardLinks: new DashboardLinks(db, clock, new RedisLinkRequestLimiter(redis, `${prefix}:`), (token) => `${dashboard?.url ?? ''}/login?token=${token}`, (personId) => admins.has(personId)),
+    translate,
     supportedLocales: translator.locales,
-    translate: (locale, key, vars) => translator.t(locale, key, vars),
-    inviteLink: (code) => options.inviteLink?.(code),
-  };
-  const recurring = new RecurringJobs({
-    connection: { url: options.redisUrl, maxRetriesPerRequest: null },
-    prefix,
     logger,
-    jobs: [
-      {
-        id: 'media-retention',
-        everyMs: options.mediaRetentionSweepEveryMs ?? 3_600_000,
-        async run() {
-          const swept = { ...(await updates.retention.sweep()), broadcastAttachments: await broadcasts.forgetOldAttachments(options.mediaRetentionDays ?? DEFAULT_MEDIA_RETENTION_DAYS) };
-          const redactedMessages = await outboxRedaction.sweep();
-          if (Object.values(swept).some((count) => count > 0) || redactedMessages > 0) logger.info({ ...swept, redactedMessages }, 'retention sweep');
-        },
-      },
-      { id: 'calls.keep-scheduled', everyMs: KEEP_SCHEDULED_EVERY_MS, run: () => services.calls.plans.keepScheduled() },
-      { id: 'activities.keep-scheduled', everyMs: KEEP_SCHEDULED_EVERY_MS, run: () => activities.schedules.keepScheduled() },
-      { id: 'safeguarding.silent-families', everyMs: KEEP_SCHEDULED_EVERY_MS, run: () => safeguarding.silentFamilies.sweep().then(() => undefined) },
-      { id: 'checkins.keep-scheduled', everyMs: KEEP_SCHEDULED_EVERY_MS, run: () => services.checkins.schedules.keepScheduled().then(() => undefined) },
-      { id: 'attention.escalate', everyMs: ATTENTION_ESCALATION_CHECK_MS, run: () => attention.escalateUntaken().then(() => undefined) },
-    ],
-  });
-  const actions = new ActionRegistry(features, services);
+    redis,
+    keyPrefix: `${prefix}:`,
+    queues,
+    mediaStore,
+    fetcher: channelRouter,
+    people,
+    addressOf: (personId) => people.addressOf(personId),
+    synthesizer: createSynthesizer({ provider: options.speechProvider, cacheDir: options.speechCacheDir ?? path.join(defaultStateDir, 'speech') }),
+    commandMenuChannels: options.channels.flatMap((channel) => (channel.setCommandMenu ? [{ name: channel.name, setCommandMenu: channel.setCommandMenu.bind(channel) }] : [])),
+    inviteCodeKey: keys.inviteCodeKey,
+    inviteLink: (code) => options.inviteLink?.(code),
+    outboxRedaction,
+    dashboardLoginUrl: (token) => `${dashboard?.url ?? ''}/login?token=${token}`,
+    isDashboardAdmin: (personId) => admins.has(personId),
+    settings: options,
+  };
+  const composed = composeFeatures(ports, featureModules);
+  const services = composed.services;
+  const recurring = new RecurringJobs({ queues, logger, jobs: composed.jobs });
+  const actions = new ActionRegistry(composed.bound);
   const roles = new Set(options.roles ?? KINBRIDGE_ROLES);
   const sessions = new SessionStore(sql);
   const journal = new InboundJournal(db, sql, clock);
@@ -371,18 +225,18 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
     people,
     gate: new InboundGate({
       senders: people,
-      invites,
+      invites: services.invites,
       flood: new InboundFloodLimiter(redis, `${prefix}:`, options.inboundLimits),
       strangerReplies: new StrangerReplies(redis, `${prefix}:`, options.strangerRepliesPerDay ?? DEFAULT_STRANGER_REPLIES_PER_DAY),
       outbox,
-      translate: (locale, key, vars) => translator.t(locale, key, vars),
+      translate,
       logger,
       welcomeStrangers: options.welcomeStrangers ?? false,
     }),
     timers: queue,
     translator,
     logger,
-    listeners: [safeguarding.screen],
+    listeners: composed.listeners,
   });
   const overdueTimers = new OverdueTimers(db, clock, queue, logger);
   const inbound = new InboundDispatcher({
@@ -423,14 +277,14 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
             logger.warn({ flowId: reminder.flowId, subject: reminder.subject }, 'a reminder names a flow that no longer exists');
           }
         });
-        broadcastWorker.start();
+        services.broadcastRunner.start();
         await recurring.start({ scheduled: options.scheduleRecurringJobs ?? true });
       }
       // The dashboard is served by the process facing the outside (the gateway role), before the channels: once people
       // can write, starting is over (a stop signal then finds the process ready).
       if (options.dashboard && roles.has('gateway')) {
-        const queues = await discoverQueues(redis, prefix, { url: options.redisUrl });
-        metrics.watch(db, clock, () => queues);
+        const watched = await discoverQueues(redis, queues);
+        metrics.watch(db, clock, () => watched);
         dashboard = await startDashboard(
           {
             db,
@@ -443,7 +297,7 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
             features: services,
             channels: options.channels.map((channel) => channel.name),
             metrics,
-            queues: () => queues,
+            queues: () => watched,
             readiness: [
               { name: 'postgresql', check: async () => void (await db.$queryRaw`SELECT 1`) },
               { name: 'redis', check: async () => void (await redis.ping()) },
@@ -476,7 +330,7 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
           );
           startedChannels.add(channel.name);
         }
-        await commandMenus.setDefaults();
+        await services.commandMenus.setDefaults();
       }
       logger.info({ channels: options.channels.map((c) => c.name), flows: catalog.flows.length, roles: [...roles], dashboard: dashboard?.url }, 'Kinbridge is running');
     },
@@ -487,7 +341,7 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
           { name: 'inbound updates', pending: () => journal.unhandledCount() },
           { name: 'engine jobs', pending: (later) => queue.pendingJobs(later) },
           { name: 'reminders', pending: (later) => reminders.pendingJobs(later) },
-          { name: 'broadcast fan-outs', pending: () => broadcastWorker.pendingJobs() },
+          { name: 'broadcast fan-outs', pending: () => services.broadcastRunner.pendingJobs() },
           { name: 'outbox', pending: (later) => outbox.dueUnsentCount(later) },
         ],
         settleOptions,
@@ -500,7 +354,7 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
       await queue.close();
       await reminders.close();
       await recurring.close();
-      await broadcastWorker.close();
+      await services.broadcastRunner.close();
       await outbox.close();
       redis.disconnect();
       await storage.close();

@@ -1,17 +1,17 @@
 import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { DateTime } from 'luxon';
 import { systemClock, type Clock } from '../core/clock.js';
 import { deriveSecretKeys } from '../core/secret-keys.js';
 import { loadDeploymentSecret } from '../infra/deployment-secret.js';
-import { projectRoot } from '../paths.js';
+import { defaultMediaDir, defaultStateDir } from '../paths.js';
 import { BroadcastService, type BroadcastAttachment, type BroadcastReport } from '../features/broadcasts/broadcasts.js';
 import { MediaIntake, MediaRejectedError } from '../features/updates/media-intake.js';
 import { MediaUnavailableError, type MediaFetcher } from '../core/media-fetcher.js';
 import { LocalMediaStore } from '../storage/local-media-store.js';
-import { FAMILY_INVITE_ROLES, FamilyService, NotCoordinatorError, type NewChild } from '../features/families/families.js';
+import { FAMILY_INVITE_ROLES, NotCoordinatorError, type FamilyService, type NewChild } from '../features/families/families.js';
+import { createFamilyServices } from '../features/families/family-services.js';
 import type { InviteGuessGuard } from '../features/families/invite-guess-guard.js';
-import { InviteService, type IssuedInvite } from '../features/families/invites.js';
+import type { InviteService, IssuedInvite } from '../features/families/invites.js';
 import type { OutboxWriter } from '../core/outbox-writer.js';
 import type { Database } from '../storage/prisma.js';
 import type { Role } from '../storage/generated/enums.js';
@@ -93,10 +93,10 @@ export class CoordinatorCommands {
     options: CommandOptions,
   ) {
     this.clock = options.clock ?? systemClock;
-    const secret = options.secret ?? loadDeploymentSecret(undefined, path.join(projectRoot, '.kinbridge'));
-    this.invites = new InviteService(db, this.clock, issueOnlyGuessGuard, options.inviteTtlHours, deriveSecretKeys(secret).inviteCodeKey);
-    this.families = new FamilyService(db, this.invites, this.clock);
-    this.media = new LocalMediaStore(options.mediaDir ?? path.join(projectRoot, '.kinbridge', 'media'));
+    const secret = options.secret ?? loadDeploymentSecret(undefined, defaultStateDir);
+    const inviteCodeKey = deriveSecretKeys(secret).inviteCodeKey;
+    ({ invites: this.invites, families: this.families } = createFamilyServices({ db, clock: this.clock, guard: issueOnlyGuessGuard, inviteTtlHours: options.inviteTtlHours, inviteCodeKey }));
+    this.media = new LocalMediaStore(options.mediaDir ?? defaultMediaDir);
   }
 
   async createCohort(rawName: string): Promise<CohortRef> {

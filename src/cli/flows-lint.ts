@@ -14,7 +14,7 @@ import { lintContent } from './content-lint.js';
 async function main(files: string[]): Promise<number> {
   const translator = Translator.load(defaultLocalesDir);
   // Linting needs only the actions' names and outcomes, never their services.
-  const context = flowContext(translator, new ActionRegistry(features, undefined));
+  const context = flowContext(translator, ActionRegistry.forChecking(features));
   return lintContent(async () => {
     const flows = files.length > 0 ? await loadFlowFiles(files.map((file) => path.resolve(file)), context) : await loadFlowDirectory(defaultFlowsDir, context);
     return `${flows.length} flow(s) OK`;

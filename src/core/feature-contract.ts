@@ -1,4 +1,5 @@
 import type { FlowAction } from './flow-action.js';
+import type { InboundListener } from './inbound-listener.js';
 
 /**
  * What a feature promises the flows, in one place, so the flow linter can hold both sides to it: the flows it
@@ -22,6 +23,37 @@ export interface ChoiceReading {
   readonly choices: readonly string[];
 }
 
-export function defineFeature(contract: FeatureContract): FeatureContract {
-  return contract;
+/** Work a feature repeats on its own (a retention sweep, keeping next week's reminders scheduled): never a flow step's. */
+export interface RecurringJob {
+  /** Unique across the deployment; also the job scheduler's id. */
+  readonly id: string;
+  readonly everyMs: number;
+  run(): Promise<void>;
+}
+
+/** What a feature gives the app once created: services for later features (and the dashboard), its jobs and listeners. */
+export interface CreatedFeature<Provides> {
+  readonly provides: Provides;
+  readonly jobs?: readonly RecurringJob[];
+  /** Hear every inbound message of a known person before the flows (safeguarding's screen). */
+  readonly listeners?: readonly InboundListener[];
+}
+
+/**
+ * A feature as a module: its contract, and `create` taking only the ports it names in `Deps`. Its actions run with
+ * `Deps & Provides`: what it was given and what it made.
+ */
+export interface FeatureModule<Deps, Provides> extends FeatureContract {
+  readonly actions: readonly FlowAction<Deps & Provides>[];
+  create(deps: Deps): CreatedFeature<Provides>;
+}
+
+export function defineFeature<Deps, Provides>(feature: FeatureModule<Deps, Provides>): FeatureModule<Deps, Provides> {
+  return feature;
+}
+
+/** A feature's actions with what they run with (what the app gave the feature and what it made). */
+export interface BoundFeature {
+  readonly contract: FeatureContract;
+  readonly actionDeps: unknown;
 }

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { describeItem } from '../features/attention/attention-actions.js';
 import { AttentionNotFoundError, AttentionOwnerError, type AttentionView } from '../features/attention/attention-items.js';
-import type { FeatureServices } from '../features/feature-services.js';
+import type { AppServices } from '../features/feature-list.js';
 import type { AttentionStatus } from '../storage/generated/enums.js';
 import type { Database } from '../storage/prisma.js';
 import type { AccessLog } from './access-log.js';
@@ -15,7 +15,7 @@ export interface AttentionRouteDeps {
   readonly db: Database;
   readonly translate: Translate;
   readonly accessLog: AccessLog;
-  readonly features: Pick<FeatureServices, 'attention' | 'translate'>;
+  readonly features: Pick<AppServices, 'attention' | 'translate'>;
 }
 
 const STATUSES: readonly AttentionStatus[] = ['new', 'acknowledged', 'in_progress', 'closed'];

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { DateTime } from 'luxon';
-import type { FeatureServices } from '../features/feature-services.js';
+import type { AppServices } from '../features/feature-list.js';
 import { BroadcastNotFoundError, type BroadcastReport } from '../features/broadcasts/broadcasts.js';
 import { NotCoordinatorError } from '../features/families/families.js';
 import type { Role } from '../storage/generated/enums.js';
@@ -14,7 +14,7 @@ import type { Viewer } from './viewer.js';
 export interface BroadcastRouteDeps {
   readonly db: Database;
   readonly translate: Translate;
-  readonly features: Pick<FeatureServices, 'broadcasts' | 'broadcastRunner' | 'supportedLocales'>;
+  readonly features: Pick<AppServices, 'broadcasts' | 'broadcastRunner' | 'supportedLocales'>;
 }
 
 const ROLES: readonly Role[] = ['parent', 'caregiver', 'teacher'];

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import QRCode from 'qrcode';
-import type { FeatureServices } from '../features/feature-services.js';
+import type { AppServices } from '../features/feature-list.js';
 import { FAMILY_INVITE_ROLES, NotCoordinatorError } from '../features/families/families.js';
 import { formatInviteCode } from '../features/families/invite-code.js';
 import type { IssuedInvite } from '../features/families/invites.js';
@@ -14,7 +14,7 @@ import { orNotFound, pageContext, type PageContext, type Translate } from './pag
 export interface EnrolmentRouteDeps {
   readonly db: Database;
   readonly translate: Translate;
-  readonly features: Pick<FeatureServices, 'families' | 'inviteLink'>;
+  readonly features: Pick<AppServices, 'families' | 'inviteLink'>;
 }
 
 type NewFamilyForm = Record<'name' | 'cohort' | 'child' | 'birth' | 'kindergarten' | 'class', string | undefined>;
@@ -79,7 +79,7 @@ async function enrolmentForms(db: Database, { words, viewer, csrf }: PageContext
 <button type="submit" class="primary">${words('enrolment.issue')}</button></form>`;
 }
 
-async function sendSheet(reply: FastifyReply, context: PageContext, familyName: string, invites: readonly IssuedInvite[], features: Pick<FeatureServices, 'inviteLink'>) {
+async function sendSheet(reply: FastifyReply, context: PageContext, familyName: string, invites: readonly IssuedInvite[], features: Pick<AppServices, 'inviteLink'>) {
   const cards = await Promise.all(invites.map((invite) => inviteCard(context, familyName, invite, features.inviteLink(invite.code))));
   const body = html`<p class="no-print">${context.words('enrolment.sheet_hint')}</p><div class="invite-sheet">${cards}</div>`;
   return reply.type('text/html').header('cache-control', 'no-store').send(page(context, context.words('enrolment.sheet_title', { family: familyName }), body).markup);

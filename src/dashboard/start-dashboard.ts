@@ -1,6 +1,6 @@
 import type { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
-import type { FeatureServices } from '../features/feature-services.js';
+import type { AppServices } from '../features/feature-list.js';
 import { AccessLog } from './access-log.js';
 import { attentionRoutes } from './attention-routes.js';
 import { broadcastRoutes } from './broadcast-routes.js';
@@ -13,7 +13,7 @@ import { healthRoutes, metricsRoute, queueBoardRoutes, type ReadinessCheck } fro
 
 export interface DashboardDeps extends DashboardCore, Omit<FamilyRouteDeps, 'accessLog' | 'translate'> {
   /** The feature services the pages act through (broadcasts, families and invites), never storage of their own. */
-  readonly features: Pick<FeatureServices, 'broadcasts' | 'broadcastRunner' | 'supportedLocales' | 'families' | 'inviteLink' | 'attention' | 'translate'>;
+  readonly features: Pick<AppServices, 'broadcasts' | 'broadcastRunner' | 'supportedLocales' | 'families' | 'inviteLink' | 'attention' | 'translate'>;
   readonly metrics: KinbridgeMetrics;
   readonly readiness: readonly ReadinessCheck[];
   readonly queues: () => readonly Queue[];

@@ -1,4 +1,4 @@
-import type { FeatureContract } from '../core/feature-contract.js';
+import type { BoundFeature, FeatureContract } from '../core/feature-contract.js';
 import type { ActionInput, ActionResult, FlowAction } from '../core/flow-action.js';
 
 export class UnknownActionError extends Error {
@@ -14,29 +14,41 @@ export class ActionArgumentsError extends Error {
   override readonly name = 'ActionArgumentsError';
 }
 
-/** The actions of every feature, bound to the services they need. */
-export class ActionRegistry {
-  private readonly actions = new Map<string, FlowAction<unknown>>();
+interface BoundAction {
+  readonly action: FlowAction<unknown>;
+  readonly deps: unknown;
+}
 
-  constructor(
-    readonly contracts: readonly FeatureContract[],
-    private readonly services: unknown,
-  ) {
-    for (const action of contracts.flatMap((contract) => contract.actions)) {
-      if (this.actions.has(action.name)) throw new Error(`Action "${action.name}" is registered twice`);
-      this.actions.set(action.name, action as FlowAction<unknown>);
+/** The actions of every feature, each bound to what its own feature gave it. */
+export class ActionRegistry {
+  private readonly actions = new Map<string, BoundAction>();
+  readonly contracts: readonly FeatureContract[];
+
+  constructor(features: readonly BoundFeature[]) {
+    this.contracts = features.map((feature) => feature.contract);
+    for (const { contract, actionDeps } of features) {
+      for (const action of contract.actions) {
+        if (this.actions.has(action.name)) throw new Error(`Action "${action.name}" is registered twice`);
+        this.actions.set(action.name, { action: action as FlowAction<unknown>, deps: actionDeps });
+      }
     }
   }
 
+  /** Actions that are never run, only read: what the flow linter checks flows against. */
+  static forChecking(contracts: readonly FeatureContract[]): ActionRegistry {
+    return new ActionRegistry(contracts.map((contract) => ({ contract, actionDeps: undefined })));
+  }
+
   action(name: string): FlowAction<unknown> | undefined {
-    return this.actions.get(name);
+    return this.actions.get(name)?.action;
   }
 
   async run(name: string, input: ActionInput): Promise<ActionResult & { outcome: string }> {
-    const action = this.actions.get(name);
-    if (!action) throw new UnknownActionError(`No action "${name}" is registered`);
+    const bound = this.actions.get(name);
+    if (!bound) throw new UnknownActionError(`No action "${name}" is registered`);
+    const { action, deps } = bound;
     this.checkArguments(action, input.args);
-    const result = await action.run(this.services, input);
+    const result = await action.run(deps, input);
     const outcome = result.outcome ?? 'ok';
     if (!action.outcomes.includes(outcome)) {
       throw new ActionOutcomeError(`Action "${name}" returned undeclared outcome "${outcome}"`);

@@ -1,7 +1,7 @@
-import { Queue, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import type { Job, Queue, Worker } from 'bullmq';
 import { delayUntil, type Clock } from '../core/clock.js';
-import type { Logger } from '../core/logger.js';
 import { countJobs } from '../infra/queue-counts.js';
+import { RETRIED_JOBS, type QueueFactory } from '../infra/queue-factory.js';
 import type { DomainEvent, EventPublisher } from '../core/events.js';
 
 /** Everything the engine schedules for later: a wait or question timing out, an event to turn into flows. */
@@ -25,13 +25,10 @@ export interface TimerScheduler {
 }
 
 export interface EngineQueueOptions {
-  readonly connection: ConnectionOptions;
+  /** Carries the connection, key prefix and the logging of worker errors. */
+  readonly queues: QueueFactory;
   /** Due times are the clock's: a timer due at 12:00 on it runs 12:00 minus its now from now. */
   readonly clock: Clock;
-  /** Hears about a worker that lost its connection or failed outside a job, instead of the error vanishing. */
-  readonly logger: Logger;
-  /** Namespaces the Redis keys (tests give each file its own). */
-  readonly prefix?: string;
   readonly concurrency?: number;
 }
 
@@ -47,11 +44,7 @@ export class EngineQueue implements TimerScheduler, EventPublisher {
   private worker: Worker | undefined;
 
   constructor(private readonly options: EngineQueueOptions) {
-    this.queue = new Queue(QUEUE_NAME, {
-      connection: options.connection,
-      prefix: options.prefix,
-      defaultJobOptions: { removeOnComplete: true, removeOnFail: 1000, attempts: 5, backoff: { type: 'exponential', delay: 1000 } },
-    });
+    this.queue = options.queues.queue(QUEUE_NAME, RETRIED_JOBS);
   }
 
   async scheduleTimer(personId: string, token: string, dueAt: Date): Promise<void> {
@@ -88,12 +81,7 @@ export class EngineQueue implements TimerScheduler, EventPublisher {
 
   /** Starts processing; a handler that throws is retried with backoff by BullMQ. */
   start(handle: (job: EngineJob) => Promise<void>): void {
-    this.worker = new Worker(QUEUE_NAME, (job: Job<EngineJob>) => handle(job.data), {
-      connection: this.options.connection,
-      prefix: this.options.prefix,
-      concurrency: this.options.concurrency ?? 16,
-    });
-    this.worker.on('error', (error) => this.options.logger.warn({ err: error }, 'engine worker error'));
+    this.worker = this.options.queues.worker(QUEUE_NAME, (job: Job<EngineJob>) => handle(job.data), { concurrency: this.options.concurrency ?? 16 });
   }
 
   async close(): Promise<void> {

@@ -1,28 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
 import { machineTimeMs } from '../core/clock.js';
 
-/**
- * Takes the lease if free; otherwise leaves a knock for its holder (its updates may be behind it in the journal).
- * KEYS: lease, knock. ARGV: token, term.
- */
-const ACQUIRE_OR_KNOCK = `
-if redis.call('set', KEYS[1], ARGV[1], 'PX', ARGV[2], 'NX') then return 1 end
-redis.call('set', KEYS[2], '1', 'PX', ARGV[2])
-return 0`;
-/**
- * Lets go of the lease if it is still ours and nobody knocked; a knock is taken instead and the lease kept for another
- * term (2). One that expired and was taken by another worker stays theirs (0). KEYS: lease, knock. ARGV: token, term.
- */
-const RELEASE_UNLESS_KNOCKED = `
-if redis.call('get', KEYS[1]) ~= ARGV[1] then return 0 end
-if redis.call('del', KEYS[2]) == 1 then
-  redis.call('pexpire', KEYS[1], ARGV[2])
-  return 2
-end
-redis.call('del', KEYS[1])
-return 1`;
-const EXTEND_IF_OURS = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) end return 0`;
+const ACQUIRE_OR_KNOCK = readFileSync(new URL('./scripts/acquire-or-knock.lua', import.meta.url), 'utf8');
+const RELEASE_UNLESS_KNOCKED = readFileSync(new URL('./scripts/release-unless-knocked.lua', import.meta.url), 'utf8');
+const EXTEND_IF_OURS = readFileSync(new URL('./scripts/extend-if-ours.lua', import.meta.url), 'utf8');
 
 export interface HeldLease {
   /** Keeps the lease for another full term when half of it has passed (a long drain), in one Redis call at most. */

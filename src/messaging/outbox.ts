@@ -1,4 +1,4 @@
-import { DelayedError, Queue, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import { DelayedError, type Job, type Queue, type Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { delayUntil, machineTimeMs, type Clock } from '../core/clock.js';
@@ -9,6 +9,7 @@ import { ChatWindowLimiter, type SendLimits } from './chat-window-limiter.js';
 import { DELIVERY_STATUSES, type DeliveryStatusUpdate } from '../core/delivery-status.js';
 import type { OutboxItem, OutboxRowDraft, OutboxWriter, TurnOutbox, WrittenOutboxRow } from '../core/outbox-writer.js';
 import type { Messenger } from '../core/messenger.js';
+import type { QueueFactory } from '../infra/queue-factory.js';
 import { toPayload } from './outbound-payload.js';
 import { REDACTED_PAYLOAD } from './outbox-redaction.js';
 import type { OutboxSealer } from './outbox-sealing.js';
@@ -20,8 +21,7 @@ export interface OutboxOptions {
   /** The pool beneath `db`, for the statements of every direct send (see `recordSent`). */
   readonly sql: SqlPool;
   readonly redis: Redis;
-  readonly connection: ConnectionOptions;
-  readonly prefix: string;
+  readonly queues: QueueFactory;
   readonly messenger: Messenger;
   /** Decides when a row is due, when a claim is stale, and stamps sends. */
   readonly clock: Clock;
@@ -81,7 +81,7 @@ export class Outbox implements OutboxWriter, TurnOutbox {
   private sweepTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: OutboxOptions) {
-    this.chatLimiter = new ChatWindowLimiter(options.redis, `${options.prefix}:chat-window`);
+    this.chatLimiter = new ChatWindowLimiter(options.redis, `${options.queues.prefix}:chat-window`);
   }
 
   async enqueue(item: OutboxItem): Promise<void> {
@@ -154,14 +154,11 @@ export class Outbox implements OutboxWriter, TurnOutbox {
     for (const channel of channels) {
       this.sending.add(channel);
       const limits = this.options.limits[channel];
-      const worker = new Worker(queueName(channel), (job: Job<{ id: string }>, token?: string) => this.process(job, token), {
-        connection: this.options.connection,
-        prefix: this.options.prefix,
+      const worker = this.options.queues.worker(queueName(channel), (job: Job<{ id: string }>, token?: string) => this.process(job, token), {
         concurrency: 32,
         ...(limits?.perSecond ? { limiter: { max: limits.perSecond, duration: 1000 } } : {}),
       });
       worker.on('failed', (job, error) => void this.onFinalFailure(job, error));
-      worker.on('error', (error) => this.options.logger.warn({ err: error, channel }, 'outbox worker error'));
       this.workers.push(worker);
     }
     const interval = this.options.sweepIntervalMs ?? 5_000;
@@ -486,11 +483,7 @@ export class Outbox implements OutboxWriter, TurnOutbox {
   private queue(channel: string): Queue {
     let queue = this.queues.get(channel);
     if (!queue) {
-      queue = new Queue(queueName(channel), {
-        connection: this.options.connection,
-        prefix: this.options.prefix,
-        defaultJobOptions: { attempts: MAX_ATTEMPTS, backoff: { type: 'exponential', delay: 1_000 }, removeOnComplete: true, removeOnFail: true },
-      });
+      queue = this.options.queues.queue(queueName(channel), { attempts: MAX_ATTEMPTS, backoff: { type: 'exponential', delay: 1_000 }, removeOnComplete: true, removeOnFail: true });
       this.queues.set(channel, queue);
     }
     return queue;

@@ -1,13 +1,8 @@
-import { Queue, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import type { Job, Queue, Worker } from 'bullmq';
+import type { RecurringJob } from '../core/feature-contract.js';
 import type { Logger } from '../core/logger.js';
+import type { QueueFactory } from '../infra/queue-factory.js';
 
-/** Work a service repeats on its own (a retention sweep, keeping next week's reminders scheduled): never a flow step's. */
-export interface RecurringJob {
-  /** Unique across the deployment; also the BullMQ job scheduler's id. */
-  readonly id: string;
-  readonly everyMs: number;
-  run(): Promise<void>;
-}
 
 const QUEUE_NAME = 'kinbridge-recurring';
 
@@ -20,18 +15,17 @@ export class RecurringJobs {
   private worker: Worker | undefined;
   private readonly byId: ReadonlyMap<string, RecurringJob>;
 
-  constructor(private readonly options: { connection: ConnectionOptions; prefix: string; logger: Logger; jobs: readonly RecurringJob[] }) {
-    this.queue = new Queue(QUEUE_NAME, { connection: options.connection, prefix: options.prefix });
+  constructor(private readonly options: { queues: QueueFactory; logger: Logger; jobs: readonly RecurringJob[] }) {
+    this.queue = options.queues.queue(QUEUE_NAME, {});
     this.byId = new Map(options.jobs.map((job) => [job.id, job]));
   }
 
   /** `scheduled: false` registers no job scheduler: the jobs run only when someone calls `runNow` (tests). */
   async start({ scheduled = true }: { scheduled?: boolean } = {}): Promise<void> {
-    const { connection, prefix, logger } = this.options;
+    const { queues, logger } = this.options;
     if (scheduled) await this.schedule();
-    this.worker = new Worker(QUEUE_NAME, (job: Job) => this.runNow(job.name), { connection, prefix });
+    this.worker = queues.worker(QUEUE_NAME, (job: Job) => this.runNow(job.name));
     this.worker.on('failed', (job, error) => logger.error({ err: error, job: job?.name }, 'recurring job failed'));
-    this.worker.on('error', (error) => logger.warn({ err: error }, 'recurring job worker error'));
   }
 
   private async schedule(): Promise<void> {

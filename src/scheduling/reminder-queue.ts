@@ -1,7 +1,8 @@
-import { Queue, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import type { Job, Queue, Worker } from 'bullmq';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import { countJobs } from '../infra/queue-counts.js';
+import { RETRIED_JOBS, type QueueFactory } from '../infra/queue-factory.js';
 import type { FiringReminder, ReminderStore } from './reminder-store.js';
 
 /** Runs a reminder that came due; `dueAt` is when it was meant to fire. */
@@ -10,8 +11,7 @@ export type FireReminder = (reminder: FiringReminder & { readonly dueAt: Date })
 type ReminderJob = { readonly kind: 'sweep' } | { readonly kind: 'fire'; readonly reminderId: string; readonly dueAt: string };
 
 export interface ReminderQueueOptions {
-  readonly connection: ConnectionOptions;
-  readonly prefix?: string;
+  readonly queues: QueueFactory;
   readonly store: ReminderStore;
   readonly clock: Clock;
   readonly logger: Logger;
@@ -46,11 +46,7 @@ export class ReminderQueue {
   private readonly lookaheadMs: number;
 
   constructor(private readonly options: ReminderQueueOptions) {
-    this.queue = new Queue<ReminderJob>(QUEUE_NAME, {
-      connection: options.connection,
-      prefix: options.prefix,
-      defaultJobOptions: { removeOnComplete: true, removeOnFail: 1000, attempts: 5, backoff: { type: 'exponential', delay: 1000 } },
-    });
+    this.queue = options.queues.queue<ReminderJob>(QUEUE_NAME, RETRIED_JOBS);
     this.batchSize = options.batchSize ?? 1000;
     this.leaseMs = options.leaseMs ?? 60_000;
     this.lookaheadMs = options.lookaheadMs ?? 15_000;
@@ -61,13 +57,10 @@ export class ReminderQueue {
     if (every > 0) {
       await this.queue.upsertJobScheduler(SWEEP_SCHEDULER, { every }, { name: 'sweep', data: { kind: 'sweep' }, opts: { attempts: 1 } });
     }
-    this.worker = new Worker<ReminderJob>(QUEUE_NAME, (job) => this.process(job, fire), {
-      connection: this.options.connection,
-      prefix: this.options.prefix,
+    this.worker = this.options.queues.worker<ReminderJob>(QUEUE_NAME, (job) => this.process(job, fire), {
       // Firing is mostly waiting on PostgreSQL; reads and writes are batched across concurrent jobs.
       concurrency: this.options.concurrency ?? 64,
     });
-    this.worker.on('error', (error) => this.options.logger.warn({ err: error }, 'reminder worker error'));
   }
 
   /** Hands every reminder due now or within the lookahead to the workers; returns how many. */

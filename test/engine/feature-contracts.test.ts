@@ -2,7 +2,7 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { defineFeature, type FeatureContract } from '../../src/core/feature-contract.js';
+import type { FeatureContract } from '../../src/core/feature-contract.js';
 import { actionArgs, defineAction } from '../../src/core/flow-action.js';
 import { ActionArgumentsError, ActionRegistry } from '../../src/engine/action-registry.js';
 import { flowContext } from '../../src/engine/flow-context.js';
@@ -13,7 +13,7 @@ import { defaultFlowsDir, defaultLocalesDir } from '../../src/paths.js';
 import { contentProblems } from '../support/content-problems.js';
 
 const translator = Translator.load(defaultLocalesDir);
-const shipped = flowContext(translator, new ActionRegistry(features, undefined));
+const shipped = flowContext(translator, ActionRegistry.forChecking(features));
 
 /** The shipped flows in a directory of their own, with `edit` applied to one file. */
 function flowsWith(file: string, edit: (yaml: string) => string): string {
@@ -86,23 +86,23 @@ describe('the flow linter holds features and flows to their contract', () => {
   });
 
   it('finds a choice a feature reads from a step that is gone', async () => {
-    const strict: FeatureContract = defineFeature({ feature: 'probe', declaredIn: 'probe-feature.ts', startsFlows: [], emits: [], readsChoices: [{ flow: 'onboarding', step: 'ask_shoe_size', choices: ['big'] }], actions: [] });
-    const context = flowContext(translator, new ActionRegistry([...features, strict], undefined));
+    const strict: FeatureContract = { feature: 'probe', declaredIn: 'probe-feature.ts', startsFlows: [], emits: [], readsChoices: [{ flow: 'onboarding', step: 'ask_shoe_size', choices: ['big'] }], actions: [] };
+    const context = flowContext(translator, ActionRegistry.forChecking([...features, strict]));
     expect(await contentProblems(() => loadFlowDirectory(defaultFlowsDir, context))).toEqual([
       'probe-feature.ts:1: feature "probe" reads the answer of step "ask_shoe_size" of flow "onboarding", but that flow has no step with that id offering choices',
     ]);
   });
 
   it('refuses at run time arguments the linter could not see (filled in from variables)', async () => {
-    const probe = defineFeature({
+    const probe: FeatureContract = {
       feature: 'probe',
       declaredIn: 'probe-feature.ts',
       startsFlows: [],
       emits: [],
       readsChoices: [],
       actions: [defineAction({ name: 'probe.run', outcomes: ['ok'], args: actionArgs(['child_id']), run: async () => ({}) })],
-    });
-    const registry = new ActionRegistry([probe], undefined);
+    };
+    const registry = new ActionRegistry([{ contract: probe, actionDeps: undefined }]);
     const person = { id: 'p', displayName: 'P', locale: 'en', timeZone: 'UTC', optedOutAt: null };
     await expect(registry.run('probe.run', { person, args: { child_id: 'c1', extra: 1 }, vars: {} })).rejects.toBeInstanceOf(ActionArgumentsError);
     await expect(registry.run('probe.run', { person, args: {}, vars: {} })).rejects.toThrow('child_id: this argument must be given');

@@ -11,7 +11,7 @@ import { defaultFlowsDir, defaultLocalesDir } from '../../src/paths.js';
 import { contentProblems } from '../support/content-problems.js';
 
 const translator = Translator.load(defaultLocalesDir);
-const context = flowContext(translator, new ActionRegistry(features, undefined));
+const context = flowContext(translator, ActionRegistry.forChecking(features));
 
 function flowFile(name: string, yaml: string): string {
   const file = path.join(mkdtempSync(path.join(tmpdir(), 'kinbridge-lint-')), name);

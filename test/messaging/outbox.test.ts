@@ -8,6 +8,7 @@ import { createLogger } from '../../src/core/logger.js';
 import type { Messenger } from '../../src/core/messenger.js';
 import { Outbox } from '../../src/messaging/outbox.js';
 import { OutboxSealer } from '../../src/messaging/outbox-sealing.js';
+import { QueueFactory } from '../../src/infra/queue-factory.js';
 import { FakeTelegram } from '../support/fake-telegram.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { testRedisUrl, uniquePrefix } from '../support/test-redis.js';
@@ -42,8 +43,7 @@ describe('outbox', () => {
       db: database.prisma,
       sql: database.sql,
       redis,
-      connection: { url: testRedisUrl(), maxRetriesPerRequest: null },
-      prefix,
+      queues: new QueueFactory({ redisUrl: testRedisUrl(), prefix, logger: createLogger('silent') }),
       messenger: telegramRouter(),
       clock: systemClock,
       sealer: new OutboxSealer(Buffer.alloc(32, 7)),

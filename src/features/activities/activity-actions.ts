@@ -1,5 +1,5 @@
 import { actionArgs, defineAction, type PersonView } from '../../core/flow-action.js';
-import type { FeatureServices } from '../feature-services.js';
+import type { ActivitiesActionDeps } from './activities-ports.js';
 import { childrenOutcome } from '../families/children-in-role.js';
 import type { MediaRef } from '../../core/messages.js';
 import { spokenClockTime, spokenTime } from '../../core/spoken-time.js';
@@ -17,7 +17,7 @@ const REMIND_AGAIN_MINUTES = 180;
 
 /** Weekly play: the caregiver's chosen time, the reminder with its voice, answers as progress, notes to parents, recordings. */
 export const activityActions = [
-  defineAction<FeatureServices>({
+  defineAction<ActivitiesActionDeps>({
     name: 'activities.offerPlay',
     outcomes: ['offered', 'not_caregiver'],
     args: actionArgs(['role']),
@@ -27,14 +27,14 @@ export const activityActions = [
       return { outcome: 'offered' };
     },
   }),
-  defineAction<FeatureServices>({
+  defineAction<ActivitiesActionDeps>({
     name: 'activities.findChildren',
     outcomes: ['one', 'several', 'none'],
     async run({ activities }, { person }) {
       return childrenOutcome(await activities.schedules.childrenOf(person.id));
     },
   }),
-  defineAction<FeatureServices>({
+  defineAction<ActivitiesActionDeps>({
     name: 'activities.savePlay',
     outcomes: ['ok', 'not_allowed'],
     args: actionArgs(['child_id', 'weekday', 'time']),
@@ -48,7 +48,7 @@ export const activityActions = [
       return { vars: { child_name: saved.schedule.child.name, day_name: next.toFormat('cccc'), time: spokenClockTime(minute, person.locale), first_date: next.toLocaleString({ month: 'long', day: 'numeric' }) } };
     },
   }),
-  defineAction<FeatureServices>({
+  defineAction<ActivitiesActionDeps>({
     name: 'activities.startWeek',
     outcomes: ['ok', 'gone'],
     args: actionArgs(['schedule_id']),
@@ -77,7 +77,7 @@ export const activityActions = [
       };
     },
   }),
-  defineAction<FeatureServices>({
+  defineAction<ActivitiesActionDeps>({
     name: 'activities.answer',
     outcomes: ['done', 'later', 'photo', 'voice', 'unclear', 'gone'],
     args: actionArgs(['assignment_id']),
@@ -92,7 +92,7 @@ export const activityActions = [
       return { outcome: 'later', vars: { again_at: spokenTime(at, person.timeZone, person.locale) } };
     },
   }),
-  defineAction<FeatureServices>({
+  defineAction<ActivitiesActionDeps>({
     name: 'activities.parentNote',
     outcomes: ['ok', 'gone'],
     args: actionArgs(['assignment_id']),
@@ -100,7 +100,7 @@ export const activityActions = [
       return describeForParent(activities, person, String(args.assignment_id ?? ''));
     },
   }),
-  defineAction<FeatureServices>({
+  defineAction<ActivitiesActionDeps>({
     name: 'activities.checkRecorder',
     outcomes: ['ok', 'not_allowed'],
     async run({ activities }, { person }) {
@@ -110,7 +110,7 @@ export const activityActions = [
       return { vars: { band_choices: ageBands.map((band) => ({ id: band, label: band })), cohort_choices: cohorts, cohort_id: cohorts.length === 1 ? cohorts[0]!.id : '' } };
     },
   }),
-  defineAction<FeatureServices>({
+  defineAction<ActivitiesActionDeps>({
     name: 'activities.activityChoices',
     outcomes: ['ok'],
     args: actionArgs(['band']),
@@ -123,14 +123,14 @@ export const activityActions = [
       return { vars: { activity_choices: choices } };
     },
   }),
-  defineAction<FeatureServices>({
+  defineAction<ActivitiesActionDeps>({
     name: 'activities.languageChoices',
     outcomes: ['ok'],
     async run({ activities }) {
       return { vars: { language_choices: [...activities.curriculum.languages.keys()].map((language) => ({ id: language, label: language })) } };
     },
   }),
-  defineAction<FeatureServices>({
+  defineAction<ActivitiesActionDeps>({
     name: 'activities.saveRecording',
     outcomes: ['ok', 'not_allowed', 'rejected'],
     args: actionArgs(['cohort_id', 'activity_id', 'language']),
@@ -146,7 +146,7 @@ export const activityActions = [
       }
     },
   }),
-  defineAction<FeatureServices>({
+  defineAction<ActivitiesActionDeps>({
     name: 'activities.recorderCandidates',
     outcomes: ['ok', 'none'],
     async run({ activities }, { person }) {
@@ -161,7 +161,7 @@ export const activityActions = [
       };
     },
   }),
-  defineAction<FeatureServices>({
+  defineAction<ActivitiesActionDeps>({
     name: 'activities.approveRecorder',
     outcomes: ['ok', 'denied'],
     args: actionArgs(['choice']),
@@ -201,7 +201,7 @@ function readAnswer(vars: Readonly<Record<string, unknown>>): Answer {
   return { kind: 'unclear' };
 }
 
-async function describeForParent(activities: FeatureServices['activities'], person: PersonView, assignmentId: string) {
+async function describeForParent(activities: ActivitiesActionDeps['activities'], person: PersonView, assignmentId: string) {
   const assignment = await activities.weeks.findForParent(person.id, assignmentId);
   const text = assignment && activities.curriculum.text(assignment.activityId, person.locale);
   if (!assignment || !text) return { outcome: 'gone' as const };

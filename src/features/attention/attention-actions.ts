@@ -1,9 +1,9 @@
 import { DateTime } from 'luxon';
 import { actionArgs, defineAction, type PersonView } from '../../core/flow-action.js';
-import type { FeatureServices } from '../feature-services.js';
+import type { AttentionActionDeps } from './attention-ports.js';
 import { AttentionNotFoundError, type AttentionView } from './attention-items.js';
 
-type Translate = FeatureServices['translate'];
+type Translate = AttentionActionDeps['translate'];
 
 /** One line of an item in the reader's words: what it is about, since when, and who took it. */
 export function describeItem(item: AttentionView, reader: PersonView, translate: Translate): string {
@@ -18,7 +18,7 @@ export function describeItem(item: AttentionView, reader: PersonView, translate:
 }
 
 export const attentionActions = [
-  defineAction<FeatureServices>({
+  defineAction<AttentionActionDeps>({
     name: 'attention.list',
     outcomes: ['ok', 'none', 'not_allowed'],
     async run({ attention, families, translate }, { person }) {
@@ -28,7 +28,7 @@ export const attentionActions = [
       return { outcome: looksAfterFamilies ? 'none' : 'not_allowed' };
     },
   }),
-  defineAction<FeatureServices>({
+  defineAction<AttentionActionDeps>({
     name: 'attention.describe',
     outcomes: ['ok', 'gone'],
     args: actionArgs(['attention_id']),
@@ -40,7 +40,7 @@ export const attentionActions = [
       return { vars: { family_name: item.familyName }, secrets: { attention_text: describeItem(item, person, translate), attention_excerpt: excerpt } };
     },
   }),
-  defineAction<FeatureServices>({
+  defineAction<AttentionActionDeps>({
     name: 'attention.take',
     outcomes: ['ok', 'taken', 'gone'],
     args: actionArgs(['attention_id']),

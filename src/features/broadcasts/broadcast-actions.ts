@@ -3,7 +3,7 @@ import { actionArgs, defineAction } from '../../core/flow-action.js';
 import { parseLocalDateTime } from '../../core/local-date-time.js';
 import type { MediaRef } from '../../core/messages.js';
 import type { Role } from '../../storage/generated/enums.js';
-import type { FeatureServices } from '../feature-services.js';
+import type { BroadcastsActionDeps } from './broadcasts-ports.js';
 import { NotCoordinatorError } from '../families/families.js';
 import { MediaRejectedError, rejectionAware } from '../updates/media-intake.js';
 import type { BroadcastAttachment, BroadcastDraft } from './broadcasts.js';
@@ -15,7 +15,7 @@ const MAX_SCHEDULE_DAYS = 60;
 
 /** Composing, previewing, sending and scheduling announcements from chat (flows/broadcast.yaml). */
 export const broadcastActions = [
-  defineAction<FeatureServices>({
+  defineAction<BroadcastsActionDeps>({
     name: 'broadcasts.prepare',
     outcomes: ['ready', 'empty', 'denied', 'too_large', 'unsupported', 'unavailable'],
     args: actionArgs(['cohort_id', 'audience', 'language', 'text_locale', 'text', 'translation_locale', 'translation', 'photo', 'voice']),
@@ -46,7 +46,7 @@ export const broadcastActions = [
       }
     },
   }),
-  defineAction<FeatureServices>({
+  defineAction<BroadcastsActionDeps>({
     name: 'broadcasts.otherLanguages',
     outcomes: ['ok'],
     args: actionArgs(['text_locale']),
@@ -56,7 +56,7 @@ export const broadcastActions = [
       return { vars: { translation_choices: choices } };
     },
   }),
-  defineAction<FeatureServices>({
+  defineAction<BroadcastsActionDeps>({
     name: 'broadcasts.sendNow',
     outcomes: ['queued', 'denied'],
     args: actionArgs(['broadcast_id']),
@@ -69,7 +69,7 @@ export const broadcastActions = [
       });
     },
   }),
-  defineAction<FeatureServices>({
+  defineAction<BroadcastsActionDeps>({
     name: 'broadcasts.schedule',
     outcomes: ['scheduled', 'invalid_time', 'denied'],
     args: actionArgs(['broadcast_id', 'when']),
@@ -83,7 +83,7 @@ export const broadcastActions = [
       });
     },
   }),
-  defineAction<FeatureServices>({
+  defineAction<BroadcastsActionDeps>({
     name: 'broadcasts.cancel',
     outcomes: ['ok', 'denied'],
     args: actionArgs(['broadcast_id']),
@@ -110,7 +110,7 @@ function textsByLanguage(args: Readonly<Record<string, unknown>>, fallbackLocale
 }
 
 /** A photo or voice note answered in this chat, taken into our store like any file people send. */
-async function attachment(services: FeatureServices, args: Readonly<Record<string, unknown>>): Promise<BroadcastAttachment | undefined> {
+async function attachment(services: BroadcastsActionDeps, args: Readonly<Record<string, unknown>>): Promise<BroadcastAttachment | undefined> {
   const kind = isMediaRef(args.photo) ? 'photo' : isMediaRef(args.voice) ? 'voice' : undefined;
   if (!kind) return undefined;
   const stored = await services.updates.intake.take(kind, args[kind] as MediaRef);

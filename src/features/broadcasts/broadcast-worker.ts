@@ -1,13 +1,13 @@
-import { Queue, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import type { Job, Queue, Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import { countJobs } from '../../infra/queue-counts.js';
+import { RETRIED_JOBS, type QueueFactory } from '../../infra/queue-factory.js';
 import type { OutboxWriter } from '../../core/outbox-writer.js';
 import type { PersonDirectory } from '../people/person-directory.js';
 import type { BroadcastService } from './broadcasts.js';
 
 export interface BroadcastWorkerOptions {
-  readonly connection: ConnectionOptions;
-  readonly prefix: string;
+  readonly queues: QueueFactory;
   readonly broadcasts: BroadcastService;
   readonly people: PersonDirectory;
   readonly outbox: OutboxWriter;
@@ -35,20 +35,11 @@ export class BroadcastWorker implements BroadcastRunner {
   private timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: BroadcastWorkerOptions) {
-    this.queue = new Queue(QUEUE_NAME, {
-      connection: options.connection,
-      prefix: options.prefix,
-      defaultJobOptions: { removeOnComplete: true, removeOnFail: 100, attempts: 5, backoff: { type: 'exponential', delay: 1_000 } },
-    });
+    this.queue = options.queues.queue(QUEUE_NAME, { ...RETRIED_JOBS, removeOnFail: 100 });
   }
 
   start(): void {
-    this.worker = new Worker(QUEUE_NAME, (job: Job<{ id: string }>) => this.options.broadcasts.fanOut(job.data.id), {
-      connection: this.options.connection,
-      prefix: this.options.prefix,
-      concurrency: 2,
-    });
-    this.worker.on('error', (error) => this.options.logger.warn({ err: error }, 'broadcast worker error'));
+    this.worker = this.options.queues.worker(QUEUE_NAME, (job: Job<{ id: string }>) => this.options.broadcasts.fanOut(job.data.id), { concurrency: 2 });
     this.timer = setInterval(
       () => void this.check().catch((error: unknown) => this.options.logger.warn({ err: error }, 'broadcast check failed')),
       this.options.checkEveryMs ?? 5_000,

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { actionArgs, defineAction, type ActionResult, type PersonView } from '../../core/flow-action.js';
-import type { FeatureServices } from '../feature-services.js';
+import type { CallsActionDeps } from './calls-ports.js';
 import { childrenOutcome } from '../families/children-in-role.js';
 import type { PlanView, Proposal } from './call-plans.js';
 import { formatLocalDay, isoWeekOf, weekStartOf, weekStartOfIsoWeek } from '../../core/weeks.js';
@@ -17,7 +17,7 @@ const MAX_TARGET = 7;
 
 /** Call plans, nudges, the call log and weekly summaries. */
 export const callActions = [
-  defineAction<FeatureServices>({
+  defineAction<CallsActionDeps>({
     name: 'calls.offerPlan',
     outcomes: ['offered', 'not_parent'],
     args: actionArgs(['role']),
@@ -27,14 +27,14 @@ export const callActions = [
       return { outcome: 'offered' };
     },
   }),
-  defineAction<FeatureServices>({
+  defineAction<CallsActionDeps>({
     name: 'calls.findChildren',
     outcomes: ['one', 'several', 'none'],
     async run({ calls }, { person }) {
       return childrenOutcome(await calls.plans.childrenOf(person.id));
     },
   }),
-  defineAction<FeatureServices>({
+  defineAction<CallsActionDeps>({
     name: 'calls.currentPlan',
     outcomes: ['ok', 'none'],
     args: actionArgs(['child_id']),
@@ -45,7 +45,7 @@ export const callActions = [
       return { vars: { child_name: plan.child.name, plan_target: plan.targetPerWeek, window_list: windowList(plan, clock.now(), person.locale, say) } };
     },
   }),
-  defineAction<FeatureServices>({
+  defineAction<CallsActionDeps>({
     name: 'calls.propose',
     outcomes: ['ok', 'no_overlap', 'not_allowed'],
     args: actionArgs(['child_id', 'target']),
@@ -55,7 +55,7 @@ export const callActions = [
       return describeProposal(proposal, wanted, person, clock.now(), translate);
     },
   }),
-  defineAction<FeatureServices>({
+  defineAction<CallsActionDeps>({
     name: 'calls.savePlan',
     outcomes: ['ok', 'no_overlap', 'not_allowed'],
     args: actionArgs(['child_id', 'target']),
@@ -65,7 +65,7 @@ export const callActions = [
       return describeProposal(proposal, wanted, person, clock.now(), translate);
     },
   }),
-  defineAction<FeatureServices>({
+  defineAction<CallsActionDeps>({
     name: 'calls.prepareNudge',
     outcomes: ['ok', 'already_talked', 'skipped', 'gone'],
     args: actionArgs(['plan_id']),
@@ -91,7 +91,7 @@ export const callActions = [
       };
     },
   }),
-  defineAction<FeatureServices>({
+  defineAction<CallsActionDeps>({
     name: 'calls.logCall',
     outcomes: ['ok', 'not_allowed'],
     args: actionArgs(['plan_id']),
@@ -110,7 +110,7 @@ export const callActions = [
     await calls.plans.skipWeek(plan);
     return { vars: { child_name: plan.child.name } };
   }),
-  defineAction<FeatureServices>({
+  defineAction<CallsActionDeps>({
     name: 'calls.loggablePlans',
     outcomes: ['one', 'several', 'none'],
     async run({ calls }, { person }) {
@@ -120,7 +120,7 @@ export const callActions = [
       return { outcome: 'several', vars: { plan_choices: plans } };
     },
   }),
-  defineAction<FeatureServices>({
+  defineAction<CallsActionDeps>({
     name: 'calls.pairsWithoutPlan',
     outcomes: ['one', 'several', 'none'],
     async run({ calls }, { person }) {
@@ -130,7 +130,7 @@ export const callActions = [
       return { outcome: 'several', vars: { pair_choices: pairs.map((pair) => ({ id: callPairId(pair), label: `${pair.parent.displayName} ↔ ${pair.child.name}` })) } };
     },
   }),
-  defineAction<FeatureServices>({
+  defineAction<CallsActionDeps>({
     name: 'calls.logWithoutPlan',
     outcomes: ['ok', 'not_allowed'],
     args: actionArgs(['pair']),
@@ -142,7 +142,7 @@ export const callActions = [
       return { vars: { week_calls: weekCalls, child_name: pair.child.name, parent_name: pair.parent.displayName } };
     },
   }),
-  defineAction<FeatureServices>({
+  defineAction<CallsActionDeps>({
     name: 'calls.weeklySummary',
     outcomes: ['met', 'some', 'none', 'gentle', 'gone'],
     args: actionArgs(['plan_id', 'week']),
@@ -173,7 +173,7 @@ function target(value: unknown): number {
   return Number.isFinite(number) ? Math.min(Math.max(number, 1), MAX_TARGET) : 1;
 }
 
-type Translate = FeatureServices['translate'];
+type Translate = CallsActionDeps['translate'];
 
 function describeProposal(proposal: Proposal | undefined, wanted: number, person: PersonView, now: Date, translate: Translate) {
   if (!proposal) return { outcome: 'not_allowed' as const };
@@ -232,7 +232,7 @@ function placeOf(person: { city: string | null; timeZone: string }): string {
 }
 
 /** The plan, when `personId` is its parent: only they may be nudged about it, snooze it or skip a week. */
-async function parentsOwnPlan(calls: FeatureServices['calls'], personId: string, planId: unknown) {
+async function parentsOwnPlan(calls: CallsActionDeps['calls'], personId: string, planId: unknown) {
   const plan = await calls.plans.planFor(personId, String(planId ?? ''));
   return plan?.parent.id === personId ? plan : undefined;
 }
@@ -240,8 +240,8 @@ async function parentsOwnPlan(calls: FeatureServices['calls'], personId: string,
 type OwnPlan = NonNullable<Awaited<ReturnType<typeof parentsOwnPlan>>>;
 
 /** An action a parent takes on their own plan: "gone" for anyone else, or for a plan that no longer exists. */
-function onParentsOwnPlan(name: string, act: (calls: FeatureServices['calls'], plan: OwnPlan, person: PersonView) => Promise<ActionResult>) {
-  return defineAction<FeatureServices>({
+function onParentsOwnPlan(name: string, act: (calls: CallsActionDeps['calls'], plan: OwnPlan, person: PersonView) => Promise<ActionResult>) {
+  return defineAction<CallsActionDeps>({
     name,
     outcomes: ['ok', 'gone'],
     args: actionArgs(['plan_id']),

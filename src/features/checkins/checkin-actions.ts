@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { actionArgs, defineAction } from '../../core/flow-action.js';
-import type { FeatureServices } from '../feature-services.js';
+import type { CheckinsActionDeps } from './checkins-ports.js';
 import { CHECKIN_EVENTS } from './checkin-events.js';
 import type { FinishedCheckIn } from './check-ins.js';
 import { ageLabel, inLanguage, playLines } from './checkin-words.js';
@@ -9,7 +9,7 @@ const months = z.coerce.number().int().positive();
 const id = z.string().min(1);
 
 export const checkinActions = [
-  defineAction<FeatureServices>({
+  defineAction<CheckinsActionDeps>({
     name: 'checkins.begin',
     outcomes: ['ok', 'gone'],
     args: actionArgs(['child_id', 'months']),
@@ -19,7 +19,7 @@ export const checkinActions = [
       return { vars: { checkin_id: started.checkInId, child_name: started.childName, age_label: ageLabel(services, person.locale, months.parse(args.months)) } };
     },
   }),
-  defineAction<FeatureServices>({
+  defineAction<CheckinsActionDeps>({
     name: 'checkins.nextItem',
     outcomes: ['ok', 'finished', 'gone'],
     args: actionArgs(['checkin_id']),
@@ -33,7 +33,7 @@ export const checkinActions = [
       return { vars: { item_ask: ask, item_try: tryIt, item_number: next.number, item_count: next.count, item_voice: voice ?? null } };
     },
   }),
-  defineAction<FeatureServices>({
+  defineAction<CheckinsActionDeps>({
     name: 'checkins.answer',
     outcomes: ['ok', 'gone'],
     args: actionArgs(['checkin_id', 'answer']),
@@ -42,7 +42,7 @@ export const checkinActions = [
       return saved === 'saved' ? {} : { outcome: 'gone' };
     },
   }),
-  defineAction<FeatureServices>({
+  defineAction<CheckinsActionDeps>({
     name: 'checkins.resumeTomorrow',
     outcomes: ['ok'],
     args: actionArgs(['child_id', 'months']),
@@ -51,7 +51,7 @@ export const checkinActions = [
       return {};
     },
   }),
-  defineAction<FeatureServices>({
+  defineAction<CheckinsActionDeps>({
     name: 'checkins.finish',
     outcomes: ['ok', 'gone'],
     args: actionArgs(['checkin_id']),
@@ -65,7 +65,7 @@ export const checkinActions = [
       return { vars: { play_lines: playLines(services, person.locale, finished), concern: finished.result.concern } };
     },
   }),
-  defineAction<FeatureServices>({
+  defineAction<CheckinsActionDeps>({
     name: 'checkins.parentSummary',
     outcomes: ['ok', 'gone'],
     args: actionArgs(['checkin_id']),
@@ -87,7 +87,7 @@ export const checkinActions = [
 ];
 
 /** The instrument marks a concern: the child's teacher and cohort coordinators get an item with the next step. */
-async function raiseConcern(services: FeatureServices, checkInId: string, finished: FinishedCheckIn): Promise<void> {
+async function raiseConcern(services: CheckinsActionDeps, checkInId: string, finished: FinishedCheckIn): Promise<void> {
   const notYet = Object.values(finished.answers).filter((answer) => answer === 'not_yet').length;
   await services.attention.raise({
     kind: 'checkin_concern',

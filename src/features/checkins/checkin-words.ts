@@ -1,4 +1,4 @@
-import type { FeatureServices } from '../feature-services.js';
+import type { CheckinsActionDeps } from './checkins-ports.js';
 import type { FinishedCheckIn } from './check-ins.js';
 
 /** A localised text of an instrument in the reader's language, else English, else whatever it has. */
@@ -7,7 +7,7 @@ export function inLanguage(texts: Readonly<Record<string, string>>, locale: stri
 }
 
 /** "2岁半" / "2½ years": how a checklist age is said. */
-export function ageLabel(services: Pick<FeatureServices, 'translate'>, locale: string, months: number): string {
+export function ageLabel(services: Pick<CheckinsActionDeps, 'translate'>, locale: string, months: number): string {
   return services.translate(locale, `checkins:age.m${months}`);
 }
 
@@ -15,7 +15,7 @@ export function ageLabel(services: Pick<FeatureServices, 'translate'>, locale: s
  * For each area with a "not yet", its name and the weekly play activities that practise it, one line each:
  * what the reader can do next, never a verdict.
  */
-export function playLines(services: Pick<FeatureServices, 'translate' | 'activities'>, locale: string, finished: FinishedCheckIn): string {
+export function playLines(services: Pick<CheckinsActionDeps, 'translate' | 'activities'>, locale: string, finished: FinishedCheckIn): string {
   return finished.result.notYetAreas
     .map((area) => {
       const { name, play } = finished.instrument.areas[area]!;

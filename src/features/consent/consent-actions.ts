@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { actionArgs, defineAction, type PersonView } from '../../core/flow-action.js';
 import { ConsentKind } from '../../storage/generated/enums.js';
-import type { FeatureServices } from '../feature-services.js';
+import type { ConsentActionDeps } from './consent-ports.js';
 import type { ConsentStanding, ConsentSubject } from './consents.js';
 
 /** The kinds of consent a flow may ask about, as the database knows them. */
@@ -13,7 +13,7 @@ export const CONSENT_ANSWERS = { yes: 'consent_yes', no: 'consent_no' } as const
 const KEEP_CHOICE = 'consent_keep';
 
 export const consentActions = [
-  defineAction<FeatureServices>({
+  defineAction<ConsentActionDeps>({
     name: 'consent.nextQuestion',
     outcomes: ['ask', 'none'],
     args: actionArgs(['family_id'], { kind: consentKind }),
@@ -23,7 +23,7 @@ export const consentActions = [
       return subject ? { outcome: 'ask', vars: varsOf(subject) } : { outcome: 'none' };
     },
   }),
-  defineAction<FeatureServices>({
+  defineAction<ConsentActionDeps>({
     name: 'consent.overview',
     outcomes: ['ok', 'no_children'],
     args: actionArgs([], { kind: consentKind }),
@@ -41,7 +41,7 @@ export const consentActions = [
       };
     },
   }),
-  defineAction<FeatureServices>({
+  defineAction<ConsentActionDeps>({
     name: 'consent.pick',
     outcomes: ['ok', 'keep'],
     args: actionArgs(['child_id'], { kind: consentKind }),
@@ -51,7 +51,7 @@ export const consentActions = [
       return subject ? { vars: varsOf(subject) } : { outcome: 'keep' };
     },
   }),
-  defineAction<FeatureServices>({
+  defineAction<ConsentActionDeps>({
     name: 'consent.decide',
     outcomes: ['granted', 'refused', 'not_parent'],
     args: actionArgs(['child_id', 'granted'], { kind: consentKind }),
@@ -79,7 +79,7 @@ function varsOf(subject: ConsentSubject): Record<string, unknown> {
   return { ...subjectVars(subject), consent_child_id: subject.childId };
 }
 
-function describe(standing: ConsentStanding, person: PersonView, translate: FeatureServices['translate']): string {
+function describe(standing: ConsentStanding, person: PersonView, translate: ConsentActionDeps['translate']): string {
   const state = standing.granted === undefined ? 'undecided' : standing.granted ? 'granted' : 'refused';
   return translate(person.locale, `privacy:standing.${state}`, subjectVars(standing));
 }

@@ -1,10 +1,10 @@
 import { DateTime } from 'luxon';
 import { defineAction } from '../../core/flow-action.js';
-import type { FeatureServices } from '../feature-services.js';
+import type { DashboardAccessActionDeps } from './dashboard-access-ports.js';
 
 /** `/dashboard` in chat: a one-time sign-in link for coordinators and teachers (flows/dashboard.yaml). */
 export const dashboardAccessActions = [
-  defineAction<FeatureServices>({
+  defineAction<DashboardAccessActionDeps>({
     name: 'dashboard.requestLink',
     outcomes: ['issued', 'not_staff', 'too_many'],
     async run({ dashboardLinks }, { person }) {

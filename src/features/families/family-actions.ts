@@ -1,12 +1,12 @@
 import { actionArgs, defineAction, fromVariable, type PersonView } from '../../core/flow-action.js';
-import type { FeatureServices } from '../feature-services.js';
+import type { FamiliesActionDeps } from './families-ports.js';
 import type { FamilySummary } from './families.js';
 import { expiryOf, inviteLine } from './invite-lines.js';
 import { FAMILY_EVENTS } from './family-events.js';
 
 /** Joining with a code, creating families, and seeing one's own family. */
 export const familyActions = [
-  defineAction<FeatureServices>({
+  defineAction<FamiliesActionDeps>({
     name: 'families.redeemInvite',
     outcomes: ['joined', 'joined_coordinator', 'already_member', 'invalid', 'expired', 'used', 'rate_limited'],
     args: actionArgs(['code']),
@@ -32,7 +32,7 @@ export const familyActions = [
       }
     },
   }),
-  defineAction<FeatureServices>({
+  defineAction<FamiliesActionDeps>({
     name: 'families.coordinatorCohorts',
     outcomes: ['one', 'several', 'none'],
     async run({ families }, { person }) {
@@ -42,7 +42,7 @@ export const familyActions = [
       return { outcome: 'several', vars: { cohort_choices: cohorts.map((c) => ({ id: c.id, label: c.name })) } };
     },
   }),
-  defineAction<FeatureServices>({
+  defineAction<FamiliesActionDeps>({
     name: 'families.create',
     outcomes: ['created', 'denied'],
     args: actionArgs(['cohort_id', 'family_name', 'child_name', 'birth_date', 'class_name']),
@@ -61,14 +61,14 @@ export const familyActions = [
       return { outcome: 'created', vars: { expires_at: expiryOf(invites[0]!, person) }, secrets: { invite_list: lines.join('\n\n') } };
     },
   }),
-  defineAction<FeatureServices>({
+  defineAction<FamiliesActionDeps>({
     name: 'families.belongsSomewhere',
     outcomes: ['yes', 'no'],
     async run({ families }, { person }) {
       return { outcome: (await families.belongsSomewhere(person.id)) ? 'yes' : 'no' };
     },
   }),
-  defineAction<FeatureServices>({
+  defineAction<FamiliesActionDeps>({
     name: 'families.describeMine',
     outcomes: ['ok', 'none'],
     args: actionArgs([], { family_id: fromVariable.optional() }),
@@ -82,7 +82,7 @@ export const familyActions = [
   }),
 ];
 
-function describe(family: FamilySummary, person: PersonView, translate: FeatureServices['translate']): string {
+function describe(family: FamilySummary, person: PersonView, translate: FamiliesActionDeps['translate']): string {
   const children = family.children.map((child) => `${child.name} (${child.birthDate.toISOString().slice(0, 10)})`).join(', ');
   const members = family.members.map((m) => `${m.displayName} · ${translate(person.locale, `families:role.${m.role}`)}`).join('\n');
   return translate(person.locale, 'families:summary', { family_name: family.name, children, members });

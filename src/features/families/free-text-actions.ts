@@ -1,6 +1,6 @@
 import { actionArgs, defineAction } from '../../core/flow-action.js';
 import { roleCommands } from '../../core/role-commands.js';
-import type { FeatureServices } from '../feature-services.js';
+import type { FamiliesActionDeps } from './families-ports.js';
 import { childrenInRole } from './children-in-role.js';
 import { FAMILY_EVENTS } from './family-events.js';
 import { classifyFreeText } from './free-text.js';
@@ -14,7 +14,7 @@ const MAX_PASSED_ON = 1000;
  * offered to be passed on to the child's parents, which is what she means.
  */
 export const freeTextActions = [
-  defineAction<FeatureServices>({
+  defineAction<FamiliesActionDeps>({
     name: 'families.understandText',
     outcomes: ['greeting', 'code', 'offer_pass_on', 'unknown'],
     async run({ families, db, events, translate }, { person, vars }) {
@@ -34,7 +34,7 @@ export const freeTextActions = [
       return { outcome: 'offer_pass_on', vars: { words: text, help_role: role, child_name: childName } };
     },
   }),
-  defineAction<FeatureServices>({
+  defineAction<FamiliesActionDeps>({
     name: 'families.passOn',
     outcomes: ['ok'],
     args: actionArgs(['words']),
@@ -44,7 +44,7 @@ export const freeTextActions = [
       return {};
     },
   }),
-  defineAction<FeatureServices>({
+  defineAction<FamiliesActionDeps>({
     name: 'families.helpText',
     outcomes: ['ok'],
     async run({ families, translate }, { person }) {

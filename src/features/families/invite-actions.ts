@@ -1,12 +1,12 @@
 import { actionArgs, defineAction } from '../../core/flow-action.js';
 import type { Role } from '../../storage/generated/enums.js';
-import type { FeatureServices } from '../feature-services.js';
+import type { FamiliesActionDeps } from './families-ports.js';
 import { NotCoordinatorError } from './families.js';
 import { expiryOf, inviteLine } from './invite-lines.js';
 
 /** A coordinator's fresh invite for one role of a family they run, from chat (flows/invite.yaml). */
 export const inviteActions = [
-  defineAction<FeatureServices>({
+  defineAction<FamiliesActionDeps>({
     name: 'families.invitableFamilies',
     outcomes: ['ok', 'no_families', 'not_coordinator'],
     async run({ families }, { person }) {
@@ -19,7 +19,7 @@ export const inviteActions = [
       return { vars: { family_choices: choices } };
     },
   }),
-  defineAction<FeatureServices>({
+  defineAction<FamiliesActionDeps>({
     name: 'families.reinvite',
     outcomes: ['issued', 'denied'],
     args: actionArgs(['family_id', 'role']),

@@ -1,11 +1,11 @@
 import { DateTime } from 'luxon';
 import type { PersonView } from '../../core/flow-action.js';
-import type { FeatureServices } from '../feature-services.js';
+import type { FamiliesActionDeps } from './families-ports.js';
 import { formatInviteCode } from './invite-code.js';
 import type { IssuedInvite } from './invites.js';
 
 /** "Parent: ABCD-EFGH" and, where the platform has one, the link that redeems it in one tap. */
-export function inviteLine(invite: IssuedInvite, person: PersonView, { inviteLink, translate }: Pick<FeatureServices, 'inviteLink' | 'translate'>): string {
+export function inviteLine(invite: IssuedInvite, person: PersonView, { inviteLink, translate }: Pick<FamiliesActionDeps, 'inviteLink' | 'translate'>): string {
   const link = inviteLink(invite.code);
   const role = translate(person.locale, `families:role.${invite.role}`);
   return `${role}: ${formatInviteCode(invite.code)}${link ? `\n${link}` : ''}`;

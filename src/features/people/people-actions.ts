@@ -1,7 +1,7 @@
 import { actionArgs, defineAction, type ActionResult, type PersonView } from '../../core/flow-action.js';
 import { parseQuietHours } from '../../core/quiet-hours.js';
 import { spokenQuietHours, spokenTime } from '../../core/spoken-time.js';
-import type { FeatureServices } from '../feature-services.js';
+import type { PeopleActionDeps } from './people-ports.js';
 import { CityGazetteer, placeLabel, placeName, type Place } from './city-gazetteer.js';
 import { PEOPLE_EVENTS } from './people-events.js';
 import { settingsMenu } from './settings-menu.js';
@@ -17,7 +17,7 @@ function places(): CityGazetteer {
 
 /** Language, home city, quiet hours and opting out: what a person decides about themselves. */
 export const peopleActions = [
-  defineAction<FeatureServices>({
+  defineAction<PeopleActionDeps>({
     name: 'people.setLanguage',
     outcomes: ['ok', 'unsupported'],
     args: actionArgs(['locale']),
@@ -29,7 +29,7 @@ export const peopleActions = [
       return { person: { locale } };
     },
   }),
-  defineAction<FeatureServices>({
+  defineAction<PeopleActionDeps>({
     name: 'people.setCity',
     outcomes: ['ok', 'pick', 'unknown'],
     args: actionArgs(['city']),
@@ -41,7 +41,7 @@ export const peopleActions = [
       return { outcome: 'pick', vars: { city_choices: [...found.places.map((place) => ({ id: place.id, label: placeLabel(place, person.locale) })), none] } };
     },
   }),
-  defineAction<FeatureServices>({
+  defineAction<PeopleActionDeps>({
     name: 'people.pickCity',
     outcomes: ['ok', 'unknown'],
     args: actionArgs(['place']),
@@ -50,7 +50,7 @@ export const peopleActions = [
       return place ? livesIn(services, person, place) : { outcome: 'unknown' };
     },
   }),
-  defineAction<FeatureServices>({
+  defineAction<PeopleActionDeps>({
     name: 'people.setQuietHours',
     outcomes: ['ok', 'none', 'invalid'],
     args: actionArgs(['hours']),
@@ -65,14 +65,14 @@ export const peopleActions = [
       return quiet ? { vars: { quiet_hours: spokenQuietHours(quiet, person.locale) } } : { outcome: 'none' };
     },
   }),
-  defineAction<FeatureServices>({
+  defineAction<PeopleActionDeps>({
     name: 'people.settingsMenu',
     outcomes: ['ok'],
     async run(services, { person }) {
       return { vars: await settingsMenu(services, places(), person) };
     },
   }),
-  defineAction<FeatureServices>({
+  defineAction<PeopleActionDeps>({
     name: 'people.offerSettings',
     outcomes: ['ok'],
     async run({ events }, { person }) {
@@ -80,7 +80,7 @@ export const peopleActions = [
       return {};
     },
   }),
-  defineAction<FeatureServices>({
+  defineAction<PeopleActionDeps>({
     name: 'people.optOut',
     outcomes: ['ok'],
     async run({ db, clock }, { person }) {
@@ -89,7 +89,7 @@ export const peopleActions = [
       return { person: { optedOutAt } };
     },
   }),
-  defineAction<FeatureServices>({
+  defineAction<PeopleActionDeps>({
     name: 'people.optIn',
     outcomes: ['ok', 'was_opted_out'],
     async run({ db }, { person }) {
@@ -101,7 +101,7 @@ export const peopleActions = [
 ];
 
 /** Keeps where a person lives and moves their reminders to its clock; says the place and its time now, never the zone. */
-async function livesIn({ db, reminders, clock }: FeatureServices, person: PersonView, place: Place): Promise<ActionResult> {
+async function livesIn({ db, reminders, clock }: PeopleActionDeps, person: PersonView, place: Place): Promise<ActionResult> {
   await db.person.update({ where: { id: person.id }, data: { city: place.name, timeZone: place.timeZone } });
   await reminders.retimeFor(person.id);
   const localTime = spokenTime(clock.now(), place.timeZone, person.locale);

@@ -2,7 +2,7 @@ import type { PersonView } from '../../core/flow-action.js';
 import { quietHoursFrom } from '../../core/quiet-hours.js';
 import type { MainRole } from '../../core/role-commands.js';
 import { spokenQuietHours } from '../../core/spoken-time.js';
-import type { FeatureServices } from '../feature-services.js';
+import type { PeopleActionDeps } from './people-ports.js';
 import { placeName, type CityGazetteer } from './city-gazetteer.js';
 
 /** What /settings can change; a choice's id is the setting, routed by flows/settings.yaml. */
@@ -12,7 +12,7 @@ const ROLE_SETTINGS: Readonly<Partial<Record<MainRole, string>>> = { caregiver: 
 const FINISHED = 'done';
 
 /** The person's settings as they read them, and the menu of what they may change, in their language. */
-export async function settingsMenu({ db, families, translate }: FeatureServices, places: CityGazetteer, person: PersonView): Promise<Record<string, unknown>> {
+export async function settingsMenu({ db, families, translate }: PeopleActionDeps, places: CityGazetteer, person: PersonView): Promise<Record<string, unknown>> {
   const stored = await db.person.findUniqueOrThrow({ where: { id: person.id }, select: { city: true, quietStartMinute: true, quietEndMinute: true } });
   const t = (key: string, vars?: Record<string, unknown>): string => translate(person.locale, key, vars);
   const quiet = quietHoursFrom(stored.quietStartMinute, stored.quietEndMinute);

@@ -1,15 +1,15 @@
 import { defineAction } from '../../core/flow-action.js';
-import type { FeatureServices } from '../feature-services.js';
+import type { PrivacyActionDeps } from './privacy-ports.js';
 
 export const privacyActions = [
-  defineAction<FeatureServices>({
+  defineAction<PrivacyActionDeps>({
     name: 'privacy.terms',
     outcomes: ['ok'],
     async run({ privacyTerms }) {
       return { vars: { retention_days: privacyTerms.mediaRetentionDays, outbox_days: privacyTerms.outboxRedactionDays } };
     },
   }),
-  defineAction<FeatureServices>({
+  defineAction<PrivacyActionDeps>({
     name: 'privacy.forget',
     outcomes: ['ok'],
     async run({ eraser }, { person }) {

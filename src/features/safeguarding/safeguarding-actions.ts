@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { actionArgs, defineAction } from '../../core/flow-action.js';
-import type { FeatureServices } from '../feature-services.js';
+import type { SafeguardingActionDeps } from './safeguarding-ports.js';
 
 export const safeguardingActions = [
-  defineAction<FeatureServices>({
+  defineAction<SafeguardingActionDeps>({
     name: 'safeguarding.requestContact',
     outcomes: ['ok', 'not_in_a_family'],
     args: actionArgs(['category']),

@@ -1,5 +1,5 @@
 import { actionArgs, defineAction, fromVariable, type ActionResult, type PersonView } from '../../core/flow-action.js';
-import type { FeatureServices } from '../feature-services.js';
+import type { UpdatesActionDeps } from './updates-ports.js';
 import { MediaRejectedError, rejectionAware } from './media-intake.js';
 import { updateContentOf } from './update-content.js';
 import { STICKER_ANSWERS_WITHIN_MS, TEXT_ANSWERS_WITHIN_MS, type ReplyContent } from './update-replies.js';
@@ -8,7 +8,7 @@ import { STICKER_ANSWERS_WITHIN_MS, TEXT_ANSWERS_WITHIN_MS, type ReplyContent } 
 const PROGRESS_CONTROLS = ['skip', 'finish'] as const;
 
 export const updateActions = [
-  defineAction<FeatureServices>({
+  defineAction<UpdatesActionDeps>({
     name: 'updates.take',
     outcomes: ['ok', 'one_child', 'not_a_sharer', 'empty', 'too_large', 'unsupported', 'unavailable', 'skip', 'finish'],
     args: actionArgs([], { child: fromVariable.optional() }),
@@ -30,7 +30,7 @@ export const updateActions = [
     },
   }),
 
-  defineAction<FeatureServices>({
+  defineAction<UpdatesActionDeps>({
     name: 'updates.share',
     outcomes: ['shared', 'no_consent', 'no_parents', 'parents_switched_off', 'gone'],
     args: actionArgs(['child']),
@@ -42,7 +42,7 @@ export const updateActions = [
     },
   }),
 
-  defineAction<FeatureServices>({
+  defineAction<UpdatesActionDeps>({
     name: 'updates.openAnswer',
     outcomes: ['heart', 'answer', 'sticker_sent', 'text_sent', 'gone', 'nothing_to_answer', 'not_understood'],
     async run({ updates }, { person, vars }) {
@@ -63,7 +63,7 @@ export const updateActions = [
     },
   }),
 
-  defineAction<FeatureServices>({
+  defineAction<UpdatesActionDeps>({
     name: 'updates.answer',
     outcomes: ['sent', 'gone', 'unsupported', 'too_large', 'unavailable'],
     args: actionArgs(['delivery']),
@@ -76,7 +76,7 @@ export const updateActions = [
     },
   }),
 
-  defineAction<FeatureServices>({
+  defineAction<UpdatesActionDeps>({
     name: 'updates.nextChild',
     outcomes: ['child', 'done', 'not_a_teacher'],
     args: actionArgs([], { after: fromVariable.optional() }),
@@ -89,7 +89,7 @@ export const updateActions = [
     },
   }),
 
-  defineAction<FeatureServices>({
+  defineAction<UpdatesActionDeps>({
     name: 'updates.withdrawPhotos',
     outcomes: ['ok'],
     async run({ db, updates }, { person }) {
@@ -104,7 +104,7 @@ export const updateActions = [
  * A text nothing else waited for, sent the day a moment arrived: the number or label of one of its buttons works
  * like tapping it (numbered channels have no buttons to tap); any other text is the answer itself.
  */
-async function answerTyped(replies: FeatureServices['updates']['replies'], person: PersonView, text: string): Promise<ActionResult> {
+async function answerTyped(replies: UpdatesActionDeps['updates']['replies'], person: PersonView, text: string): Promise<ActionResult> {
   const latest = await replies.latest(person.id, TEXT_ANSWERS_WITHIN_MS);
   if (!latest) return { outcome: 'not_understood' };
   const result: ActionResult = { vars: { delivery: latest.deliveryId, sender_name: latest.senderName } };
@@ -119,7 +119,7 @@ function controlOf(inbound: unknown): (typeof PROGRESS_CONTROLS)[number] | undef
   return PROGRESS_CONTROLS.find((control) => control === choiceId);
 }
 
-async function replyContentOf(intake: FeatureServices['updates']['intake'], answer: unknown): Promise<ReplyContent | undefined> {
+async function replyContentOf(intake: UpdatesActionDeps['updates']['intake'], answer: unknown): Promise<ReplyContent | undefined> {
   if (typeof answer === 'string') return answer.trim() ? { text: answer.trim() } : undefined;
   const content = answer as { kind?: string; emoji?: string; media?: Parameters<typeof intake.take>[1] } | undefined;
   if (content?.kind === 'sticker') return { emoji: content.emoji ?? '❤️' };
