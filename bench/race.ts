@@ -9,7 +9,8 @@
  *
  * Per run: updates/s (4N over the wall time), p50/p99 of the time from an update being queued to the bot's answer
  * arriving, CPU ms per update of the contender's process, its peak RSS, and the transactions committed in its own
- * database per update (the statistics collector's count, which includes its sweeps while the run lasts). Then, per N, Kinbridge's ratios to the peer.
+ * database per update (the statistics collector's count, which includes its sweeps while the run lasts), and the
+ * statements it sent per update (round trips, counted in the contender's node-postgres, its most frequent listed). Then, per N, Kinbridge's ratios to the peer.
  * A person left without an answer fails the run (exit code 1). The LAST line of stdout is one JSON object.
  * Uses DATABASE_URL / REDIS_URL when set, else local ones. The load average is printed: the machine may be shared.
  */
@@ -47,6 +48,10 @@ interface RunResult {
   readonly peakRssMb: number;
   /** Committed PostgreSQL transactions of the contender's own database, per update (pg_stat_database). */
   readonly transactionsPerUpdate: number;
+  /** Statements the contender sent to PostgreSQL per update (node-postgres calls, BEGIN and COMMIT included). */
+  readonly roundTripsPerUpdate: number;
+  /** The most frequent of them, per update, by their first words (or prepared statement's name). */
+  readonly statementsPerUpdate: Readonly<Record<string, number>>;
   readonly loadAverage: number;
 }
 
@@ -67,6 +72,7 @@ async function main(): Promise<void> {
           const result = await raceOnce(contender, people, round, services);
           results.push(result);
           console.log(describe(result));
+          for (const [text, perUpdate] of Object.entries(result.statementsPerUpdate)) console.log(`    ${perUpdate.toFixed(2).padStart(5)}  ${text}`);
         }
       }
     }
@@ -75,7 +81,7 @@ async function main(): Promise<void> {
   }
   const ratios = sizes.map((people) => ratioFor(results, people));
   for (const ratio of ratios) {
-    console.log(`N=${ratio.people}: Kinbridge/peer updates/s ×${ratio.throughput}, CPU per update ×${ratio.cpu}, p50 ×${ratio.p50}, RSS ×${ratio.rss}`);
+    console.log(`N=${ratio.people}: Kinbridge/peer updates/s ×${ratio.throughput}, CPU per update ×${ratio.cpu}, p50 ×${ratio.p50}, round trips ×${ratio.roundTrips}, RSS ×${ratio.rss}`);
   }
   console.log(JSON.stringify({ bench: 'race', loadAverage: os.loadavg().map((v) => twoDigits(v)), results, ratios }));
 }
@@ -113,6 +119,8 @@ async function raceOnce(contender: ContenderName, people: number, round: number,
       cpuMsPerUpdate: twoDigits(report.cpuMs / updates),
       peakRssMb: round1(report.peakRssMb),
       transactionsPerUpdate: twoDigits(transactions / updates),
+      roundTripsPerUpdate: twoDigits(report.roundTrips / updates),
+      statementsPerUpdate: Object.fromEntries(Object.entries(report.statements).map(([text, count]) => [text, twoDigits(count / updates)])),
       loadAverage: twoDigits(os.loadavg()[0]!),
     };
   } finally {
@@ -147,11 +155,18 @@ function ratioFor(results: readonly RunResult[], people: number) {
     return runs.reduce((sum, r) => sum + pick(r), 0) / runs.length;
   };
   const ratio = (pick: (r: RunResult) => number): number => twoDigits(mean('kinbridge', pick) / mean('peer', pick));
-  return { people, throughput: ratio((r) => r.updatesPerSecond), cpu: ratio((r) => r.cpuMsPerUpdate), p50: ratio((r) => r.p50Ms), rss: ratio((r) => r.peakRssMb) };
+  return {
+    people,
+    throughput: ratio((r) => r.updatesPerSecond),
+    cpu: ratio((r) => r.cpuMsPerUpdate),
+    p50: ratio((r) => r.p50Ms),
+    roundTrips: ratio((r) => r.roundTripsPerUpdate),
+    rss: ratio((r) => r.peakRssMb),
+  };
 }
 
 function describe(r: RunResult): string {
-  return `${r.contender.padEnd(9)} N=${r.people} round ${r.round}: ${r.updatesPerSecond} updates/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, CPU ${r.cpuMsPerUpdate} ms/update, ${r.transactionsPerUpdate} PostgreSQL transactions/update, peak RSS ${r.peakRssMb} MB (load ${r.loadAverage})`;
+  return `${r.contender.padEnd(9)} N=${r.people} round ${r.round}: ${r.updatesPerSecond} updates/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, CPU ${r.cpuMsPerUpdate} ms/update, ${r.transactionsPerUpdate} PostgreSQL transactions/update, ${r.roundTripsPerUpdate} round trips/update, peak RSS ${r.peakRssMb} MB (load ${r.loadAverage})`;
 }
 
 function tell(child: ChildProcess, message: ToContender): void {

@@ -24,6 +24,8 @@ import { PostgresSenderNotifications } from './engine/postgres-sender-notificati
 import { SenderLease } from './engine/sender-lease.js';
 import { senderKey } from './engine/sender-key.js';
 import { TurnCommitter } from './engine/turn-committer.js';
+import { TurnReader } from './engine/turn-reader.js';
+import { OverdueTimers } from './engine/overdue-timers.js';
 import { Translator } from './engine/translator.js';
 import type { AttentionSettings } from './features/attention/attention-items.js';
 import { KinbridgeMetrics } from './dashboard/metrics.js';
@@ -48,7 +50,7 @@ import { RecurringJobs } from './scheduling/recurring-jobs.js';
 import { ReminderQueue } from './scheduling/reminder-queue.js';
 import { ReminderStore } from './scheduling/reminder-store.js';
 import { LocalMediaStore } from './storage/local-media-store.js';
-import { createPrismaClient, type Database } from './storage/prisma.js';
+import { createStorage, type Database } from './storage/prisma.js';
 import { createSynthesizer, type SpeechProvider } from './speech/create-synthesizer.js';
 
 /**
@@ -121,6 +123,8 @@ export interface Kinbridge {
   /** Removes the words of old settled messages (run by the retention job; tests call `sweep()` themselves). */
   readonly outboxRedaction: OutboxRedaction;
   readonly reminders: ReminderQueue;
+  /** Schedules again timers whose job was lost (every worker sweeps; tests call `sweep()` themselves). */
+  readonly overdueTimers: OverdueTimers;
   /** What services repeat on their own: retention sweeps, keeping next week's reminders scheduled. */
   readonly recurring: RecurringJobs;
   /** Counters and gauges served at the dashboard's /metrics. */
@@ -144,7 +148,8 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
   const defaultLocale = options.defaultLocale ?? 'zh-CN';
 
   const keys = deriveSecretKeys(options.secret ?? loadDeploymentSecret(undefined, defaultStateDir));
-  const db = createPrismaClient(options.databaseUrl);
+  const storage = createStorage(options.databaseUrl);
+  const { db, sql } = storage;
   const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
   const queues = new QueueFactory({ redisUrl: options.redisUrl, prefix, logger });
   const queue = new EngineQueue({ queues, clock });
@@ -160,6 +165,7 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
   const templates = windowed.length > 0 ? MessageTemplates.load(options.messageTemplatesFile ?? defaultMessageTemplatesFile) : undefined;
   const outbox = new Outbox({
     db,
+    sql,
     redis,
     queues,
     messenger: metrics.countingMessenger(channelRouter),
@@ -209,14 +215,15 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
   const recurring = new RecurringJobs({ queues, logger, jobs: composed.jobs });
   const actions = new ActionRegistry(composed.bound);
   const roles = new Set(options.roles ?? KINBRIDGE_ROLES);
-  const sessions = new SessionStore(db);
-  const journal = new InboundJournal(db, clock);
-  const commits = new TurnCommitter(db, sessions, journal, outbox, flowResults);
+  const sessions = new SessionStore(sql);
+  const journal = new InboundJournal(db, sql, clock);
+  const commits = new TurnCommitter(sql, clock, outbox);
   const catalog = new FlowCatalog(await loadFlowDirectory(options.flowsDir ?? defaultFlowsDir, flowContext(translator, actions)), translator);
   const engine = new ConversationEngine({
     catalog,
     runner: new FlowRunner(catalog, actions, translator, clock),
     sessions,
+    reader: new TurnReader(sql),
     commits,
     people,
     gate: new InboundGate({
@@ -234,6 +241,7 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
     logger,
     listeners: composed.listeners,
   });
+  const overdueTimers = new OverdueTimers(db, clock, queue, logger);
   const inbound = new InboundDispatcher({
     journal,
     lease: new SenderLease(redis, `${prefix}:`),
@@ -250,6 +258,7 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
     outbox,
     outboxRedaction,
     reminders,
+    overdueTimers,
     recurring,
     async unhandledInbound(sender) {
       const key = senderKey(sender);
@@ -261,6 +270,7 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
       if (roles.has('worker')) {
         outbox.start(options.channels.map((channel) => channel.name));
         queue.start((job) => engine.handleJob(job));
+        overdueTimers.start();
         await inbound.start();
       }
       if (roles.has('scheduler')) {
@@ -346,13 +356,14 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
       await dashboard?.close();
       for (const channel of options.channels) await channel.stop();
       await inbound.close();
+      overdueTimers.close();
       await queue.close();
       await reminders.close();
       await recurring.close();
       await services.broadcastRunner.close();
       await outbox.close();
       redis.disconnect();
-      await db.$disconnect();
+      await storage.close();
     },
   };
 }

@@ -10,9 +10,10 @@ import type { Flow } from './flow-definition.js';
 import type { FlowCatalog, TriggerMatch } from './flow-catalog.js';
 import type { FlowRunner, Turn } from './flow-runner.js';
 import { KeyedSerializer } from './keyed-serializer.js';
-import { SessionConflictError, type SessionStore } from './session-store.js';
+import { SessionConflictError, type LoadedSession, type SessionStore } from './session-store.js';
 import type { TurnCommitter } from './turn-committer.js';
-import type { JournaledUpdate } from './inbound-journal.js';
+import { UpdateOutOfOrderError, type JournaledUpdate } from './inbound-journal.js';
+import type { TurnReader } from './turn-reader.js';
 import { runWithinTurn, type TurnWrites } from '../core/turn-scope.js';
 import type { Translator } from './translator.js';
 import type { InboundAdmission } from './inbound-gate.js';
@@ -22,12 +23,14 @@ export interface EngineDependencies {
   readonly catalog: FlowCatalog;
   readonly runner: FlowRunner;
   readonly sessions: SessionStore;
+  /** Reads the sender, their session and the update's place in their order, in one round trip. */
+  readonly reader: TurnReader;
   readonly people: PeopleDirectory;
   /** Decides who is heard at all: flood limits, and strangers without an invite code. */
   readonly gate: InboundAdmission;
   readonly timers: TimerScheduler;
   /** Writes a turn's session, messages and handled mark in one transaction. */
-  readonly commits: TurnCommitter<unknown>;
+  readonly commits: TurnCommitter;
   readonly translator: Translator;
   readonly logger: Logger;
   /** Hear every admitted message before the flows answer it (safeguarding). */
@@ -42,7 +45,7 @@ const MAX_TURN_ATTEMPTS = 5;
 /**
  * Turns inbound messages, timers and events into flow steps for one person at a time.
  * Each turn: load the person and the session → run steps (messages they write are held) → one transaction saves the
- * session over the version read, writes the messages and marks the update handled → timers are scheduled. A turn
+ * session over the version read, writes the messages and timers and marks the update handled → timers are scheduled. A turn
  * whose session changed meanwhile (another worker) is run again; one that failed leaves no message but the apology.
  */
 export class ConversationEngine {
@@ -57,21 +60,29 @@ export class ConversationEngine {
     return this.inFlight > 0;
   }
 
-  /** Handles one journaled update (see InboundDispatcher): its turn marks it handled. */
+  /**
+   * Handles one journaled update (see InboundDispatcher): its turn marks it handled. Throws UpdateOutOfOrderError,
+   * having done nothing, when an older update of the sender is still unhandled.
+   */
   async handleInbound(update: JournaledUpdate): Promise<void> {
     await this.counted(async () => {
+      const context = await this.deps.reader.read(update);
+      if (context.behind) throw new UpdateOutOfOrderError(update.seq);
       // What the gate answers (a stranger's one reply, a flood notice) commits with the update's handled mark.
       const writes: TurnWrites = { outbox: [] };
-      const admitted = await runWithinTurn(writes, () => this.deps.gate.admit(update.message));
+      const admitted = await runWithinTurn(writes, () => this.deps.gate.admit(update.message, context.sender));
       if (!admitted) {
         await this.deps.commits.commit({ inboundSeq: update.seq, outbox: writes.outbox });
         return;
       }
       const { person, message: heard } = admitted;
       const address: Address = { channel: heard.channel, chatId: heard.chatId };
+      // A known sender's session was read with the update; one who just became a person has none yet (should a first
+      // message of theirs in another process have won the race to create them, the save is refused and read again).
+      const session = context.sender ? context.session : { state: null, version: null };
       await this.serializer.run(person.id, async () => {
         const answered = await this.tellListeners(person, heard);
-        await this.turn(person, address, (turn) => (answered ? Promise.resolve() : this.respond(turn, heard)), undefined, update.seq);
+        await this.turn(person, address, (turn) => (answered ? Promise.resolve() : this.respond(turn, heard)), { inboundSeq: update.seq, session });
       });
     });
   }
@@ -91,7 +102,7 @@ export class ConversationEngine {
 
   async handleJob(job: EngineJob): Promise<void> {
     await this.counted(async () => {
-      if (job.kind === 'timer') await this.proactive(job.personId, (turn) => this.deps.runner.timerFired(turn, job.token).then(() => undefined));
+      if (job.kind === 'timer') await this.proactive(job.personId, (turn) => this.deps.runner.timerFired(turn, job.token).then(() => undefined), { firedTimer: job.token });
       else if (job.kind === 'event') await this.startEventFlows(job.event);
       else await this.startScheduledFlow(job.flowId, job.roles);
     });
@@ -118,7 +129,7 @@ export class ConversationEngine {
       async (turn) => {
         if (!turn.person.optedOutAt) await this.deps.runner.start(turn, flow, vars, 'interrupt');
       },
-      flow,
+      { starting: flow },
     );
     return true;
   }
@@ -127,7 +138,7 @@ export class ConversationEngine {
     const flow = this.deps.catalog.get(flowId);
     if (!flow) return;
     for await (const personId of this.deps.people.reachableWithRoles(roles)) {
-      await this.proactive(personId, (turn) => this.deps.runner.start(turn, flow, {}, 'interrupt'), flow);
+      await this.proactive(personId, (turn) => this.deps.runner.start(turn, flow, {}, 'interrupt'), { starting: flow });
     }
   }
 
@@ -135,7 +146,7 @@ export class ConversationEngine {
     const flows = this.deps.catalog.flowsForEvent(event.name);
     for (const personId of event.personIds) {
       for (const flow of flows) {
-        await this.proactive(personId, (turn) => this.deps.runner.start(turn, flow, { ...event.vars }, 'interrupt'), flow);
+        await this.proactive(personId, (turn) => this.deps.runner.start(turn, flow, { ...event.vars }, 'interrupt'), { starting: flow });
       }
     }
   }
@@ -171,18 +182,20 @@ export class ConversationEngine {
    * A turn nobody asked for right now (a timer, an event): it goes to the person's latest app, unless they opted out.
    * `starting` is the flow it starts; a timer continues the flow the person is in.
    */
-  private async proactive(personId: string, step: (turn: Turn) => Promise<void>, starting?: Flow): Promise<void> {
+  private async proactive(personId: string, step: (turn: Turn) => Promise<void>, origin: TurnOrigin = {}): Promise<void> {
     await this.serializer.run(personId, async () => {
       const person = await this.deps.people.find(personId);
       if (!person) return;
-      await this.turn(person, undefined, step, starting);
+      await this.turn(person, undefined, step, origin);
     });
   }
 
-  private async turn(person: PersonView, replyTo: Address | undefined, step: (turn: Turn) => Promise<void>, starting?: Flow, inboundSeq?: bigint): Promise<void> {
+  private async turn(person: PersonView, replyTo: Address | undefined, step: (turn: Turn) => Promise<void>, about: TurnOrigin): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.turnOnce(person, replyTo, step, starting, inboundSeq);
+        // The session read with the update serves the first attempt; a retry reads the one that beat it.
+        const loaded = (attempt === 1 ? about.session : undefined) ?? (await this.deps.sessions.load(person.id));
+        return await this.turnOnce(person, replyTo, step, loaded, about);
       } catch (error) {
         if (!(error instanceof SessionConflictError) || attempt >= MAX_TURN_ATTEMPTS) throw error;
         this.deps.logger.debug({ personId: person.id, attempt }, 'session changed during the turn; running it again');
@@ -190,9 +203,8 @@ export class ConversationEngine {
     }
   }
 
-  private async turnOnce(person: PersonView, replyTo: Address | undefined, step: (turn: Turn) => Promise<void>, starting: Flow | undefined, inboundSeq: bigint | undefined): Promise<void> {
-    const { sessions, timers, logger, commits } = this.deps;
-    const loaded = await sessions.load(person.id);
+  private async turnOnce(person: PersonView, replyTo: Address | undefined, step: (turn: Turn) => Promise<void>, loaded: LoadedSession, { starting, inboundSeq, firedTimer }: TurnOrigin): Promise<void> {
+    const { timers, logger, commits } = this.deps;
     const turn: Turn = { person, state: loaded.state, outbox: [], timers: [], staleTokens: [], secrets: {}, results: [] };
     const kind = replyTo ? undefined : (starting ?? (turn.state ? this.deps.catalog.get(turn.state.flowId) : undefined))?.message_kind;
     const writes: TurnWrites = { outbox: [] };
@@ -201,7 +213,9 @@ export class ConversationEngine {
     } catch (error) {
       // The session stays as it was before this message, and nothing the steps wrote is kept: the person can simply try again.
       logger.error({ err: error, personId: person.id }, 'flow step failed');
-      await commits.commit({ ...(inboundSeq !== undefined ? { inboundSeq } : {}), outbox: await this.replies(turn.person, replyTo, [this.say(turn.person, 'common:error')]) });
+      // The timer that set it off is not fired again: that would only fail again.
+      const outbox = await this.replies(turn.person, replyTo, [this.say(turn.person, 'common:error')]);
+      await commits.commit({ ...(inboundSeq !== undefined ? { inboundSeq } : {}), outbox, droppedTimers: firedTimer ? [firedTimer] : [] });
       return;
     }
     const purpose: MessagePurpose | undefined = kind ? { kind, vars: { ...templateVars(turn.state?.vars ?? {}), person_name: person.displayName } } : undefined;
@@ -212,7 +226,10 @@ export class ConversationEngine {
       results: turn.results,
       // The turn's replies after what its actions wrote (a relay to the family), as they were said.
       outbox: [...writes.outbox, ...replies],
+      timers: turn.timers,
+      droppedTimers: firedTimer ? [...turn.staleTokens, firedTimer] : turn.staleTokens,
     });
+    // The rows are the record; BullMQ fires them on time (a lost job is scheduled again by OverdueTimers).
     await Promise.all(turn.timers.map((timer) => timers.scheduleTimer(person.id, timer.token, timer.dueAt)));
     await Promise.all(turn.staleTokens.map((token) => timers.cancelTimer(token)));
   }
@@ -229,6 +246,17 @@ export class ConversationEngine {
   private say(person: PersonView, key: string, vars: Record<string, unknown> = {}): OutboundMessage {
     return { text: this.deps.translator.t(person.locale, key, { ...vars, person_name: person.displayName }) };
   }
+}
+
+/**
+ * What set a turn off: the flow it starts (a reminder, an event), the timer that fired, or the update it answers and
+ * the session read with it.
+ */
+interface TurnOrigin {
+  readonly starting?: Flow | undefined;
+  readonly firedTimer?: string;
+  readonly inboundSeq?: bigint;
+  readonly session?: LoadedSession | undefined;
 }
 
 /** A template fills in short words (a child's name, a time), so only those of the flow's variables travel with its messages. */

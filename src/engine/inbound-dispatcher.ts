@@ -1,13 +1,16 @@
 import { machineTimeMs } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import type { InboundMessage } from '../core/messages.js';
-import { UpdateAlreadyHandledError, type InboundJournal, type JournaledUpdate } from './inbound-journal.js';
+import { UpdateAlreadyHandledError, UpdateOutOfOrderError, type InboundJournal, type JournaledUpdate } from './inbound-journal.js';
 import type { SenderLease } from './sender-lease.js';
 
 export interface InboundDispatcherOptions {
   readonly journal: InboundJournal;
   readonly lease: SenderLease;
-  /** Handles one update completely (its turn commits and marks it handled), or throws to leave it for a retry. */
+  /**
+   * Handles one update completely (its turn commits and marks it handled), or throws to leave it for a retry; throws
+   * UpdateOutOfOrderError, before doing anything, when an older update of the sender is still unhandled.
+   */
   readonly handle: (update: JournaledUpdate) => Promise<void>;
   /** Where a worker hears of updates other processes journaled; without it, the sweep finds them. */
   readonly notifications?: SenderNotifications;
@@ -28,11 +31,15 @@ export interface SenderNotifications {
 
 interface Drain {
   again: boolean;
+  /** Look in the journal on the next round: updates this process did not journal itself may be waiting. */
+  fromJournal: boolean;
+  /** Updates this process journaled, oldest first, handed over without reading them back. */
+  readonly received: JournaledUpdate[];
   finished?: Promise<void>;
 }
 
 const STALLED_SENDERS_PER_SWEEP = 200;
-/** One sender's updates read at a time: the look after releasing the lease finds any that came meanwhile. */
+/** One sender's updates read from the journal at a time; the drain reads again until it is empty. */
 const UPDATES_PER_LOOK = 20;
 /** How long a gateway keeps trying to journal one update (a database restart) before giving up on it. */
 const JOURNAL_RETRY_MS = 60_000;
@@ -65,23 +72,23 @@ export class InboundDispatcher {
    * the workers are notified.
    */
   async receive(message: InboundMessage, drainHere: boolean): Promise<void> {
-    const key = await this.journaled(message, !drainHere);
-    if (key === undefined) {
+    const update = await this.journaled(message, !drainHere);
+    if (update === undefined) {
       this.options.logger.debug({ channel: message.channel, platformId: message.platformId }, 'inbound update delivered again; handled once already');
       return;
     }
-    if (drainHere) this.drain(key);
+    if (drainHere) this.drain(update.senderKey, update);
   }
 
   /**
    * Until the update is journaled the platform must not count it delivered: through a database restart the gateway
    * keeps trying (long polling waits meanwhile), and past that the error reaches the adapter (a webhook answers 5xx).
    */
-  private async journaled(message: InboundMessage, notify: boolean): Promise<string | undefined> {
+  private async journaled(message: InboundMessage, notify: boolean): Promise<JournaledUpdate | undefined> {
     const deadline = machineTimeMs() + JOURNAL_RETRY_MS;
     for (let delay = 100; ; delay = Math.min(delay * 2, 5_000)) {
       try {
-        return await this.options.journal.record(message, notify);
+        return await this.options.journal.record(message, { notify, readContext: !notify });
       } catch (error) {
         if (machineTimeMs() > deadline) throw error;
         this.options.logger.warn({ err: error, channel: message.channel }, 'could not journal an inbound update; trying again');
@@ -110,14 +117,20 @@ export class InboundDispatcher {
     if (this.sweeps % PRUNE_EVERY_SWEEPS === 0) await journal.prune(this.options.rememberHandledMs ?? 2 * 86_400_000);
   }
 
-  /** Drains the sender here unless this process does already; then it just goes round once more. */
-  private drain(key: string): void {
+  /**
+   * Drains the sender here unless this process does already; then it just goes round once more. `received` is an
+   * update this process just journaled; without it (a notification, the sweep) the journal is read.
+   */
+  private drain(key: string, received?: JournaledUpdate): void {
     const running = this.draining.get(key);
     if (running) {
       running.again = true;
+      // Its context was read before the turns ahead of it changed the session: it is read again when its turn comes.
+      if (received) running.received.push({ ...received, context: undefined });
+      else running.fromJournal = true;
       return;
     }
-    const drain: Drain = { again: false };
+    const drain: Drain = { again: false, fromJournal: !received, received: received ? [received] : [] };
     this.draining.set(key, drain);
     drain.finished = this.drainLoop(key, drain).catch((error: unknown) => this.options.logger.warn({ err: error }, 'inbound drain stopped; the sweep takes it up again'));
   }
@@ -135,31 +148,65 @@ export class InboundDispatcher {
   }
 
   /**
-   * Handles the sender's updates oldest first while holding their lease. Without the lease another process drains
-   * them, and it looks once more after releasing, so an update journaled meanwhile is never left behind.
+   * Handles the sender's updates oldest first while holding their lease: those this process journaled as they came,
+   * the journal's when told to look there. Without the lease another process drains them (it was knocked, so it looks
+   * in the journal before letting go).
    */
   private async drainOnce(key: string, drain: Drain): Promise<void> {
-    const { journal, lease } = this.options;
-    const held = await lease.acquire(key);
-    if (!held) return;
+    const held = await this.options.lease.acquire(key);
+    if (!held) {
+      drain.received.length = 0;
+      drain.fromJournal = false;
+      return;
+    }
+    let released = false;
     try {
-      for (const update of await journal.next(key, UPDATES_PER_LOOK)) {
-        await this.handleOnce(update);
-        await held.keep();
+      for (;;) {
+        const batch = await this.nextBatch(key, drain);
+        if (batch.length === 0) {
+          released = (await held.release()) === 'released';
+          if (released) return;
+          drain.fromJournal = true;
+          continue;
+        }
+        for (const update of batch) {
+          if (!(await this.handleOnce(update))) {
+            drain.fromJournal = true;
+            break;
+          }
+          await held.keep();
+        }
       }
     } finally {
-      await held.release();
+      if (!released) await held.release();
     }
-    if ((await journal.unhandledCount(key)) > 0) drain.again = true;
   }
 
-  /** A worker that outlived its lease may find an update handled by the next one: that is its due, not an error. */
-  private async handleOnce(update: JournaledUpdate): Promise<void> {
+  /** What to handle next: the journal's oldest when told to look there (it holds what was received here too), else what was received here. */
+  private async nextBatch(key: string, drain: Drain): Promise<JournaledUpdate[]> {
+    if (!drain.fromJournal) return drain.received.splice(0);
+    const batch = await this.options.journal.next(key, UPDATES_PER_LOOK);
+    // A full batch may have more behind it.
+    drain.fromJournal = batch.length === UPDATES_PER_LOOK;
+    const last = batch.at(-1)?.seq;
+    // Received here and read from the journal: handled once, from the batch.
+    const newer = drain.received.filter((update) => last === undefined || update.seq > last);
+    drain.received.splice(0, drain.received.length, ...newer);
+    return batch;
+  }
+
+  /**
+   * False when an older update of the sender must go first (the journal is read for it). A worker that outlived its
+   * lease may find an update handled by the next one: that is its due, not an error.
+   */
+  private async handleOnce(update: JournaledUpdate): Promise<boolean> {
     try {
       await this.options.handle(update);
     } catch (error) {
+      if (error instanceof UpdateOutOfOrderError) return false;
       if (!(error instanceof UpdateAlreadyHandledError)) throw error;
       this.options.logger.debug({ seq: update.seq }, 'inbound update handled meanwhile by another worker');
     }
+    return true;
   }
 }

@@ -14,13 +14,21 @@ export interface Admitted {
   readonly message: InboundMessage;
 }
 
+/** A sender the bot knows, as read with their update (see TurnReader): their identity's bookkeeping, and who they are. */
+export interface KnownSender {
+  readonly identity: { readonly id: string; readonly lastSeenAt: Date; readonly blockedAt: Date | null };
+  readonly person: PersonView;
+}
+
 /** Decides who is heard: undefined means the message was answered here, or not at all. */
 export interface InboundAdmission {
-  admit(message: InboundMessage): Promise<Admitted | undefined>;
+  /** `known`: the sender as read with the update, null for someone the bot does not know. */
+  admit(message: InboundMessage, known: KnownSender | null): Promise<Admitted | undefined>;
 }
 
 export interface SenderDirectory {
-  findSender(message: InboundMessage): Promise<PersonView | null>;
+  /** A known sender wrote again: what that changes on their identity (last seen, a block undone, a reply window). */
+  noteSeen(message: InboundMessage, identity: KnownSender['identity']): Promise<void>;
   createSender(message: InboundMessage): Promise<PersonView>;
   /** The shipped locale closest to a platform's language hint. */
   localeFor(hint: string | undefined): string;
@@ -63,29 +71,31 @@ const LOG_EVERY_DROPPED = 100;
 export class InboundGate implements InboundAdmission {
   constructor(private readonly deps: InboundGateDependencies) {}
 
-  async admit(message: InboundMessage): Promise<Admitted | undefined> {
+  async admit(message: InboundMessage, known: KnownSender | null): Promise<Admitted | undefined> {
     const sender = senderKey(message);
     const flood = await this.deps.flood.count(sender);
     if (flood.over) {
-      await this.turnAwayFlood(message, flood.dropped);
+      await this.turnAwayFlood(message, known, flood.dropped);
       return undefined;
     }
-    const known = await this.deps.senders.findSender(message);
-    if (known) return { person: known, message };
+    if (known) {
+      await this.deps.senders.noteSeen(message, known.identity);
+      return { person: known.person, message };
+    }
     if (this.deps.welcomeStrangers) return { person: await this.deps.senders.createSender(message), message };
     return this.meetStranger(message, sender);
   }
 
-  private async turnAwayFlood(message: InboundMessage, dropped: number): Promise<void> {
+  private async turnAwayFlood(message: InboundMessage, known: KnownSender | null, dropped: number): Promise<void> {
     if (dropped === 1 || dropped % LOG_EVERY_DROPPED === 0) {
       this.deps.logger.warn({ channel: message.channel, dropped }, 'inbound flood: messages from one sender ignored');
     }
     if (dropped !== 1) return;
     // A stranger has had their one answer already; a known person is told once why the bot went quiet.
-    const known = await this.deps.senders.findSender(message);
     if (!known) return;
-    const text = this.deps.translate(known.locale, 'common:slow_down', { person_name: known.displayName });
-    await this.deps.outbox.enqueue({ address: { channel: message.channel, chatId: message.chatId }, personId: known.id, messages: [{ text }] });
+    const { person } = known;
+    const text = this.deps.translate(person.locale, 'common:slow_down', { person_name: person.displayName });
+    await this.deps.outbox.enqueue({ address: { channel: message.channel, chatId: message.chatId }, personId: person.id, messages: [{ text }] });
   }
 
   private async meetStranger(message: InboundMessage, sender: string): Promise<Admitted | undefined> {

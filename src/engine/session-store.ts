@@ -1,4 +1,4 @@
-import type { Database, DatabaseTransaction } from '../storage/prisma.js';
+import type { SqlPool } from '../storage/prisma.js';
 
 /** A paused flow beneath the current one (e.g. onboarding while /help runs). */
 export interface SessionFrame {
@@ -33,57 +33,52 @@ export class SessionConflictError extends Error {
 }
 
 /**
- * Sessions live in PostgreSQL so a restart, or another worker, continues where the last one stopped. Every save names
- * the version it read: a save over a newer session (another process's turn for the same person) is refused.
+ * Sessions live i/** The session columns as the hot path's statements read them (see `SESSION_COLUMNS`). */
+export interface SessionRow {
+  readonly flowId: string | null;
+  readonly flowVersion: string;
+  readonly stepId: string;
+  readonly vars: Record<string, unknown>;
+  readonly stack: SessionFrame[];
+  readonly waitToken: string | null;
+  readonly choiceToken: string | null;
+  readonly retries: number;
+  readonly version: number;
+}
+
+/** The FlowSession columns a load selects from the table aliased `s`; every column null when the person has none. */
+export const SESSION_COLUMNS = `s."flowId", s."flowVersion", s."stepId", s."vars", s."stack", s."waitToken", s."choiceToken", s."retries", s."version"`;
+
+/**
+ * Sessions live in PostgreSQL so a restart, or another worker, continues where the last one stopped. Every save (the
+ * turn's own statement, see TurnCommitter) names the version it read: a save over a newer session is refused.
  */
 export class SessionStore {
-  constructor(private readonly db: Database) {}
+  constructor(private readonly sql: SqlPool) {}
 
   async load(personId: string): Promise<LoadedSession> {
-    const row = await this.db.flowSession.findUnique({ where: { personId } });
-    if (!row) return { state: null, version: null };
-    const state: SessionState = {
-      personId,
-      flowId: row.flowId,
-      flowVersion: row.flowVersion,
-      stepId: row.stepId,
-      vars: row.vars as Record<string, unknown>,
-      stack: row.stack as unknown as SessionFrame[],
-      waitToken: row.waitToken,
-      choiceToken: row.choiceToken,
-      retries: row.retries,
-    };
-    return { state, version: row.version };
-  }
-
-  /** Writes `state` (null: the person is in no flow) over the session `loaded` was read from, within `tx`. */
-  async save(tx: DatabaseTransaction, personId: string, loaded: LoadedSession, state: SessionState | null): Promise<void> {
-    const { version } = loaded;
-    let written: number;
-    if (state && version !== null) {
-      written = (await tx.flowSession.updateMany({ where: { personId, version }, data: { ...columnsOf(state), version: { increment: 1 } } })).count;
-    } else if (state) {
-      written = (await tx.flowSession.createMany({ data: [{ personId, ...columnsOf(state) }], skipDuplicates: true })).count;
-    } else if (version !== null) {
-      written = (await tx.flowSession.deleteMany({ where: { personId, version } })).count;
-      // Gone already (the person was erased by this very turn, /forget): what the turn wanted holds.
-      if (written === 0 && (await tx.flowSession.count({ where: { personId } })) === 0) return;
-    } else {
-      return;
-    }
-    if (written === 0) throw new SessionConflictError(personId);
+    const { rows } = await this.sql.query<SessionRow>({
+      name: 'kinbridge-session-load',
+      text: `SELECT ${SESSION_COLUMNS} FROM "FlowSession" AS s WHERE s."personId" = $1`,
+      values: [personId],
+    });
+    return sessionOf(personId, rows[0]);
   }
 }
 
-function columnsOf(state: SessionState) {
-  return {
-    flowId: state.flowId,
-    flowVersion: state.flowVersion,
-    stepId: state.stepId,
-    vars: state.vars as object,
-    stack: state.stack as unknown as object,
-    waitToken: state.waitToken,
-    choiceToken: state.choiceToken,
-    retries: state.retries,
+/** The session in a row read with SESSION_COLUMNS (undefined or all null: the person has none). */
+export function sessionOf(personId: string, row: SessionRow | undefined): LoadedSession {
+  if (!row?.flowId) return { state: null, version: null };
+  const state: SessionState = {
+    personId,
+    flowId: row.flowId,
+    flowVersion: row.flowVersion,
+    stepId: row.stepId,
+    vars: row.vars,
+    stack: row.stack,
+    waitToken: row.waitToken,
+    choiceToken: row.choiceToken,
+    retries: row.retries,
   };
+  return { state, version: row.version };
 }

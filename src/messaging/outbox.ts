@@ -2,11 +2,12 @@ import { DelayedError, type Job, type Queue, type Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { delayUntil, machineTimeMs, type Clock } from '../core/clock.js';
-import type { Database, DatabaseTransaction } from '../storage/prisma.js';
+import { randomUUID } from 'node:crypto';
+import type { Database, SqlPool } from '../storage/prisma.js';
 import { currentTurnWrites } from '../core/turn-scope.js';
 import { ChatWindowLimiter, type SendLimits } from './chat-window-limiter.js';
 import { DELIVERY_STATUSES, type DeliveryStatusUpdate } from '../core/delivery-status.js';
-import type { OutboxItem, OutboxWriter } from '../core/outbox-writer.js';
+import type { OutboxItem, OutboxRowDraft, OutboxWriter, TurnOutbox, WrittenOutboxRow } from '../core/outbox-writer.js';
 import type { Messenger } from '../core/messenger.js';
 import type { QueueFactory } from '../infra/queue-factory.js';
 import { toPayload } from './outbound-payload.js';
@@ -17,6 +18,8 @@ import type { ReplyWindowGate } from './reply-window-gate.js';
 
 export interface OutboxOptions {
   readonly db: Database;
+  /** The pool beneath `db`, for the statements of every direct send (see `recordSent`). */
+  readonly sql: SqlPool;
   readonly redis: Redis;
   readonly queues: QueueFactory;
   readonly messenger: Messenger;
@@ -48,13 +51,28 @@ const STATUS_BEFORE_RECEIPT_WAIT_MS = 3_200;
 const STRANGER_PRIORITY = 10;
 /** The chat id a sent message keeps once its recipient was forgotten. */
 const FORGOTTEN_CHAT = '(forgotten)';
+/**
+ * A send recorded (see `recordSent`). $1 id, $2 now, $3 platform ids, $4 settled payload or null, $5 redacted payload,
+ * $6 forgotten chat, $7 the recipient's person id, $8 whether to look for the chat's next message, $9 the chat.
+ */
+const RECORD_SENT = `
+  UPDATE "OutboxMessage" AS o SET "status" = 'sent', "sentAt" = $2::timestamptz AT TIME ZONE 'UTC', "attempts" = o."attempts" + 1,
+    "platformMessageIds" = $3::text[],
+    "payload" = CASE WHEN v."erased" THEN $5::jsonb ELSE COALESCE($4::jsonb, o."payload") END,
+    "chatId" = CASE WHEN v."erased" THEN $6::text ELSE o."chatId" END,
+    "personId" = CASE WHEN v."erased" THEN NULL ELSE o."personId" END
+  FROM (SELECT $7::uuid IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "Person" AS p WHERE p."id" = $7::uuid) AS "erased") AS v
+  WHERE o."id" = $1::uuid
+  RETURNING CASE WHEN $8::boolean THEN (
+    SELECT json_build_object('id', n."id", 'notBefore', n."notBefore" AT TIME ZONE 'UTC') FROM "OutboxMessage" AS n
+    WHERE n."channel" = o."channel" AND n."chatId" = $9::text AND n."status" = 'queued' AND n."seq" > o."seq" ORDER BY n."seq" LIMIT 1) END AS "next"`;
 
 /**
  * Every outgoing message is a row first, then a BullMQ job whose id is that row's id: a retried job finds the row
  * already sent and does nothing, and a job lost with Redis is re-created from the row by the sweep.
  * One queue per channel carries that channel's global rate; a Redis window per chat carries the per-chat rate.
  */
-export class Outbox implements OutboxWriter {
+export class Outbox implements OutboxWriter, TurnOutbox {
   private readonly queues = new Map<string, Queue>();
   private readonly workers: Worker[] = [];
   private readonly chatLimiter: ChatWindowLimiter;
@@ -78,29 +96,43 @@ export class Outbox implements OutboxWriter {
       return;
     }
     // Not sent from here: a broadcast's fan-out or a paced channel must not hold up whoever wrote the rows.
-    await this.schedule(await this.insert(this.options.db, items));
+    await this.schedule(await this.insert(items));
   }
 
-  /** Writes the rows in the caller's transaction; `dispatch` them once it committed. */
-  async insert(client: Database | DatabaseTransaction, items: readonly OutboxItem[]): Promise<WrittenRows> {
+  private async insert(items: readonly OutboxItem[]): Promise<ScheduledRow[]> {
+    const data = this.rowsOf(items).map(({ claim: _claim, id: _id, notBefore, ...row }) => ({ ...row, payload: row.payload as object, notBefore: new Date(notBefore) }));
+    if (data.length === 0) return [];
+    return this.options.db.outboxMessage.createManyAndReturn({ data, skipDuplicates: true, select: { id: true, channel: true, notBefore: true, personId: true } });
+  }
+
+  /** A turn's messages as rows of its own statement (see TurnCommitter): claimed as written where this process sends them now. */
+  draft(items: readonly OutboxItem[]): OutboxRowDraft[] {
     const now = this.options.clock.now();
-    const data = items.flatMap((item) =>
+    return this.rowsOf(items).map((row) => ({ ...row, claim: row.claim && new Date(row.notBefore) <= now }));
+  }
+
+  private rowsOf(items: readonly OutboxItem[]): OutboxRowDraft[] {
+    const now = this.options.clock.now();
+    return items.flatMap((item) =>
       item.messages.map((message, index) => ({
+        id: randomUUID(),
         channel: item.address.channel,
         chatId: item.address.chatId,
         personId: item.personId ?? null,
         payload: this.options.sealer.seal(toPayload(message)),
         dedupeKey: item.dedupeKey ? `${item.dedupeKey}:${index}` : null,
         broadcastId: item.broadcastId ?? null,
-        notBefore: item.notBefore ?? now,
+        notBefore: (item.notBefore ?? now).toISOString(),
+        claim: this.sending.has(item.address.channel),
       })),
     );
-    if (data.length === 0) return [];
-    return client.outboxMessage.createManyAndReturn({ data, skipDuplicates: true, select: { id: true, channel: true, chatId: true, notBefore: true, personId: true } });
   }
 
-  /** Hands a turn's committed rows to the senders: sent from here at once where this process sends for their channel. */
-  async dispatch(rows: WrittenRows): Promise<void> {
+  /**
+   * Hands a turn's committed rows to the senders: those written claimed are sent from here at once, in the order
+   * written; the rest, and whatever cannot go right now, become jobs.
+   */
+  async dispatch(rows: readonly WrittenOutboxRow[]): Promise<void> {
     await this.schedule(await this.sendNow(rows));
   }
 
@@ -164,7 +196,7 @@ export class Outbox implements OutboxWriter {
   }
 
   /** Rows to nobody the bot knows (a stranger's one answer) get a BullMQ priority, which puts them behind every unprioritised job. */
-  private async schedule(rows: readonly { id: string; channel: string; notBefore?: Date; personId: string | null }[]): Promise<void> {
+  private async schedule(rows: readonly ScheduledRow[]): Promise<void> {
     for (const channel of new Set(rows.map((row) => row.channel))) {
       const jobs = rows
         .filter((row) => row.channel === channel)
@@ -191,8 +223,7 @@ export class Outbox implements OutboxWriter {
    * or failed (the row stays claimed for the caller to settle).
    */
   private async sendClaimed(row: ClaimedRow, { wakeNext = true }: { wakeNext?: boolean } = {}): Promise<SendOutcome> {
-    const limits = this.options.limits[row.channel]?.perChat;
-    const waitMs = limits ? await this.chatLimiter.take(`${row.channel}:${row.chatId}`, limits) : 0;
+    const waitMs = await this.sendingSlot(row);
     if (waitMs > 0) {
       await this.unclaim(row.id);
       return { kind: 'wait', ms: waitMs };
@@ -214,32 +245,51 @@ export class Outbox implements OutboxWriter {
     } catch (error) {
       return { kind: 'failed', error };
     }
-    await this.recordSent(row.id, { platformMessageIds: [...platformMessageIds], ...this.settledPayload(row.payload) });
-    await this.forgetVanishedRecipient(row);
-    if (wakeNext) await this.wakeNextInChat(row.channel, row.chatId, row.seq);
+    const next = await this.recordSent(row, [...platformMessageIds], wakeNext);
+    if (next) await this.wakeNextInChat(row.channel, next);
     return { kind: 'done' };
   }
 
   /**
-   * A turn's replies go out from the process that committed them, at once: no queue hop between the person and the
-   * answer. Whatever cannot go right now (an older message of the chat still unsent, the chat's rate, a send error)
-   * becomes a job as any other row; the row is the record, and the sweep the safety net if this process dies mid-way.
+   * 0 when the channel's and the chat's rates allow one more message now, else how long to wait. The channel's rate
+   * is counted in Redis across processes, so replies sent at once and the queue's jobs share the platform's limit.
    */
-  private async sendNow(rows: WrittenRows): Promise<WrittenRows> {
-    for (const [index, row] of rows.entries()) {
-      // The next message of the same chat in this batch goes right after: no need to look for it in the queue.
-      const nextHere = rows.slice(index + 1).some((later) => later.channel === row.channel && later.chatId === row.chatId);
-      // The rest waits behind it, in the order written, through the queue.
-      if (!(await this.sentAtOnce(row, !nextHere))) return rows.slice(index);
-    }
-    return [];
+  private async sendingSlot(row: ClaimedRow): Promise<number> {
+    const limits = this.options.limits[row.channel];
+    const channelWait = limits?.perSecond ? await this.chatLimiter.take(`${row.channel}:*`, { max: limits.perSecond, windowMs: 1_000 }) : 0;
+    if (channelWait > 0 || !limits?.perChat) return channelWait;
+    return this.chatLimiter.take(`${row.channel}:${row.chatId}`, limits.perChat);
   }
 
-  private async sentAtOnce(row: WrittenRows[number], wakeNext: boolean): Promise<boolean> {
-    if (!this.sending.has(row.channel) || (row.notBefore && delayUntil(row.notBefore, this.options.clock) > 0)) return false;
-    const claimed = await this.claim(row.id);
-    if (!claimed) return false;
-    const outcome = await this.sendClaimed(claimed, { wakeNext });
+  /**
+   * A turn's replies go out from the process that committed them, at once: no queue hop between the person and the
+   * answer. Whatever cannot go right now (an older message of the chat still unsent, the channel's or the chat's rate,
+   * a send error) becomes a job as any other row; the row is the record, and the sweep the safety net if this process
+   * dies mid-way. Returns the rows left for the queue, unclaimed.
+   */
+  private async sendNow(rows: readonly WrittenOutboxRow[]): Promise<WrittenOutboxRow[]> {
+    const left: WrittenOutboxRow[] = [];
+    /** Chats with a message that could not go now: their later ones wait behind it, in the order written. */
+    const held = new Set<string>();
+    for (const [index, row] of rows.entries()) {
+      const chat = `${row.channel}\n${row.chatId}`;
+      if (row.status === 'sending' && held.has(chat)) await this.unclaim(row.id);
+      if (row.status !== 'sending' || held.has(chat)) {
+        left.push(row);
+        continue;
+      }
+      // The next message of the same chat in this batch goes right after: no need to look for it in the queue.
+      const nextHere = rows.slice(index + 1).some((later) => later.channel === row.channel && later.chatId === row.chatId);
+      if (await this.sentAtOnce({ ...row, templateRequired: false }, !nextHere)) continue;
+      held.add(chat);
+      left.push(row);
+    }
+    return left;
+  }
+
+  /** Sends a row claimed as it was written; false leaves it unclaimed, for the queue. */
+  private async sentAtOnce(row: ClaimedRow, wakeNext: boolean): Promise<boolean> {
+    const outcome = await this.sendClaimed(row, { wakeNext });
     if (outcome.kind === 'failed') {
       if (await this.settleUnsendable(row.id, row.channel, row.chatId, outcome.error)) return true;
       await this.unclaim(row.id);
@@ -299,11 +349,6 @@ export class Outbox implements OutboxWriter {
       RETURNING "id"`;
   }
 
-  private settledPayload(payload: unknown): { payload?: object } {
-    const settled = this.options.sealer.settled(payload);
-    return settled ? { payload: settled } : {};
-  }
-
   /** Kept, not dropped: the row says why, the log tells whoever runs the bot, and `releaseHeld` sends it later. */
   private async hold(row: ClaimedRow, reason: string): Promise<void> {
     await this.options.db.outboxMessage.update({ where: { id: row.id }, data: { status: 'held', claimedAt: null, lastError: reason } });
@@ -316,15 +361,19 @@ export class Outbox implements OutboxWriter {
    * runs), only one moves it from queued to sending.
    */
   private async claim(id: string): Promise<ClaimedRow | undefined> {
-    const now = this.options.clock.now();
-    const rows = await this.options.db.$queryRaw<ClaimedRow[]>`
-      UPDATE "OutboxMessage" AS o SET "status" = 'sending', "claimedAt" = ${now}
-      WHERE o."id" = ${id}::uuid AND o."status" = 'queued' AND o."notBefore" <= ${now}
-        AND NOT EXISTS (
-          SELECT 1 FROM "OutboxMessage" AS e
-          WHERE e."channel" = o."channel" AND e."chatId" = o."chatId" AND e."status" IN ('queued', 'sending') AND e."seq" < o."seq")
-      RETURNING o."id", o."channel", o."chatId", o."personId", o."payload", o."seq", o."templateRequired"`;
-    return rows[0];
+    const { rows } = await this.options.sql.query<Omit<ClaimedRow, 'seq'> & { seq: string }>({
+      name: 'kinbridge-outbox-claim',
+      text: `
+        UPDATE "OutboxMessage" AS o SET "status" = 'sending', "claimedAt" = $2::timestamptz AT TIME ZONE 'UTC'
+        WHERE o."id" = $1::uuid AND o."status" = 'queued' AND o."notBefore" <= $2::timestamptz AT TIME ZONE 'UTC'
+          AND NOT EXISTS (
+            SELECT 1 FROM "OutboxMessage" AS e
+            WHERE e."channel" = o."channel" AND e."chatId" = o."chatId" AND e."status" IN ('queued', 'sending') AND e."seq" < o."seq")
+        RETURNING o."id", o."channel", o."chatId", o."personId", o."payload", o."seq", o."templateRequired"`,
+      values: [id, this.options.clock.now().toISOString()],
+    });
+    const row = rows[0];
+    return row && { ...row, seq: BigInt(row.seq) };
   }
 
   /** Not claimed: done or another worker's (nothing to do), not due yet, or waiting behind an older message of its chat. */
@@ -336,13 +385,8 @@ export class Outbox implements OutboxWriter {
   }
 
   /** The chat's next message is likely postponed behind this one: let it go now instead of at its next check. */
-  private async wakeNextInChat(channel: string, chatId: string, seq: bigint): Promise<void> {
-    const next = await this.options.db.outboxMessage.findFirst({
-      where: { channel, chatId, status: 'queued', seq: { gt: seq } },
-      orderBy: { seq: 'asc' },
-      select: { id: true, notBefore: true },
-    });
-    if (!next || delayUntil(next.notBefore, this.options.clock) > 0) return;
+  private async wakeNextInChat(channel: string, next: { id: string; notBefore: Date }): Promise<void> {
+    if (delayUntil(next.notBefore, this.options.clock) > 0) return;
     const job = await this.queue(channel).getJob(next.id);
     if (job && (await job.isDelayed())) await job.promote().catch(() => undefined); // it may have just started
   }
@@ -405,31 +449,29 @@ export class Outbox implements OutboxWriter {
   }
 
   /**
-   * `payload` replaces the stored one when sending settled it (a sealed secret dropped). A row deleted while its
-   * message was on the way (retention, /forget) has nothing left to record: that is not a database outage to wait out.
+   * Records the send, in one statement: the stored payload replaced when sending settled it (a sealed secret dropped);
+   * a message to someone erased meanwhile (the goodbye after /forget, written after the erasure) keeps neither its
+   * words nor the chat it went to, as nothing stored may point at the person any more. With `lookNext`, answers the
+   * chat's next queued message, likely postponed behind this one. A row deleted while its message was on the way
+   * (retention, /forget) has nothing left to record: that is not a database outage to wait out.
    */
-  private async recordSent(id: string, sent: { platformMessageIds: string[]; payload?: object }): Promise<void> {
+  private async recordSent(row: ClaimedRow, platformMessageIds: string[], lookNext: boolean): Promise<{ id: string; notBefore: Date } | undefined> {
+    const settled = this.options.sealer.settled(row.payload);
     const deadline = machineTimeMs() + RECORD_SENT_RETRY_MS;
     for (let delay = 100; ; delay = Math.min(delay * 2, 5_000)) {
       try {
-        await this.options.db.outboxMessage.updateMany({ where: { id }, data: { status: 'sent', sentAt: this.options.clock.now(), attempts: { increment: 1 }, ...sent } });
-        return;
+        const { rows } = await this.options.sql.query<{ next: { id: string; notBefore: string } | null }>({
+          name: 'kinbridge-outbox-sent',
+          text: RECORD_SENT,
+          values: [row.id, this.options.clock.now().toISOString(), platformMessageIds, settled ? JSON.stringify(settled) : null, REDACTED_PAYLOAD, FORGOTTEN_CHAT, row.personId, lookNext, row.chatId],
+        });
+        const next = rows[0]?.next;
+        return next ? { id: next.id, notBefore: new Date(next.notBefore) } : undefined;
       } catch (error) {
         if (machineTimeMs() > deadline) throw error;
         await new Promise((resolve) => setTimeout(resolve, delay));
       }
     }
-  }
-
-  /**
-   * A message to someone erased in the meantime (the goodbye after /forget, written after the erasure) keeps neither
-   * its words nor the chat it went to once sent: nothing stored may point at the person any more.
-   */
-  private async forgetVanishedRecipient(row: ClaimedRow): Promise<void> {
-    if (!row.personId) return;
-    await this.options.db.$executeRaw`
-      UPDATE "OutboxMessage" SET "chatId" = ${FORGOTTEN_CHAT}, "personId" = NULL, "payload" = ${REDACTED_PAYLOAD}::jsonb
-      WHERE "id" = ${row.id}::uuid AND NOT EXISTS (SELECT 1 FROM "Person" WHERE "id" = ${row.personId}::uuid)`;
   }
 
   /** Puts the job back for `waitMs`; BullMQ wants the machine's time of the moment, not the clock's. */
@@ -448,8 +490,8 @@ export class Outbox implements OutboxWriter {
   }
 }
 
-/** Rows just written, as the senders need them. */
-export type WrittenRows = readonly { id: string; channel: string; chatId: string; notBefore?: Date; personId: string | null }[];
+/** Rows to hand to BullMQ. */
+type ScheduledRow = { readonly id: string; readonly channel: string; readonly notBefore?: Date; readonly personId: string | null };
 
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message.slice(0, 500) : String(error);

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { restoreCommand } from '../../src/cli/backup/restore-command.js';
 import { photosAllowed } from '../../src/features/updates/photo-consent.js';
-import { createPrismaClient } from '../../src/storage/prisma.js';
+import { createStorage } from '../../src/storage/prisma.js';
 import { baseEnvironment, runCli } from '../support/cli-process.js';
 import { hasText, type FakeUser } from '../support/fake-telegram.js';
 import { jpegWithGps } from '../support/media-fixtures.js';
@@ -49,7 +49,8 @@ describe('backup and restore', () => {
     before = await startTelegramTestApp({ clock, reminderSweepEveryMs: 0 });
     family = await before.seedFamily();
     const empty = await createEmptyTestDatabase();
-    restoredDatabase = { ...empty, prisma: createPrismaClient(empty.url), drop: async () => { await restoredDatabase.prisma.$disconnect(); await empty.drop(); } };
+    const storage = createStorage(empty.url);
+    restoredDatabase = { ...empty, prisma: storage.db, sql: storage.sql, drop: async () => { await storage.close(); await empty.drop(); } };
   });
   afterAll(async () => {
     await after?.close();

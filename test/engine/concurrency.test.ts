@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemClock } from '../../src/core/clock.js';
+import { InboundJournal } from '../../src/engine/inbound-journal.js';
 import { SessionConflictError, SessionStore } from '../../src/engine/session-store.js';
+import { TurnCommitter } from '../../src/engine/turn-committer.js';
 import { createFlowWorkspace, type FlowWorkspace } from '../support/flow-workspace.js';
 import { MemoryChannel } from '../support/memory-channel.js';
 import { startTestApp, type TestApp, type TestAppOverrides } from '../support/test-app.js';
@@ -99,13 +102,26 @@ describe('turns under concurrency', () => {
     expect((await writtenTo('lao')).filter((text) => text.includes('about to fail'))).toEqual([]);
   });
 
-  it('refuses to save a session over one another writer saved since it was read', async () => {
+  it('refuses to save a session over one another writer saved since it was read, and keeps nothing of that turn', async () => {
     await first.channel.say('gugu', '/echo');
-    const person = await first.database.prisma.person.findFirstOrThrow({ where: { displayName: 'gugu' } });
-    const sessions = new SessionStore(first.database.prisma);
+    const { prisma, sql } = first.database;
+    const person = await prisma.person.findFirstOrThrow({ where: { displayName: 'gugu' } });
+    const sessions = new SessionStore(sql);
+    const commits = new TurnCommitter(sql, systemClock, first.app.outbox);
     const read = await sessions.load(person.id);
     const later = await sessions.load(person.id);
-    await first.database.prisma.$transaction((tx) => sessions.save(tx, person.id, later, { ...later.state!, stepId: 'quiet' }));
-    await expect(first.database.prisma.$transaction((tx) => sessions.save(tx, person.id, read, read.state))).rejects.toBeInstanceOf(SessionConflictError);
+    await commits.commit({ session: { personId: person.id, loaded: later, state: { ...later.state!, stepId: 'quiet' } }, outbox: [] });
+    // The losing turn answers a journaled update and writes a message: neither may be kept.
+    const update = await new InboundJournal(prisma, sql, systemClock).record({ channel: 'memory', chatId: 'gugu', externalId: 'gugu', displayName: 'gugu', content: { kind: 'text', text: 'late' } }, { notify: false, readContext: false });
+    const losing = commits.commit({
+      inboundSeq: update!.seq,
+      session: { personId: person.id, loaded: read, state: read.state },
+      outbox: [{ address: { channel: 'memory', chatId: 'gugu' }, personId: person.id, messages: [{ text: 'from the losing turn' }] }],
+    });
+    await expect(losing).rejects.toBeInstanceOf(SessionConflictError);
+    expect(await prisma.inboundUpdate.findUniqueOrThrow({ where: { seq: update!.seq } })).toMatchObject({ handledAt: null });
+    expect(await writtenTo('gugu')).not.toContain('from the losing turn');
+    expect((await sessions.load(person.id)).state?.stepId).toBe('quiet');
+    await prisma.inboundUpdate.delete({ where: { seq: update!.seq } });
   });
 });

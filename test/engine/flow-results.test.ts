@@ -1,23 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FlowResultDraft } from '../../src/core/flow-results.js';
 import { FlowResultStore } from '../../src/engine/flow-result-store.js';
-import { InboundJournal } from '../../src/engine/inbound-journal.js';
-import { SessionConflictError, SessionStore, type SessionState } from '../../src/engine/session-store.js';
+import { SessionConflictError, type SessionState } from '../../src/engine/session-store.js';
 import { TurnCommitter } from '../../src/engine/turn-committer.js';
 import { TestClock } from '../support/test-clock.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 let database: TestDatabase;
 let store: FlowResultStore;
-let committer: TurnCommitter<undefined>;
+let committer: TurnCommitter;
 
-const noOutbox = { insert: async () => undefined, dispatch: async () => undefined };
+const noOutbox = { draft: () => [], dispatch: async () => undefined };
 
 beforeAll(async () => {
   database = await createTestDatabase();
   store = new FlowResultStore(database.prisma);
-  const db = database.prisma;
-  committer = new TurnCommitter(db, new SessionStore(db), new InboundJournal(db, new TestClock()), noOutbox, store);
+  committer = new TurnCommitter(database.sql, new TestClock(), noOutbox);
 });
 
 afterAll(() => database.drop());

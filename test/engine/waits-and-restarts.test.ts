@@ -1,4 +1,6 @@
+import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testRedisUrl } from '../support/test-redis.js';
 import { createFlowWorkspace, type FlowWorkspace } from '../support/flow-workspace.js';
 import { MemoryChannel } from '../support/memory-channel.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
@@ -123,5 +125,21 @@ describe('waits, timeouts and restarts', () => {
     ]);
     expect(await current.channel.say('didi', '/patient')).toEqual(['How was today?']);
     first = current;
+  });
+
+  it('writes a timer with the turn that set it, and fires it from its row when its job was lost', async () => {
+    expect(await first.channel.say('dada', '/patient')).toEqual(['How was today?']);
+    const { prisma } = first.database;
+    const person = await prisma.person.findFirstOrThrow({ where: { displayName: 'dada' } });
+    const timer = await prisma.flowTimer.findFirstOrThrow({ where: { personId: person.id } });
+    // Redis lost the job; meanwhile the hour went by.
+    const engineQueue = new Queue('kinbridge-engine', { connection: { url: testRedisUrl() }, prefix: first.redisPrefix });
+    expect(await engineQueue.remove(`timer-${timer.token}`)).toBe(1);
+    await engineQueue.close();
+    await prisma.flowTimer.update({ where: { token: timer.token }, data: { dueAt: new Date(Date.now() - 3_600_000) } });
+    expect(await first.app.overdueTimers.sweep()).toBe(1);
+    await expect.poll(() => first.channel.textsTo('dada'), { timeout: 10_000 }).toEqual(['How was today?', 'No answer, fine.', 'Back after a pause.']);
+    // The fired timer's row went with its turn; so did the pause's, once it ran.
+    expect(await prisma.flowTimer.count({ where: { personId: person.id } })).toBe(0);
   });
 });

@@ -41,6 +41,7 @@ describe('outbox', () => {
     prefix = uniquePrefix('outbox');
     outbox = new Outbox({
       db: database.prisma,
+      sql: database.sql,
       redis,
       queues: new QueueFactory({ redisUrl: testRedisUrl(), prefix, logger: createLogger('silent') }),
       messenger: telegramRouter(),

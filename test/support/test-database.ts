@@ -1,11 +1,13 @@
 import { inject } from 'vitest';
-import { createPrismaClient, type Database } from '../../src/storage/prisma.js';
+import { createStorage, type Database, type SqlPool } from '../../src/storage/prisma.js';
 import { dropDatabase, uniqueDatabaseName, withAdminClient, withDatabase } from './postgres-admin.js';
 
 export interface TestDatabase {
   /** Connection URL of this database alone, for code that takes a URL (pg, applyMigrations, ...). */
   url: string;
   prisma: Database;
+  /** The pool beneath `prisma`, for the hot path's own statements. */
+  sql: SqlPool;
   /** Disconnects `prisma` and drops the database. */
   drop(): Promise<void>;
 }
@@ -23,12 +25,13 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     return unique;
   });
   const url = withDatabase(adminUrl, name);
-  const prisma = createPrismaClient(url);
+  const storage = createStorage(url);
   return {
     url,
-    prisma,
+    prisma: storage.db,
+    sql: storage.sql,
     drop: async () => {
-      await prisma.$disconnect();
+      await storage.close();
       await withAdminClient(adminUrl, (client) => dropDatabase(client, name));
     },
   };

@@ -25,21 +25,17 @@ export class PersonDirectory implements PeopleDirectory {
     private readonly windowedChannels: ReadonlySet<string> = new Set(),
   ) {}
 
-  /** The person behind a platform identity, or null for someone the bot does not know. */
-  async findSender(message: InboundMessage): Promise<PersonView | null> {
-    const known = await this.db.channelIdentity.findUnique({
-      where: identityKey(message),
-      select: { id: true, lastSeenAt: true, blockedAt: true, person: { select: PERSON_VIEW } },
-    });
-    if (!known) return null;
-    // Writing to the bot again undoes an earlier block; on a channel with a reply window, every message counts.
+  /**
+   * A known sender wrote (the engine read their identity with the update): writing to the bot again undoes an earlier
+   * block; on a channel with a reply window every message counts, elsewhere last seen is kept to the minute.
+   */
+  async noteSeen(message: InboundMessage, identity: { id: string; lastSeenAt: Date; blockedAt: Date | null }): Promise<void> {
     const now = this.clock.now();
     if (this.windowedChannels.has(message.channel)) {
-      await this.db.channelIdentity.update({ where: { id: known.id }, data: { lastSeenAt: now, lastInboundAt: now, blockedAt: null } });
-    } else if (known.blockedAt || now.getTime() - known.lastSeenAt.getTime() > LAST_SEEN_RESOLUTION_MS) {
-      await this.db.channelIdentity.update({ where: { id: known.id }, data: { lastSeenAt: now, blockedAt: null } });
+      await this.db.channelIdentity.update({ where: { id: identity.id }, data: { lastSeenAt: now, lastInboundAt: now, blockedAt: null } });
+    } else if (identity.blockedAt || now.getTime() - identity.lastSeenAt.getTime() > LAST_SEEN_RESOLUTION_MS) {
+      await this.db.channelIdentity.update({ where: { id: identity.id }, data: { lastSeenAt: now, blockedAt: null } });
     }
-    return known.person;
   }
 
   /** The shipped locale a new person starts with, from the platform's hint. */
