@@ -104,7 +104,7 @@ describe('weekly play on Telegram (fake Bot API)', () => {
     telegram.userSays(teacher, '/record');
     await answer(teacher, '给多大的孩子', { label: '5-6' });
     await answer(teacher, '哪一周的游戏', { label: '2. 硬币小商店' });
-    await answer(teacher, '哪种语言或方言', { label: 'zh-CN' });
+    await answer(teacher, '哪种语言或方言', { label: '中文' });
     await telegram.waitForSent(teacher.id, hasText('现在请发一段语音'));
     telegram.userSendsVoice(teacher, { bytes: taggedOggVoice(), durationSeconds: 20 });
     await telegram.waitForSent(teacher.id, hasText('以后在家带孩子的家人，会听到您录的这个游戏'));

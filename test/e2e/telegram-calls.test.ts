@@ -36,11 +36,11 @@ describe('calls on Telegram (fake Bot API)', () => {
     expect(nudge.text).toContain('Sunday 09:00–13:00 for you (Milan) = Sunday 16:00–20:00 at home (Hechi)');
     expect(nudge.replyMarkup!.inline_keyboard!.flat().map((b) => b.text)).toEqual(['We talked ✓', 'Remind me in 1 hour', 'Not this week']);
     telegram.userTapsLabel(father, nudge, 'We talked ✓');
-    await telegram.nextSent(father.id, hasText('That is 1 of 1 calls with Xiaoming this week.'));
+    await telegram.nextSent(father.id, hasText('That is 1 call with Xiaoming this week (your plan: 1).'));
 
     clock.set('2026-11-29T19:00:00Z');
     expect(await t.app.reminders.sweep()).toBe(1);
     const summary = await telegram.nextSent(father.id, hasText('Your week with Xiaoming'));
-    expect(summary.text).toBe('Your week with Xiaoming: 1 of 1 calls 🎉 Weeks in a row with a call: 1. Last call: Sunday, November 29.');
+    expect(summary.text).toBe('Your week with Xiaoming: 1 call, as planned 🎉 Weeks in a row with a call: 1. Last call: Sunday, November 29.');
   });
 });
