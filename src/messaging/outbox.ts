@@ -503,12 +503,5 @@ function queueName(channel: string): string {
 
 type SendOutcome = { readonly kind: 'done' } | { readonly kind: 'wait'; readonly ms: number } | { readonly kind: 'failed'; readonly error: unknown };
 
-interface ClaimedRow {
-  readonly id: string;
-  readonly channel: string;
-  readonly chatId: string;
-  readonly personId: string | null;
-  readonly payload: unknown;
-  readonly seq: bigint;
-  readonly templateRequired: boolean;
-}
+/** A row this process claimed to send: what a turn wrote, and whether the channel wants a template for it now. */
+type ClaimedRow = Omit<WrittenOutboxRow, 'notBefore' | 'status'> & { readonly templateRequired: boolean };
