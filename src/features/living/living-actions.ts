@@ -2,6 +2,7 @@ import type { EventPublisher } from '../../core/events.js';
 import { actionArgs, defineAction, type PersonView } from '../../core/flow-action.js';
 import type { ChildMoves, ChildPlace, Destination, ParentOfChild, RecordedMove } from './child-moves.js';
 import { LIVING_EVENTS } from './living-events.js';
+import { childrenOutcome } from '../families/children-in-role.js';
 
 /** What the living feature's actions use, and nothing more. */
 export interface LivingActionDeps {
@@ -22,10 +23,8 @@ export const livingActions = [
     outcomes: ['one', 'several', 'none'],
     async run({ living }, { person }) {
       const children = await living.moves.childrenFor(person.id);
-      if (children.length === 0) return { outcome: 'none' };
-      if (children.length === 1) return { outcome: 'one', vars: { child_id: children[0]!.id } };
       // A coordinator sees several families' children: the family name tells two Xiaomings apart.
-      return { outcome: 'several', vars: { child_choices: children.map((child) => ({ id: child.id, label: `${child.name} · ${child.familyName}` })) } };
+      return childrenOutcome(children.map((child) => ({ id: child.id, name: `${child.name} · ${child.familyName}` })));
     },
   }),
   defineAction<LivingActionDeps>({
