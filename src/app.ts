@@ -178,7 +178,7 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
   });
   const reminderStore = new ReminderStore(db, clock);
   const reminders = new ReminderQueue({ queues, store: reminderStore, clock, logger, sweepEveryMs: options.reminderSweepEveryMs });
-  const people = new PersonDirectory(db, clock, {
+  const people = new PersonDirectory(db, sql, clock, {
     timeZone: options.defaultTimeZone ?? 'Asia/Shanghai',
     locale: (hint) => translator.supportedLocale(hint, defaultLocale),
   }, new Set(windowed.map((channel) => channel.name)));

@@ -1,9 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../core/clock.js';
 import type { PersonView } from '../../core/flow-action.js';
 import type { PeopleDirectory } from '../../core/people.js';
 import type { Address, InboundMessage } from '../../core/messages.js';
 import type { Role } from '../../storage/generated/enums.js';
-import type { Database } from '../../storage/prisma.js';
+import type { Database, SqlPool } from '../../storage/prisma.js';
 
 const PERSON_VIEW = { id: true, displayName: true, locale: true, timeZone: true, optedOutAt: true } as const;
 /** lastSeenAt only steers which app proactive messages use, so minute-level freshness is plenty. */
@@ -19,6 +20,7 @@ export interface NewPersonDefaults {
 export class PersonDirectory implements PeopleDirectory {
   constructor(
     private readonly db: Database,
+    private readonly sql: SqlPool,
     private readonly clock: Clock,
     private readonly defaults: NewPersonDefaults,
     /** Channels whose reply window opens with each message: their identities keep `lastInboundAt` to the second. */
@@ -69,31 +71,56 @@ export class PersonDirectory implements PeopleDirectory {
     }
   }
 
-  /** A person for a platform identity seen for the first time (the inbound gate decides who may become one). */
+  /**
+   * A person for a platform identity seen for the first time (the inbound gate decides who may become one), in one
+   * statement: it is every new sender's first step. Two first messages can race: the loser's identity insert does
+   * nothing, its person is removed again, and the winner's is read.
+   */
   async createSender(message: InboundMessage): Promise<PersonView> {
-    // Two first messages can race; the unique (channel, externalId) makes the loser read the winner's row.
-    const identity = await this.db.channelIdentity.upsert({
-      where: identityKey(message),
-      update: {},
-      create: {
-        channel: message.channel,
-        externalId: message.externalId,
-        lastSeenAt: this.clock.now(),
-        ...(this.windowedChannels.has(message.channel) ? { lastInboundAt: this.clock.now() } : {}),
-        person: {
-          create: {
-            displayName: message.displayName.slice(0, 100) || '—',
-            locale: this.defaults.locale(message.languageCode),
-            timeZone: this.defaults.timeZone,
-          },
-        },
-      },
-      select: { person: { select: PERSON_VIEW } },
-    });
-    return identity.person;
+    const now = this.clock.now().toISOString();
+    const personId = randomUUID();
+    const values = [
+      message.channel,
+      message.externalId,
+      personId,
+      message.displayName.slice(0, 100) || '—',
+      this.defaults.locale(message.languageCode),
+      this.defaults.timeZone,
+      now,
+      this.windowedChannels.has(message.channel),
+    ];
+    const { rows } = await this.sql.query<PersonView>({ name: 'kinbridge-create-sender', text: CREATE_SENDER, values });
+    if (rows[0]) return rows[0];
+    await this.sql.query({ name: 'kinbridge-drop-lost-sender', text: 'DELETE FROM "Person" WHERE "id" = $1::uuid', values: [personId] });
+    const { rows: winner } = await this.sql.query<PersonView>({ name: 'kinbridge-create-sender', text: CREATE_SENDER, values: [...values.slice(0, 2), randomUUID(), ...values.slice(3)] });
+    if (!winner[0]) throw new Error(`No person for ${message.channel} identity ${message.externalId} after a lost race to create one`);
+    return winner[0];
   }
 }
 
-function identityKey(message: InboundMessage): { channel_externalId: { channel: string; externalId: string } } {
-  return { channel_externalId: { channel: message.channel, externalId: message.externalId } };
-}
+/**
+ * The sender's person: the existing one, or a new person with this identity ($1 channel, $2 external id, $3 new
+ * person's id, $4 name, $5 locale, $6 time zone, $7 now, $8 whether the channel keeps a reply window). No row when
+ * another statement created the identity meanwhile. Timestamps are stored as UTC.
+ */
+const CREATE_SENDER = `
+  WITH existing AS (
+    SELECT p."id", p."displayName", p."locale", p."timeZone", p."optedOutAt" AT TIME ZONE 'UTC' AS "optedOutAt"
+    FROM "ChannelIdentity" AS i JOIN "Person" AS p ON p."id" = i."personId"
+    WHERE i."channel" = $1 AND i."externalId" = $2),
+  person AS (
+    INSERT INTO "Person" ("id", "displayName", "locale", "timeZone", "createdAt", "updatedAt")
+    SELECT $3::uuid, $4, $5, $6, $7::timestamptz AT TIME ZONE 'UTC', $7::timestamptz AT TIME ZONE 'UTC'
+    WHERE NOT EXISTS (SELECT 1 FROM existing)
+    RETURNING "id", "displayName", "locale", "timeZone", NULL::timestamptz AS "optedOutAt"),
+  identity AS (
+    INSERT INTO "ChannelIdentity" ("id", "channel", "externalId", "personId", "lastSeenAt", "lastInboundAt", "createdAt")
+    SELECT gen_random_uuid(), $1, $2, person."id", $7::timestamptz AT TIME ZONE 'UTC',
+      CASE WHEN $8::boolean THEN $7::timestamptz AT TIME ZONE 'UTC' END, $7::timestamptz AT TIME ZONE 'UTC'
+    FROM person
+    ON CONFLICT ("channel", "externalId") DO NOTHING
+    RETURNING "personId")
+  SELECT person.* FROM person JOIN identity ON identity."personId" = person."id"
+  UNION ALL
+  SELECT * FROM existing`;
+
