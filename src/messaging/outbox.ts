@@ -11,7 +11,7 @@ import type { OutboxItem, OutboxRowDraft, OutboxWriter, TurnOutbox, WrittenOutbo
 import type { Messenger } from '../core/messenger.js';
 import type { QueueFactory } from '../infra/queue-factory.js';
 import { toPayload } from './outbound-payload.js';
-import { REDACTED_PAYLOAD } from './outbox-redaction.js';
+import { SentRecorder, type NextInChat } from './sent-recorder.js';
 import type { OutboxSealer } from './outbox-sealing.js';
 import { ChannelSendError } from '../core/send-error.js';
 import type { ReplyWindowGate } from './reply-window-gate.js';
@@ -49,24 +49,6 @@ const DEFAULT_CLAIM_LEASE_MS = 5 * 60_000;
 const STATUS_BEFORE_RECEIPT_WAIT_MS = 3_200;
 /** Any BullMQ priority ranks after jobs without one: relays, reminders and replies to members go first. */
 const STRANGER_PRIORITY = 10;
-/** The chat id a sent message keeps once its recipient was forgotten. */
-const FORGOTTEN_CHAT = '(forgotten)';
-/**
- * A send recorded (see `recordSent`). $1 id, $2 now, $3 platform ids, $4 settled payload or null, $5 redacted payload,
- * $6 forgotten chat, $7 the recipient's person id, $8 whether to look for the chat's next message, $9 the chat.
- */
-const RECORD_SENT = `
-  UPDATE "OutboxMessage" AS o SET "status" = 'sent', "sentAt" = $2::timestamptz AT TIME ZONE 'UTC', "attempts" = o."attempts" + 1,
-    "platformMessageIds" = $3::text[],
-    "payload" = CASE WHEN v."erased" THEN $5::jsonb ELSE COALESCE($4::jsonb, o."payload") END,
-    "chatId" = CASE WHEN v."erased" THEN $6::text ELSE o."chatId" END,
-    "personId" = CASE WHEN v."erased" THEN NULL ELSE o."personId" END
-  FROM (SELECT $7::uuid IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "Person" AS p WHERE p."id" = $7::uuid) AS "erased") AS v
-  WHERE o."id" = $1::uuid
-  RETURNING CASE WHEN $8::boolean THEN (
-    SELECT json_build_object('id', n."id", 'notBefore', n."notBefore" AT TIME ZONE 'UTC') FROM "OutboxMessage" AS n
-    WHERE n."channel" = o."channel" AND n."chatId" = $9::text AND n."status" = 'queued' AND n."seq" > o."seq" ORDER BY n."seq" LIMIT 1) END AS "next"`;
-
 /**
  * Every outgoing message is a row first, then a BullMQ job whose id is that row's id: a retried job finds the row
  * already sent and does nothing, and a job lost with Redis is re-created from the row by the sweep.
@@ -76,12 +58,14 @@ export class Outbox implements OutboxWriter, TurnOutbox {
   private readonly queues = new Map<string, Queue>();
   private readonly workers: Worker[] = [];
   private readonly chatLimiter: ChatWindowLimiter;
+  private readonly sentRecorder: SentRecorder;
   /** Channels this process runs senders for (see `start`); rows of others only become jobs. */
   private readonly sending = new Set<string>();
   private sweepTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: OutboxOptions) {
     this.chatLimiter = new ChatWindowLimiter(options.redis, `${options.queues.prefix}:chat-window`);
+    this.sentRecorder = new SentRecorder(options.sql, options.clock);
   }
 
   async enqueue(item: OutboxItem): Promise<void> {
@@ -385,7 +369,7 @@ export class Outbox implements OutboxWriter, TurnOutbox {
   }
 
   /** The chat's next message is likely postponed behind this one: let it go now instead of at its next check. */
-  private async wakeNextInChat(channel: string, next: { id: string; notBefore: Date }): Promise<void> {
+  private async wakeNextInChat(channel: string, next: NextInChat): Promise<void> {
     if (delayUntil(next.notBefore, this.options.clock) > 0) return;
     const job = await this.queue(channel).getJob(next.id);
     if (job && (await job.isDelayed())) await job.promote().catch(() => undefined); // it may have just started
@@ -449,24 +433,18 @@ export class Outbox implements OutboxWriter, TurnOutbox {
   }
 
   /**
-   * Records the send, in one statement: the stored payload replaced when sending settled it (a sealed secret dropped);
-   * a message to someone erased meanwhile (the goodbye after /forget, written after the erasure) keeps neither its
-   * words nor the chat it went to, as nothing stored may point at the person any more. With `lookNext`, answers the
-   * chat's next queued message, likely postponed behind this one. A row deleted while its message was on the way
-   * (retention, /forget) has nothing left to record: that is not a database outage to wait out.
+   * Records the send together with the others finished at the same moment (SentRecorder, one statement): the stored
+   * payload replaced when sending settled it (a sealed secret dropped); a message to someone erased meanwhile (the
+   * goodbye after /forget, written after the erasure) keeps neither its words nor the chat it went to. With
+   * `lookNext`, answers the chat's next queued message, likely postponed behind this one. A row deleted while its
+   * message was on the way (retention, /forget) has nothing left to record: that is not a database outage to wait out.
    */
-  private async recordSent(row: ClaimedRow, platformMessageIds: string[], lookNext: boolean): Promise<{ id: string; notBefore: Date } | undefined> {
-    const settled = this.options.sealer.settled(row.payload);
+  private async recordSent(row: ClaimedRow, platformMessageIds: string[], lookNext: boolean): Promise<NextInChat | undefined> {
+    const record = { id: row.id, platformMessageIds, settledPayload: this.options.sealer.settled(row.payload) ?? null, personId: row.personId, chatId: row.chatId, lookNext };
     const deadline = machineTimeMs() + RECORD_SENT_RETRY_MS;
     for (let delay = 100; ; delay = Math.min(delay * 2, 5_000)) {
       try {
-        const { rows } = await this.options.sql.query<{ next: { id: string; notBefore: string } | null }>({
-          name: 'kinbridge-outbox-sent',
-          text: RECORD_SENT,
-          values: [row.id, this.options.clock.now().toISOString(), platformMessageIds, settled ? JSON.stringify(settled) : null, REDACTED_PAYLOAD, FORGOTTEN_CHAT, row.personId, lookNext, row.chatId],
-        });
-        const next = rows[0]?.next;
-        return next ? { id: next.id, notBefore: new Date(next.notBefore) } : undefined;
+        return await this.sentRecorder.record(record);
       } catch (error) {
         if (machineTimeMs() > deadline) throw error;
         await new Promise((resolve) => setTimeout(resolve, delay));

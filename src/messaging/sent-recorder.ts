@@ -1,0 +1,103 @@
+import type { Clock } from '../core/clock.js';
+import type { SqlPool } from '../storage/prisma.js';
+import { REDACTED_PAYLOAD } from './outbox-redaction.js';
+
+/** One message the platform took, to be recorded on its row. */
+export interface SentRecord {
+  readonly id: string;
+  readonly platformMessageIds: readonly string[];
+  /** The payload to keep instead of the stored one (a sealed secret dropped once sent), or null to keep it. */
+  readonly settledPayload: unknown;
+  /** The recipient: when they were erased meanwhile, the row keeps neither the words nor the chat. */
+  readonly personId: string | null;
+  readonly chatId: string;
+  /** Also answer the chat's next queued message (likely postponed behind this one). */
+  readonly lookNext: boolean;
+}
+
+/** The chat's next queued message, to wake once this one is recorded. */
+export interface NextInChat {
+  readonly id: string;
+  readonly notBefore: Date;
+}
+
+/** The chat id a sent message keeps once its recipient was forgotten. */
+export const FORGOTTEN_CHAT = '(forgotten)';
+
+/**
+ * Records sends in one statement ($1 ids, $2 now, $3 platform ids as JSON arrays, $4 settled payloads, $5 the redacted
+ * payload, $6 the forgotten chat, $7 recipients, $8 whether to look for the chat's next message, $9 chats). A row
+ * deleted while its message was on the way (retention, /forget) is simply not there to update.
+ */
+const RECORD_SENT = `
+  WITH sent AS (
+    SELECT s.*, s."personId" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "Person" AS p WHERE p."id" = s."personId") AS "erased"
+    FROM unnest($1::uuid[], $3::jsonb[], $4::jsonb[], $7::uuid[], $8::boolean[], $9::text[])
+      AS s("id", "platformMessageIds", "settled", "personId", "lookNext", "chatId"))
+  UPDATE "OutboxMessage" AS o SET "status" = 'sent', "sentAt" = $2::timestamptz AT TIME ZONE 'UTC', "attempts" = o."attempts" + 1,
+    "platformMessageIds" = ARRAY(SELECT jsonb_array_elements_text(s."platformMessageIds")),
+    "payload" = CASE WHEN s."erased" THEN $5::jsonb ELSE COALESCE(s."settled", o."payload") END,
+    "chatId" = CASE WHEN s."erased" THEN $6::text ELSE o."chatId" END,
+    "personId" = CASE WHEN s."erased" THEN NULL ELSE o."personId" END
+  FROM sent AS s
+  WHERE o."id" = s."id"
+  RETURNING o."id", CASE WHEN s."lookNext" THEN (
+    SELECT json_build_object('id', n."id", 'notBefore', n."notBefore" AT TIME ZONE 'UTC') FROM "OutboxMessage" AS n
+    WHERE n."channel" = o."channel" AND n."chatId" = s."chatId" AND n."status" = 'queued' AND n."seq" > o."seq" ORDER BY n."seq" LIMIT 1) END AS "next"`;
+
+interface Waiting {
+  readonly record: SentRecord;
+  resolve(next: NextInChat | undefined): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * Group commit for sends: every send finished in one turn of the event loop is recorded by the same statement, so a
+ * busy sender pays one round trip for many messages, and a lone one waits for nothing (the batch is written as soon
+ * as the loop has handled what arrived with it).
+ */
+export class SentRecorder {
+  private waiting: Waiting[] = [];
+
+  constructor(
+    private readonly sql: SqlPool,
+    private readonly clock: Clock,
+  ) {}
+
+  record(record: SentRecord): Promise<NextInChat | undefined> {
+    return new Promise((resolve, reject) => {
+      if (this.waiting.length === 0) setImmediate(() => void this.flush());
+      this.waiting.push({ record, resolve, reject });
+    });
+  }
+
+  private async flush(): Promise<void> {
+    const batch = this.waiting;
+    this.waiting = [];
+    const records = batch.map((waiting) => waiting.record);
+    try {
+      const { rows } = await this.sql.query<{ id: string; next: { id: string; notBefore: string } | null }>({
+        name: 'kinbridge-outbox-sent',
+        text: RECORD_SENT,
+        values: [
+          records.map((r) => r.id),
+          this.clock.now().toISOString(),
+          records.map((r) => JSON.stringify(r.platformMessageIds)),
+          records.map((r) => (r.settledPayload ? JSON.stringify(r.settledPayload) : null)),
+          REDACTED_PAYLOAD,
+          FORGOTTEN_CHAT,
+          records.map((r) => r.personId),
+          records.map((r) => r.lookNext),
+          records.map((r) => r.chatId),
+        ],
+      });
+      const next = new Map(rows.map((row) => [row.id, row.next]));
+      for (const { record, resolve } of batch) {
+        const found = next.get(record.id);
+        resolve(found ? { id: found.id, notBefore: new Date(found.notBefore) } : undefined);
+      }
+    } catch (error) {
+      for (const { reject } of batch) reject(error);
+    }
+  }
+}
