@@ -8,6 +8,9 @@ import type { InboundMessage } from './messages.js';
  */
 export type ListenerVerdict = 'answered' | 'passed';
 
+/** What a sender is here: their roles in families, and `coordinator` when they look after a cohort. */
+export type SenderRoles = readonly string[];
+
 /**
  * Hears every message a known person sends, before the flows answer it, in that person's order. A listener may
  * write messages and raise work of its own (safeguarding screens every text); its failure never costs the person
@@ -15,5 +18,7 @@ export type ListenerVerdict = 'answered' | 'passed';
  */
 export interface InboundListener {
   readonly name: string;
+  /** Whether it hears someone with these roles (read with their update, at no cost); everyone when absent. */
+  hears?(roles: SenderRoles): boolean;
   heard(person: PersonView, message: InboundMessage): Promise<ListenerVerdict>;
 }

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { DomainEvent } from '../core/events.js';
 import type { PersonView } from '../core/flow-action.js';
-import type { InboundListener } from '../core/inbound-listener.js';
+import type { InboundListener, SenderRoles } from '../core/inbound-listener.js';
 import type { PeopleDirectory } from '../core/people.js';
 import type { Address, InboundMessage, MessagePurpose, OutboundMessage } from '../core/messages.js';
 import type { OutboxItem } from '../core/outbox-writer.js';
@@ -81,16 +81,17 @@ export class ConversationEngine {
       // message of theirs in another process have won the race to create them, the save is refused and read again).
       const session = context.sender ? context.session : { state: null, version: null };
       await this.serializer.run(person.id, async () => {
-        const answered = await this.tellListeners(person, heard);
+        const answered = await this.tellListeners(person, context.sender?.roles ?? [], heard);
         await this.turn(person, address, (turn) => (answered ? Promise.resolve() : this.respond(turn, heard)), { inboundSeq: update.seq, session });
       });
     });
   }
 
   /** Whether a listener answered the message itself. A listener that fails is logged; the person still gets their answer. */
-  private async tellListeners(person: PersonView, message: InboundMessage): Promise<boolean> {
+  private async tellListeners(person: PersonView, roles: SenderRoles, message: InboundMessage): Promise<boolean> {
     let answered = false;
     for (const listener of this.deps.listeners ?? []) {
+      if (listener.hears && !listener.hears(roles)) continue;
       try {
         if ((await listener.heard(person, message)) === 'answered') answered = true;
       } catch (error) {

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { PersonView } from '../core/flow-action.js';
+import type { SenderRoles } from '../core/inbound-listener.js';
 import type { InboundMessage } from '../core/messages.js';
 import type { OutboxWriter } from '../core/outbox-writer.js';
 import type { StrangerCodeCheck } from '../core/people.js';
@@ -18,6 +19,7 @@ export interface Admitted {
 export interface KnownSender {
   readonly identity: { readonly id: string; readonly lastSeenAt: Date; readonly blockedAt: Date | null };
   readonly person: PersonView;
+  readonly roles: SenderRoles;
 }
 
 /** Decides who is heard: undefined means the message was answered here, or not at all. */

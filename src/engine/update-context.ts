@@ -22,11 +22,12 @@ export interface UpdateContextRow extends SessionRow {
   readonly locale: string;
   readonly timeZone: string;
   readonly optedOutAt: Date | null;
+  readonly roles: string[] | null;
   readonly behind: boolean;
 }
 
 /**
- * Selects the sender's identity, person and session, and whether an older update of theirs is unhandled, in one row:
+ * Selects the sender's identity, person, roles and session, and whether an older update of theirs is unhandled, in one row:
  * nothing is cached, so a change to a person (their language, an opt-out, an erasure) made by any process holds from
  * the very next message, with nothing to invalidate. The arguments are SQL expressions for the channel, the platform
  * identity, the sender key and the update's seq. Timestamps are stored as UTC.
@@ -36,6 +37,8 @@ export function updateContextSelect(channel: string, externalId: string, key: st
     SELECT i."id" AS "identityId", i."lastSeenAt" AT TIME ZONE 'UTC' AS "lastSeenAt", i."blockedAt" AT TIME ZONE 'UTC' AS "blockedAt",
       p."id" AS "personId", p."displayName", p."locale", p."timeZone", p."optedOutAt" AT TIME ZONE 'UTC' AS "optedOutAt",
       ${SESSION_COLUMNS},
+      ARRAY(SELECT DISTINCT m."role"::text FROM "FamilyMember" AS m WHERE m."personId" = p."id")
+        || CASE WHEN EXISTS (SELECT 1 FROM "CohortCoordinator" AS k WHERE k."personId" = p."id") THEN ARRAY['coordinator'] ELSE ARRAY[]::text[] END AS "roles",
       EXISTS (SELECT 1 FROM "InboundUpdate" AS u WHERE u."senderKey" = ${key} AND u."handledAt" IS NULL AND u."seq" < ${seq}) AS "behind"
     FROM (VALUES (1)) AS one
     LEFT JOIN "ChannelIdentity" AS i ON i."channel" = ${channel} AND i."externalId" = ${externalId}
@@ -47,7 +50,7 @@ export function updateContextOf(row: UpdateContextRow): UpdateContext {
   if (!row.identityId) return { sender: null, session: { state: null, version: null }, behind: row.behind };
   const person: PersonView = { id: row.personId, displayName: row.displayName, locale: row.locale, timeZone: row.timeZone, optedOutAt: row.optedOutAt };
   return {
-    sender: { identity: { id: row.identityId, lastSeenAt: row.lastSeenAt, blockedAt: row.blockedAt }, person },
+    sender: { identity: { id: row.identityId, lastSeenAt: row.lastSeenAt, blockedAt: row.blockedAt }, person, roles: row.roles ?? [] },
     session: sessionOf(person.id, row),
     behind: row.behind,
   };

@@ -52,12 +52,13 @@ interface Waiting {
 }
 
 /**
- * Group commit for sends: every send finished in one turn of the event loop is recorded by the same statement, so a
- * busy sender pays one round trip for many messages, and a lone one waits for nothing (the batch is written as soon
- * as the loop has handled what arrived with it).
+ * Group commit for sends: one statement at a time records every send that finished since the last one began, so a
+ * busy sender pays one round trip for many messages, and a lone one waits for nothing (its statement is written as
+ * soon as the event loop has handled what arrived with it).
  */
 export class SentRecorder {
   private waiting: Waiting[] = [];
+  private writing = false;
 
   constructor(
     private readonly sql: SqlPool,
@@ -66,14 +67,21 @@ export class SentRecorder {
 
   record(record: SentRecord): Promise<NextInChat | undefined> {
     return new Promise((resolve, reject) => {
-      if (this.waiting.length === 0) setImmediate(() => void this.flush());
+      if (this.waiting.length === 0 && !this.writing) setImmediate(() => void this.flush());
       this.waiting.push({ record, resolve, reject });
     });
   }
 
   private async flush(): Promise<void> {
-    const batch = this.waiting;
-    this.waiting = [];
+    this.writing = true;
+    try {
+      while (this.waiting.length > 0) await this.write(this.waiting.splice(0));
+    } finally {
+      this.writing = false;
+    }
+  }
+
+  private async write(batch: readonly Waiting[]): Promise<void> {
     const records = batch.map((waiting) => waiting.record);
     try {
       const { rows } = await this.sql.query<{ id: string; next: { id: string; notBefore: string } | null }>({

@@ -79,6 +79,15 @@ describe('safeguarding', () => {
     expect(t.channel.textsTo('lan').filter((text) => text.includes(announcement) && text.startsWith('Needs attention'))).toEqual([]);
   });
 
+  it('screens family members only: a coordinator writing such words in chat gets no help numbers and raises nothing', async () => {
+    await t.app.settled();
+    const before = await t.database.prisma.attentionItem.count({ where: { kind: 'safeguarding' } });
+    const answers = await t.channel.say('lan', '我活不下去了');
+    expect(answers.some((text) => text.includes('📞'))).toBe(false);
+    await t.app.settled();
+    expect(await t.database.prisma.attentionItem.count({ where: { kind: 'safeguarding' } })).toBe(before);
+  });
+
   it('puts a family nobody has heard from for three weeks on the list, once, and leaves families still in touch alone', async () => {
     const zhao = await t.seedFamily('Zhao family');
     await t.onboard('zhao-nainai', zhao.codes.caregiver, { locale: 'zh-CN', city: '河池', quiet: '21-8' });

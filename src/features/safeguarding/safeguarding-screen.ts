@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { EventPublisher } from '../../core/events.js';
 import type { PersonView } from '../../core/flow-action.js';
-import type { InboundListener, ListenerVerdict } from '../../core/inbound-listener.js';
+import type { InboundListener, ListenerVerdict, SenderRoles } from '../../core/inbound-listener.js';
 import type { InboundMessage } from '../../core/messages.js';
 import type { OutboxWriter } from '../../core/outbox-writer.js';
 import type { Database } from '../../storage/prisma.js';
@@ -46,12 +46,19 @@ export class SafeguardingScreen implements InboundListener {
     this.matcher = new PhraseMatcher(deps.lists.listed());
   }
 
+  /** Family members at home and abroad; staff are not screened (a coordinator's broadcast about safety is no alarm). */
+  hears(roles: SenderRoles): boolean {
+    return roles.some((role) => role === 'parent' || role === 'caregiver') && !roles.includes('coordinator');
+  }
+
   async heard(person: PersonView, message: InboundMessage): Promise<ListenerVerdict> {
     const words = wordsOf(message.content);
     if (!words) return 'passed';
+    const { matches, excerpt } = await this.newMatches(person.id, words);
+    if (matches.length === 0) return 'passed';
+    // Asked only when words were heard: whose coordinators hear of it (the roles heard with the update said "a member").
     const families = await familiesToScreen(this.deps.db, person.id);
     if (families.length === 0) return 'passed';
-    const { matches, excerpt } = await this.newMatches(person.id, words);
     const serious = matches.find((match) => this.deps.lists.severityOf(match.category) === 'serious');
     if (serious) await this.actOnSerious(person, message, families, serious, excerpt);
     else if (matches[0]) await this.offerContact(person, matches[0], excerpt);

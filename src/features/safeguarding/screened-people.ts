@@ -8,9 +8,8 @@ export interface ScreenedFamily {
 }
 
 /**
- * Whose messages are screened: family members at home and abroad (parents, caregivers). Staff are not — a
- * coordinator writing a broadcast about safety, or a teacher, must never set off an alert about a family.
- * Asked for every text anyone sends, so in one statement (Prisma's relation reads take four).
+ * The families an alert about what someone wrote goes to: those where they are a parent or caregiver. Staff are not
+ * screened — a coordinator writing a broadcast about safety, or a teacher, must never set off an alert about a family.
  */
 export async function familiesToScreen(db: Database, personId: string): Promise<ScreenedFamily[]> {
   const rows = await db.$queryRaw<{ familyId: string; children: string[] }[]>`
