@@ -91,6 +91,8 @@ export interface KinbridgeOptions extends FeatureSettings {
   readonly speechCacheDir?: string;
   /** Messages one sender may send per window before the bot goes quiet for them (one notice). */
   readonly inboundLimits?: InboundLimits;
+  /** How long a worker keeps a sender's lease after their updates ran out (see InboundDispatcher; default 5 s). */
+  readonly keepLeaseIdleMs?: number;
   /** Answers all strangers of one channel may get in a day (each stranger gets at most one). */
   readonly strangerRepliesPerDay?: number;
   /** Makes anyone who writes a person without an invite code (flow tests, demos); off by default. */
@@ -248,6 +250,7 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
     notifications: new PostgresSenderNotifications(options.databaseUrl, logger),
     logger,
     handle: (update) => engine.handleInbound(update),
+    ...(options.keepLeaseIdleMs ? { keepLeaseIdleMs: options.keepLeaseIdleMs } : {}),
   });
   const windowedNames = new Set(windowed.map((channel) => channel.name));
 

@@ -2,7 +2,7 @@ import { machineTimeMs } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import type { InboundMessage } from '../core/messages.js';
 import { UpdateAlreadyHandledError, UpdateOutOfOrderError, type InboundJournal, type JournaledUpdate } from './inbound-journal.js';
-import type { SenderLease } from './sender-lease.js';
+import type { HeldLease, SenderLease } from './sender-lease.js';
 
 export interface InboundDispatcherOptions {
   readonly journal: InboundJournal;
@@ -21,11 +21,27 @@ export interface InboundDispatcherOptions {
   readonly stalledAfterMs?: number;
   /** How long handled updates are remembered to recognise redeliveries (default 2 days). */
   readonly rememberHandledMs?: number;
+  /**
+   * How long a sender's lease is kept after their updates ran out (default 5 s): in a conversation the next message
+   * usually follows within that, and is then handled without taking the lease again and letting it go (two Redis
+   * round trips). Another process that journals an update of theirs meanwhile knocks (see SenderNotifications); without
+   * notifications, the update waits at most this long.
+   */
+  readonly keepLeaseIdleMs?: number;
 }
 
-/** Tells workers which sender has a new update (PostgreSQL LISTEN, see PostgresSenderNotifications). */
+/** What workers hear of one another (PostgreSQL LISTEN, see PostgresSenderNotifications). */
+export interface SenderListeners {
+  /** A sender has a new update in the journal. */
+  readonly onSender: (key: string) => void;
+  /** Another process wanted a sender's lease: whoever keeps it idle drains the journal now. */
+  readonly onKnock: (key: string) => void;
+}
+
 export interface SenderNotifications {
-  listen(onSender: (key: string) => void): Promise<void>;
+  listen(listeners: SenderListeners): Promise<void>;
+  /** Tells the holder of a sender's lease, wherever it runs, that an update of theirs waits in the journal. */
+  knock(key: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -35,6 +51,8 @@ interface Drain {
   fromJournal: boolean;
   /** Updates this process journaled, oldest first, handed over without reading them back. */
   readonly received: JournaledUpdate[];
+  /** This drain holds the sender's lease (it may be running without it, about to find the lease taken). */
+  holdsLease?: boolean;
   finished?: Promise<void>;
 }
 
@@ -45,6 +63,13 @@ const UPDATES_PER_LOOK = 20;
 const JOURNAL_RETRY_MS = 60_000;
 /** The journal is pruned on one sweep in this many. */
 const PRUNE_EVERY_SWEEPS = 600;
+const DEFAULT_KEEP_LEASE_IDLE_MS = 5_000;
+
+/** A lease kept after its sender's updates ran out, and when it is let go unless used again. */
+interface IdleLease {
+  readonly lease: HeldLease;
+  readonly timer: NodeJS.Timeout;
+}
 
 /**
  * Hands journaled updates to turns: people concurrently, one sender's updates one at a time in the order received,
@@ -53,6 +78,7 @@ const PRUNE_EVERY_SWEEPS = 600;
  */
 export class InboundDispatcher {
   private readonly draining = new Map<string, Drain>();
+  private readonly idle = new Map<string, IdleLease>();
   private sweepTimer: NodeJS.Timeout | undefined;
   private sweeps = 0;
 
@@ -99,15 +125,21 @@ export class InboundDispatcher {
 
   /** Drains the senders gateways name on INBOUND_CHANNEL, and starts the sweep for updates no worker took up. */
   async start(): Promise<void> {
-    await this.options.notifications?.listen((key) => this.drain(key));
+    await this.options.notifications?.listen({ onSender: (key) => this.drain(key), onKnock: (key) => this.onKnock(key) });
     const every = this.options.sweepEveryMs ?? 1_000;
     this.sweepTimer = setInterval(() => void this.sweep().catch((error: unknown) => this.options.logger.warn({ err: error }, 'inbound sweep failed')), every);
+  }
+
+  /** Only the holder acts on a knock: draining now, or about to keep the lease idle, it looks in the journal. */
+  private onKnock(key: string): void {
+    if (this.idle.has(key) || this.draining.get(key)?.holdsLease) this.drain(key);
   }
 
   async close(): Promise<void> {
     clearInterval(this.sweepTimer);
     await this.options.notifications?.close();
     await Promise.all([...this.draining.values()].map((drain) => drain.finished));
+    await Promise.all([...this.idle.keys()].map((key) => this.takeIdle(key)!.release()));
   }
 
   async sweep(): Promise<void> {
@@ -153,21 +185,23 @@ export class InboundDispatcher {
    * in the journal before letting go).
    */
   private async drainOnce(key: string, drain: Drain): Promise<void> {
-    const held = await this.options.lease.acquire(key);
+    const held = this.takeIdle(key) ?? (await this.options.lease.acquire(key));
     if (!held) {
       drain.received.length = 0;
       drain.fromJournal = false;
+      // The holder may be keeping the lease idle: it drains at once rather than when it would have let go.
+      await this.options.notifications?.knock(key);
       return;
     }
-    let released = false;
+    let kept = false;
+    drain.holdsLease = true;
     try {
       for (;;) {
         const batch = await this.nextBatch(key, drain);
         if (batch.length === 0) {
-          released = (await held.release()) === 'released';
-          if (released) return;
-          drain.fromJournal = true;
-          continue;
+          this.keepIdle(key, held);
+          kept = true;
+          return;
         }
         for (const update of batch) {
           if (!(await this.handleOnce(update))) {
@@ -178,7 +212,38 @@ export class InboundDispatcher {
         }
       }
     } finally {
-      if (!released) await held.release();
+      drain.holdsLease = false;
+      if (!kept) await held.release();
+    }
+  }
+
+  private takeIdle(key: string): HeldLease | undefined {
+    const idle = this.idle.get(key);
+    if (!idle) return undefined;
+    clearTimeout(idle.timer);
+    this.idle.delete(key);
+    return idle.lease;
+  }
+
+  /**
+   * Keeps the lease for the sender's next update; then lets go, unless another process knocked meanwhile: then the
+   * journal holds an update of theirs, drained here with the lease still held.
+   */
+  private keepIdle(key: string, lease: HeldLease): void {
+    const timer = setTimeout(() => void this.letGo(key), this.options.keepLeaseIdleMs ?? DEFAULT_KEEP_LEASE_IDLE_MS);
+    this.idle.set(key, { lease, timer });
+  }
+
+  private async letGo(key: string): Promise<void> {
+    const lease = this.takeIdle(key);
+    if (!lease) return;
+    try {
+      if ((await lease.release()) === 'released') return;
+      this.keepIdle(key, lease);
+      this.drain(key);
+    } catch (error) {
+      // Unreleased, the lease expires after its term and the sweep takes the sender up.
+      this.options.logger.warn({ err: error }, 'could not let go of a sender lease');
     }
   }
 
