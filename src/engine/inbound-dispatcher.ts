@@ -79,6 +79,9 @@ interface IdleLease {
 export class InboundDispatcher {
   private readonly draining = new Map<string, Drain>();
   private readonly idle = new Map<string, IdleLease>();
+  /** Idle leases being let go right now (close waits for them). */
+  private readonly lettingGo = new Set<Promise<void>>();
+  private closing = false;
   private sweepTimer: NodeJS.Timeout | undefined;
   private sweeps = 0;
 
@@ -135,10 +138,13 @@ export class InboundDispatcher {
     if (this.idle.has(key) || this.draining.get(key)?.holdsLease) this.drain(key);
   }
 
+  /** Nothing starts after this: work left behind would outlive the database connections it needs. */
   async close(): Promise<void> {
+    this.closing = true;
     clearInterval(this.sweepTimer);
     await this.options.notifications?.close();
     await Promise.all([...this.draining.values()].map((drain) => drain.finished));
+    await Promise.all(this.lettingGo);
     await Promise.all([...this.idle.keys()].map((key) => this.takeIdle(key)!.release()));
   }
 
@@ -154,6 +160,7 @@ export class InboundDispatcher {
    * update this process just journaled; without it (a notification, the sweep) the journal is read.
    */
   private drain(key: string, received?: JournaledUpdate): void {
+    if (this.closing) return;
     const running = this.draining.get(key);
     if (running) {
       running.again = true;
@@ -230,7 +237,10 @@ export class InboundDispatcher {
    * journal holds an update of theirs, drained here with the lease still held.
    */
   private keepIdle(key: string, lease: HeldLease): void {
-    const timer = setTimeout(() => void this.letGo(key), this.options.keepLeaseIdleMs ?? DEFAULT_KEEP_LEASE_IDLE_MS);
+    const timer = setTimeout(() => {
+      const done = this.letGo(key).finally(() => this.lettingGo.delete(done));
+      this.lettingGo.add(done);
+    }, this.options.keepLeaseIdleMs ?? DEFAULT_KEEP_LEASE_IDLE_MS);
     this.idle.set(key, { lease, timer });
   }
 
@@ -239,8 +249,12 @@ export class InboundDispatcher {
     if (!lease) return;
     try {
       if ((await lease.release()) === 'released') return;
-      this.keepIdle(key, lease);
-      this.drain(key);
+      // Knocked: the knock is taken, so a closing worker can let go for good; the sweep finds the update elsewhere.
+      if (this.closing) await lease.release();
+      else {
+        this.keepIdle(key, lease);
+        this.drain(key);
+      }
     } catch (error) {
       // Unreleased, the lease expires after its term and the sweep takes the sender up.
       this.options.logger.warn({ err: error }, 'could not let go of a sender lease');

@@ -25,6 +25,11 @@ export interface Storage {
 /** Prisma and the hot path's statements share one pool of connections. */
 export function createStorage(databaseUrl: string): Storage {
   const pool = new pg.Pool({ connectionString: databaseUrl });
+  // A connection the server ends (a restart, a dropped database) emits 'error' on the pool when it was idle, and on
+  // the client when it was checked out between statements: unheard, either would end the process. What was running
+  // on it fails on its own, and the pool makes a new connection when one is needed.
+  pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const db = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {
     db,
