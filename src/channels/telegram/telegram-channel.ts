@@ -74,7 +74,10 @@ const consoleLogger: ChannelLogger = {
 /** The Bot API hands out files up to 20 MB through getFile. */
 const MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024;
 
-/** How long a webhook request waits for the handler before answering 200 anyway, so Telegram does not redeliver. */
+/**
+ * A webhook request whose update is still not journaled after this long (the database restarting) is answered 503:
+ * Telegram delivers it again, and the journal recognises it should the first attempt still succeed. Never 200 before.
+ */
 const WEBHOOK_HANDLER_TIMEOUT_MS = 50_000;
 
 type WebhookRequestHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
@@ -375,7 +378,7 @@ export class TelegramChannel implements ChannelAdapter {
   private async startWebhook(webhook: TelegramWebhookOptions): Promise<void> {
     this.webhookHandler ??= webhookCallback(this.bot, 'http', {
       secretToken: webhook.secretToken,
-      onTimeout: 'return',
+      onTimeout: (_req: IncomingMessage, res: ServerResponse) => void res.writeHead(503).end(),
       timeoutMilliseconds: WEBHOOK_HANDLER_TIMEOUT_MS,
     });
     if (webhook.listen) await this.listen(webhook, webhook.listen);
