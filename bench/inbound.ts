@@ -157,7 +157,7 @@ class BenchChannel implements ChannelAdapter {
 
   receive(message: InboundMessage): Promise<void> {
     if (!this.handler) throw new Error('bench channel is not started');
-    return this.handler(message);
+    return this.handler([message]);
   }
 }
 

@@ -329,11 +329,11 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
       if (roles.has('gateway')) {
         for (const channel of options.channels) {
           await channel.start(
-            async (message) => {
+            async (messages) => {
               // Journaled before the platform is acknowledged; handled here when this process is a worker too.
-              await metrics.turn(message.channel, () => inbound.receive(message, roles.has('worker')));
+              await metrics.received(channel.name, messages.length, () => inbound.receive(messages, roles.has('worker')));
               // The person's reply window is open again: what was held for it goes now.
-              if (windowedNames.has(channel.name)) await outbox.releaseHeld(message.channel, message.chatId);
+              if (windowedNames.has(channel.name)) for (const message of messages) await outbox.releaseHeld(message.channel, message.chatId);
             },
             (update) => outbox.recordDeliveryStatus(update),
           );

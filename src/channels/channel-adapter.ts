@@ -3,8 +3,12 @@ import type { SendLimits } from '../messaging/chat-window-limiter.js';
 import type { DeliveryReceipt, DeliveryStatusUpdate } from '../core/delivery-status.js';
 import type { InboundMessage, MediaRef, OutboundMessage } from '../core/messages.js';
 
-/** Called once per normalised inbound message; resolves when the message is safely handled. */
-export type InboundHandler = (message: InboundMessage) => Promise<void>;
+/**
+ * Called with the normalised messages of one delivery from the platform (a getUpdates answer, a webhook request), in
+ * the order received; resolves once all are safely journaled, and rejects when none of them may count as delivered.
+ * Adapters that receive one message at a time pass one.
+ */
+export type InboundHandler = (messages: readonly InboundMessage[]) => Promise<void>;
 
 /** Called with the platform's word on a message sent earlier (delivered, read, failed). */
 export type DeliveryStatusHandler = (update: DeliveryStatusUpdate) => Promise<void>;

@@ -15,7 +15,7 @@ export class KinbridgeMetrics {
   private readonly outbound = new Counter({ name: 'kinbridge_outbound_messages_total', help: 'Messages handed to a platform, by channel', labelNames: ['channel'], registers: [this.registry] });
   private readonly turns = new Histogram({
     name: 'kinbridge_turn_duration_seconds',
-    help: 'Time from receiving a message to the end of its turn, by channel',
+    help: 'Time from receiving a delivery of messages to their being journaled (their turns run after it), by channel',
     labelNames: ['channel'],
     buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [this.registry],
@@ -32,9 +32,12 @@ export class KinbridgeMetrics {
     collectDefaultMetrics({ register: this.registry, prefix: 'kinbridge_process_' });
   }
 
-  /** Times one inbound turn; a turn that throws counts as a failure and rethrows. */
-  async turn<T>(channel: string, run: () => Promise<T>): Promise<T> {
-    this.inbound.inc({ channel });
+  /**
+   * Counts the messages of one delivery and times `run`, which journals them (their turns run after it); one that
+   * throws counts as a failure and rethrows.
+   */
+  async received<T>(channel: string, messages: number, run: () => Promise<T>): Promise<T> {
+    this.inbound.inc({ channel }, messages);
     const stop = this.turns.startTimer({ channel });
     try {
       return await run();

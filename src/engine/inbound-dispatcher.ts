@@ -59,7 +59,7 @@ interface Drain {
 const STALLED_SENDERS_PER_SWEEP = 200;
 /** One sender's updates read from the journal at a time; the drain reads again until it is empty. */
 const UPDATES_PER_LOOK = 20;
-/** How long a gateway keeps trying to journal one update (a database restart) before giving up on it. */
+/** How long a gateway keeps trying to journal one delivery (a database restart) before handing the error back. */
 const JOURNAL_RETRY_MS = 60_000;
 /** The journal is pruned on one sweep in this many. */
 const PRUNE_EVERY_SWEEPS = 600;
@@ -73,7 +73,7 @@ interface IdleLease {
 
 /**
  * Hands journaled updates to turns: people concurrently, one sender's updates one at a time in the order received,
- * across processes (a lease per sender). A gateway acknowledges the platform once `receive` has journaled the update,
+ * across processes (a lease per sender). A gateway acknowledges the platform once `receive` has journaled its updates,
  * so a slow turn (a photo being processed, a flood from one person) holds up nobody else.
  */
 export class InboundDispatcher {
@@ -97,30 +97,31 @@ export class InboundDispatcher {
   }
 
   /**
-   * Journals the update; `drainHere` also starts handling it in this process (a gateway with a worker in it), otherwise
-   * the workers are notified.
+   * Journals the updates of one delivery (in one statement); `drainHere` also starts handling them in this process (a
+   * gateway with a worker in it), otherwise the workers are notified. Resolves once all are journaled.
    */
-  async receive(message: InboundMessage, drainHere: boolean): Promise<void> {
-    const update = await this.journaled(message, !drainHere);
-    if (update === undefined) {
-      this.options.logger.debug({ channel: message.channel, platformId: message.platformId }, 'inbound update delivered again; handled once already');
-      return;
+  async receive(messages: readonly InboundMessage[], drainHere: boolean): Promise<void> {
+    const updates = await this.journaled(messages, !drainHere);
+    if (updates.length < messages.length) {
+      this.options.logger.debug({ channel: messages[0]?.channel, redelivered: messages.length - updates.length }, 'inbound updates delivered again; handled once already');
     }
-    if (drainHere) this.drain(update.senderKey, update);
+    // In the order received: a sender's second update of the delivery queues behind its first (see `drain`).
+    if (drainHere) for (const update of updates) this.drain(update.senderKey, update);
   }
 
   /**
-   * Until the update is journaled the platform must not count it delivered: through a database restart the gateway
-   * keeps trying (long polling waits meanwhile), and past that the error reaches the adapter (a webhook answers 5xx).
+   * Until the updates are journaled the platform must not count them delivered: through a database restart the gateway
+   * keeps trying (long polling waits meanwhile), and past that the error reaches the adapter (it leaves the delivery
+   * unconfirmed: long polling asks for it again, a webhook answers 5xx).
    */
-  private async journaled(message: InboundMessage, notify: boolean): Promise<JournaledUpdate | undefined> {
+  private async journaled(messages: readonly InboundMessage[], notify: boolean): Promise<JournaledUpdate[]> {
     const deadline = machineTimeMs() + JOURNAL_RETRY_MS;
     for (let delay = 100; ; delay = Math.min(delay * 2, 5_000)) {
       try {
-        return await this.options.journal.record(message, { notify, readContext: !notify });
+        return await this.options.journal.record(messages, { notify, readContext: !notify });
       } catch (error) {
         if (machineTimeMs() > deadline) throw error;
-        this.options.logger.warn({ err: error, channel: message.channel }, 'could not journal an inbound update; trying again');
+        this.options.logger.warn({ err: error, channel: messages[0]?.channel, updates: messages.length }, 'could not journal inbound updates; trying again');
         await new Promise((resolve) => setTimeout(resolve, delay));
       }
     }

@@ -9,18 +9,32 @@ import { updateContextOf, updateContextSelect, type UpdateContext, type UpdateCo
 export const INBOUND_CHANNEL = 'kinbridge_inbound';
 
 /**
- * Journals an update ($1 channel, $2 platform id, $3 sender key, $4 message, $5 now, $6 notify, $7 platform identity,
- * $8 read its context): one row for a new update, none for a redelivery.
+ * Journals the updates of one delivery in one statement: per update ($1 channel, $2 platform id, $3 sender key,
+ * $4 platform identity, $5 message), in the order received; then $6 now, $7 notify, $8 read their context. One row
+ * comes back for each new update, none for a redelivery. The statement's snapshot does not show the rows it writes,
+ * so an update behind an older one of its sender in the same delivery is marked `behind` from `recorded` itself.
+ * (Aliases differ from those of updateContextSelect, inside which they would be shadowed.)
  */
 const RECORD = `
-  WITH recorded AS (
+  WITH incoming AS (
+    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) WITH ORDINALITY
+      AS t("channel", "platformId", "senderKey", "externalId", "message", "position")),
+  recorded AS (
     INSERT INTO "InboundUpdate" ("channel", "platformId", "senderKey", "message", "receivedAt")
-    VALUES ($1, $2, $3, $4::jsonb, $5::timestamptz AT TIME ZONE 'UTC')
+    SELECT "channel", "platformId", "senderKey", "message"::jsonb, $6::timestamptz AT TIME ZONE 'UTC' FROM incoming ORDER BY "position"
     ON CONFLICT ("channel", "platformId") DO NOTHING
-    RETURNING "seq", "senderKey")
-  SELECT r."seq", CASE WHEN $6::boolean THEN pg_notify('${INBOUND_CHANNEL}', r."senderKey")::text END AS "notified", context.*
+    RETURNING "seq", "channel", "platformId", "senderKey")
+  SELECT r."seq", given."position", CASE WHEN $7::boolean THEN pg_notify('${INBOUND_CHANNEL}', r."senderKey")::text END AS "notified", context.*
   FROM recorded AS r
-  LEFT JOIN LATERAL (${updateContextSelect('$1', '$7', '$3', 'r."seq"')} WHERE $8::boolean) AS context ON true`;
+  JOIN incoming AS given ON given."channel" = r."channel" AND given."platformId" = r."platformId"
+  LEFT JOIN LATERAL (${updateContextSelect(
+    'r."channel"',
+    'given."externalId"',
+    'r."senderKey"',
+    'r."seq"',
+    'EXISTS (SELECT 1 FROM recorded AS older WHERE older."senderKey" = r."senderKey" AND older."seq" < r."seq")',
+  )} WHERE $8::boolean) AS context ON true
+  ORDER BY given."position"`;
 
 /** An update written by a gateway and not yet handled. */
 export interface JournaledUpdate {
@@ -60,24 +74,34 @@ export class InboundJournal {
   ) {}
 
   /**
-   * The update as journaled when it is new, ready to hand to a turn without reading it back; undefined when it was
-   * received before (a redelivery). With `notify`, the workers listening on INBOUND_CHANNEL hear of it in the same
-   * statement (a gateway without a worker of its own); with `readContext`, what its turn reads comes back with it,
-   * in the same round trip (a gateway that handles it at once).
+   * The updates of one delivery as journaled, in the order given, ready to hand to turns without reading them back;
+   * redeliveries (updates received before) are left out. With `notify`, the workers listening on INBOUND_CHANNEL hear
+   * of them in the same statement (a gateway without a worker of its own); with `readContext`, what their turns read
+   * comes back with them, in the same round trip (a gateway that handles them at once).
    */
-  async record(message: InboundMessage, { notify, readContext }: { notify: boolean; readContext: boolean }): Promise<JournaledUpdate | undefined> {
-    const key = senderKey(message);
-    // Platforms without update ids (console, puppets) get a random one: journaled, never mistaken for a redelivery.
-    const platformId = message.platformId ?? `local:${randomUUID()}`;
-    const { rows } = await this.sql.query<{ seq: string } & Partial<UpdateContextRow>>({
+  async record(messages: readonly InboundMessage[], { notify, readContext }: { notify: boolean; readContext: boolean }): Promise<JournaledUpdate[]> {
+    if (messages.length === 0) return [];
+    const keys = messages.map(senderKey);
+    const { rows } = await this.sql.query<{ seq: string; position: string } & Partial<UpdateContextRow>>({
       name: 'kinbridge-journal-record',
       text: RECORD,
-      values: [message.channel, platformId, key, JSON.stringify(message), this.clock.now().toISOString(), notify, message.externalId, readContext],
+      values: [
+        messages.map((message) => message.channel),
+        // Platforms without update ids (console, puppets) get a random one: journaled, never mistaken for a redelivery.
+        messages.map((message) => message.platformId ?? `local:${randomUUID()}`),
+        keys,
+        messages.map((message) => message.externalId),
+        messages.map((message) => JSON.stringify(message)),
+        this.clock.now().toISOString(),
+        notify,
+        readContext,
+      ],
     });
-    const recorded = rows[0];
-    if (!recorded) return undefined;
-    const context = readContext ? updateContextOf(recorded as UpdateContextRow) : undefined;
-    return { seq: BigInt(recorded.seq), senderKey: key, message, context };
+    return rows.map((row) => {
+      const index = Number(row.position) - 1;
+      const context = readContext ? updateContextOf(row as UpdateContextRow) : undefined;
+      return { seq: BigInt(row.seq), senderKey: keys[index]!, message: messages[index]!, context };
+    });
   }
 
   /** The sender's oldest updates not yet handled, oldest first. */

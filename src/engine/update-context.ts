@@ -27,19 +27,21 @@ export interface UpdateContextRow extends SessionRow {
 }
 
 /**
- * Selects the sender's identity, person, roles and session, and whether an older update of theirs is unhandled, in one row:
- * nothing is cached, so a change to a person (their language, an opt-out, an erasure) made by any process holds from
+ * Selects the sender's identity, person, roles and session, and whether an older update of theirs is unhandled, in one
+ * row: nothing is cached, so a change to a person (their language, an opt-out, an erasure) made by any process holds from
  * the very next message, with nothing to invalidate. The arguments are SQL expressions for the channel, the platform
- * identity, the sender key and the update's seq. Timestamps are stored as UTC.
+ * identity, the sender key and the update's seq; `alsoBehind`, a condition under which the update waits too (an older
+ * update of the sender written by the same statement, which the statement's snapshot does not show). Timestamps are
+ * stored as UTC.
  */
-export function updateContextSelect(channel: string, externalId: string, key: string, seq: string): string {
+export function updateContextSelect(channel: string, externalId: string, key: string, seq: string, alsoBehind = 'false'): string {
   return `
     SELECT i."id" AS "identityId", i."lastSeenAt" AT TIME ZONE 'UTC' AS "lastSeenAt", i."blockedAt" AT TIME ZONE 'UTC' AS "blockedAt",
       p."id" AS "personId", p."displayName", p."locale", p."timeZone", p."optedOutAt" AT TIME ZONE 'UTC' AS "optedOutAt",
       ${SESSION_COLUMNS},
       ARRAY(SELECT DISTINCT m."role"::text FROM "FamilyMember" AS m WHERE m."personId" = p."id")
         || CASE WHEN EXISTS (SELECT 1 FROM "CohortCoordinator" AS k WHERE k."personId" = p."id") THEN ARRAY['coordinator'] ELSE ARRAY[]::text[] END AS "roles",
-      EXISTS (SELECT 1 FROM "InboundUpdate" AS u WHERE u."senderKey" = ${key} AND u."handledAt" IS NULL AND u."seq" < ${seq}) AS "behind"
+      (EXISTS (SELECT 1 FROM "InboundUpdate" AS u WHERE u."senderKey" = ${key} AND u."handledAt" IS NULL AND u."seq" < ${seq}) OR ${alsoBehind}) AS "behind"
     FROM (VALUES (1)) AS one
     LEFT JOIN "ChannelIdentity" AS i ON i."channel" = ${channel} AND i."externalId" = ${externalId}
     LEFT JOIN "Person" AS p ON p."id" = i."personId"

@@ -20,8 +20,8 @@ describe(':clock in the console simulator', () => {
       clock,
       typed,
       async start() {
-        await channel.start(async (message) => {
-          if (message.content.kind === 'text') typed.push(message.content.text);
+        await channel.start(async (messages) => {
+          for (const message of messages) if (message.content.kind === 'text') typed.push(message.content.text);
         });
       },
       async type(line: string): Promise<string> {

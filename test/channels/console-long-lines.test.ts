@@ -20,8 +20,8 @@ describe('long lines in the console simulator', () => {
     output.resume();
     const channel = new ConsoleChannel({ input, output });
     const typed: string[] = [];
-    await channel.start(async (message) => {
-      if (message.content.kind === 'text') typed.push(message.content.text);
+    await channel.start(async (messages) => {
+      for (const message of messages) if (message.content.kind === 'text') typed.push(message.content.text);
     });
     expect(input.isRaw).toBe(true);
     const announcement = '周四（12月4日）开家长会。'.repeat(385);

@@ -32,16 +32,36 @@ describe('TelegramChannel over long polling', () => {
   let telegram: FakeTelegram;
   let channel: TelegramChannel;
   let received: InboundMessage[];
+  /** The messages of each delivery the handler took in, in order. */
+  let deliveries: InboundMessage[][];
+  /** The handler fails this many deliveries before it takes one in (as journaling does while the database is down). */
+  let failing: number;
+  /** What Telegram had not yet been told was delivered, at each call of the handler. */
+  let unconfirmedAtCalls: number[][];
+  /** Holds the handler until resolved, when set. */
+  let hold: Promise<void> | undefined;
   let logs: LogEntry[];
+
+  const handlerFailures = () => logs.filter((entry) => entry.level === 'error' && entry.message === 'Inbound handler failed');
 
   beforeEach(async () => {
     telegram = await FakeTelegram.start();
     received = [];
+    deliveries = [];
+    failing = 0;
+    unconfirmedAtCalls = [];
+    hold = undefined;
     logs = [];
-    channel = new TelegramChannel({ token: telegram.token, apiRoot: telegram.apiRoot, logger: recordingLogger(logs) });
-    await channel.start(async (message) => {
-      if (message.content.kind === 'text' && message.content.text === 'explode') throw new Error('handler blew up');
-      received.push(message);
+    channel = new TelegramChannel({ token: telegram.token, apiRoot: telegram.apiRoot, logger: recordingLogger(logs), redeliverAfterMs: 10 });
+    await channel.start(async (messages) => {
+      unconfirmedAtCalls.push(telegram.unconfirmedUpdateIds());
+      await hold;
+      if (failing > 0) {
+        failing -= 1;
+        throw new Error('journal write failed');
+      }
+      deliveries.push([...messages]);
+      received.push(...messages);
     });
   });
 
@@ -94,7 +114,50 @@ describe('TelegramChannel over long polling', () => {
     const tap = telegram.userTapsButton(alice, 'sleep:no');
     await vi.waitFor(() => expect(received).toHaveLength(1));
     expect(received[0]).toMatchObject({ chatId: '101', externalId: '101', content: { kind: 'choice', choiceId: 'sleep:no' } });
-    expect(telegram.answeredCallbackQueries).toEqual([tap.callback_query!.id]);
+    await vi.waitFor(() => expect(telegram.answeredCallbackQueries).toEqual([tap.callback_query!.id]));
+  });
+
+  it('hands one getUpdates answer on as one delivery, in order, answering its taps without waiting for it', async () => {
+    let release = (): void => {};
+    hold = new Promise((resolve) => (release = resolve));
+    // Queued together: one getUpdates answer carries all three.
+    telegram.userSays(alice, 'first');
+    const tap = telegram.userTapsButton(bob, 'mood:good');
+    telegram.userSays(alice, 'second');
+    await vi.waitFor(() => expect(unconfirmedAtCalls).toHaveLength(1));
+    // The handler is still busy journaling: the tapping person's spinner has stopped all the same.
+    await vi.waitFor(() => expect(telegram.answeredCallbackQueries).toEqual([tap.callback_query!.id]));
+    release();
+    await vi.waitFor(() => expect(deliveries).toHaveLength(1));
+    expect(deliveries[0]!.map((message) => [message.externalId, message.content])).toEqual([
+      ['101', { kind: 'text', text: 'first' }],
+      ['202', { kind: 'choice', choiceId: 'mood:good' }],
+      ['101', { kind: 'text', text: 'second' }],
+    ]);
+  });
+
+  it('never confirms a delivery before the handler took it in: a failed one is handed on again, still unconfirmed', async () => {
+    failing = 2;
+    const hello = telegram.userSays(alice, 'hello');
+    await vi.waitFor(() => expect(received).toHaveLength(1));
+    expect(received[0]!.content).toEqual({ kind: 'text', text: 'hello' });
+    // Three calls (two failed): Telegram still held the update at each, so no getUpdates had confirmed it meanwhile.
+    expect(unconfirmedAtCalls).toEqual([[hello.update_id], [hello.update_id], [hello.update_id]]);
+    expect(handlerFailures()).toHaveLength(2);
+    expect(deliveries).toHaveLength(1);
+  });
+
+  it('leaves a delivery the handler failed on unconfirmed when stopped, so the next process takes it in', async () => {
+    failing = Number.POSITIVE_INFINITY;
+    const lost = telegram.userSays(alice, 'not lost');
+    await vi.waitFor(() => expect(handlerFailures().length).toBeGreaterThan(0));
+    await channel.stop();
+    expect(telegram.unconfirmedUpdateIds()).toEqual([lost.update_id]);
+
+    const later: InboundMessage[] = [];
+    channel = new TelegramChannel({ token: telegram.token, apiRoot: telegram.apiRoot, logger: recordingLogger([]) });
+    await channel.start(async (messages) => void later.push(...messages));
+    await vi.waitFor(() => expect(later.map((message) => message.content)).toEqual([{ kind: 'text', text: 'not lost' }]));
   });
 
   it('answers the callback query even when the tap is ignored (group chat)', async () => {
@@ -127,7 +190,7 @@ describe('TelegramChannel over long polling', () => {
     expect(received[2]!.content).toEqual({ kind: 'location', latitude: 31.23, longitude: 121.47 });
   });
 
-  it('reports unsupported messages, drops odd updates, survives a failing handler, and keeps delivering', async () => {
+  it('reports unsupported messages and drops odd updates', async () => {
     const from = { id: 101, is_bot: false, first_name: 'Alice' };
     const chat = { id: 101, type: 'private', first_name: 'Alice' };
     telegram.userSendsRaw({ message: { message_id: 1, date: 0, from, chat, dice: { emoji: '🎲', value: 3 } } });
@@ -137,7 +200,6 @@ describe('TelegramChannel over long polling', () => {
     telegram.userSendsRaw({ message: { message_id: 5, date: 0, chat, text: 'no sender' } });
     telegram.userSendsRaw({ message: {} });
     telegram.userSendsRaw({ my_chat_member: { chat, from, date: 0 } });
-    telegram.userSays(alice, 'explode');
     telegram.userSays(alice, 'still here');
 
     await vi.waitFor(() => expect(received).toHaveLength(3));
@@ -147,7 +209,6 @@ describe('TelegramChannel over long polling', () => {
       { kind: 'text', text: 'still here' },
     ]);
     expect(logs.filter((entry) => entry.level === 'debug' && entry.message === 'Ignored Telegram update')).toHaveLength(5);
-    expect(logs.find((entry) => entry.level === 'error')).toMatchObject({ message: 'Inbound handler failed' });
   });
 
   it('splits text longer than 4096 characters at line breaks', { timeout: 15_000 }, async () => {
@@ -216,7 +277,7 @@ describe('TelegramChannel over long polling', () => {
 
     const later: InboundMessage[] = [];
     channel = new TelegramChannel({ token: telegram.token, apiRoot: telegram.apiRoot, logger: recordingLogger(logs) });
-    await channel.start(async (message) => void later.push(message));
+    await channel.start(async (messages) => void later.push(...messages));
     telegram.userSays(alice, 'two');
     await vi.waitFor(() => expect(later).toHaveLength(1));
     expect(later[0]!.content).toEqual({ kind: 'text', text: 'two' });
@@ -266,10 +327,12 @@ describe('TelegramChannel over a webhook', () => {
   let channel: TelegramChannel;
   let received: InboundMessage[];
   let hookUrl: string;
+  let failing: boolean;
 
   beforeEach(async () => {
     telegram = await FakeTelegram.start();
     received = [];
+    failing = false;
     const port = await freePort();
     hookUrl = `http://127.0.0.1:${port}/telegram/webhook`;
     channel = new TelegramChannel({
@@ -278,7 +341,10 @@ describe('TelegramChannel over a webhook', () => {
       webhook: { url: hookUrl, secretToken: secret, listen: { port, host: '127.0.0.1' } },
       logger: recordingLogger([]),
     });
-    await channel.start(async (message) => void received.push(message));
+    await channel.start(async (messages) => {
+      if (failing) throw new Error('journal write failed');
+      received.push(...messages);
+    });
   });
 
   afterEach(async () => {
@@ -314,11 +380,20 @@ describe('TelegramChannel over a webhook', () => {
     expect(received.map((m) => m.content)).toEqual([{ kind: 'text', text: 'genuine' }]);
   });
 
+  it('answers 500 to an update the handler failed on, so Telegram delivers it again', async () => {
+    const update = { update_id: 77, message: { message_id: 9, date: 0, from: { id: 101, is_bot: false, first_name: 'Alice' }, chat: { id: 101, type: 'private' }, text: 'again' } };
+    failing = true;
+    expect((await telegram.deliverToWebhook(hookUrl, update, secret)).status).toBe(500);
+    failing = false;
+    expect((await telegram.deliverToWebhook(hookUrl, update, secret)).status).toBe(200);
+    expect(received.map((m) => [m.platformId, m.content])).toEqual([['77', { kind: 'text', text: 'again' }]]);
+  });
+
   it('stops serving on stop and serves again after a restart', async () => {
     await channel.stop();
     await expect(telegram.deliverToWebhook(hookUrl, { message: {} }, secret)).rejects.toThrow();
 
-    await channel.start(async (message) => void received.push(message));
+    await channel.start(async (messages) => void received.push(...messages));
     telegram.userSays(bob, 'back again');
     await vi.waitFor(() => expect(received.map((m) => m.content)).toEqual([{ kind: 'text', text: 'back again' }]));
   });

@@ -120,7 +120,7 @@ describe('turns under concurrency', () => {
     const later = await sessions.load(person.id);
     await commits.commit({ session: { personId: person.id, loaded: later, state: { ...later.state!, stepId: 'quiet' } }, outbox: [] });
     // The losing turn answers a journaled update and writes a message: neither may be kept.
-    const update = await new InboundJournal(prisma, sql, systemClock).record({ channel: 'memory', chatId: 'gugu', externalId: 'gugu', displayName: 'gugu', content: { kind: 'text', text: 'late' } }, { notify: false, readContext: false });
+    const [update] = await new InboundJournal(prisma, sql, systemClock).record([{ channel: 'memory', chatId: 'gugu', externalId: 'gugu', displayName: 'gugu', content: { kind: 'text', text: 'late' } }], { notify: false, readContext: false });
     const losing = commits.commit({
       inboundSeq: update!.seq,
       session: { personId: person.id, loaded: read, state: read.state },

@@ -294,6 +294,11 @@ export class FakeTelegram {
     return this.sentMessages.filter((m) => chatId === undefined || m.chatId === String(chatId));
   }
 
+  /** Ids of the updates the bot has not confirmed yet (by asking getUpdates for a higher offset), oldest first. */
+  unconfirmedUpdateIds(): number[] {
+    return this.updates.map((update) => update.update_id);
+  }
+
   calls(method?: string): ApiCall[] {
     return this.apiCalls.filter((call) => method === undefined || call.method === method);
   }

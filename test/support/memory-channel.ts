@@ -64,14 +64,21 @@ export class MemoryChannel implements ChannelAdapter {
    * arrives. `platformId` is the update's id on the platform; the same id again is a redelivery.
    */
   async post(person: string, content: InboundContent, platformId?: string): Promise<void> {
+    await this.postAll([{ person, content, ...(platformId ? { platformId } : {}) }]);
+  }
+
+  /** Hands several messages to the bot as one delivery (one getUpdates answer), in this order. */
+  async postAll(updates: readonly { person: string; content: InboundContent; platformId?: string }[]): Promise<void> {
     if (!this.onMessage) throw new Error(`channel ${this.name} is not started`);
-    await this.onMessage({ channel: this.name, externalId: person, chatId: person, displayName: person, languageCode: 'en', content, ...(platformId ? { platformId } : {}) });
+    await this.onMessage(
+      updates.map(({ person, content, platformId }) => ({ channel: this.name, externalId: person, chatId: person, displayName: person, languageCode: 'en', content, ...(platformId ? { platformId } : {}) })),
+    );
   }
 
   async deliver(person: string, content: InboundContent, languageCode = 'en'): Promise<string[]> {
     if (!this.onMessage) throw new Error(`channel ${this.name} is not started`);
     const before = this.delivered.length;
-    await this.onMessage({ channel: this.name, externalId: person, chatId: person, displayName: person, languageCode, content });
+    await this.onMessage([{ channel: this.name, externalId: person, chatId: person, displayName: person, languageCode, content }]);
     await this.settle(person);
     return this.delivered.slice(before).filter((d) => d.chatId === person).map((d) => d.message.text ?? '');
   }

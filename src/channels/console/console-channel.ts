@@ -19,6 +19,9 @@ export interface ConsoleChannelOptions {
   readonly timeZone?: string;
 }
 
+/** A person at the console types one line at a time: each is a delivery of one message. */
+type OneMessageHandler = (message: InboundMessage) => Promise<void>;
+
 interface Persona {
   readonly name: string;
   readonly languageCode: string | undefined;
@@ -63,7 +66,7 @@ export class ConsoleChannel implements ChannelAdapter {
     this.lines = createInterface({ input: this.options.input, terminal, ...(terminal ? { output: this.options.output } : {}) });
     // Lines are handled strictly in order, as a person typing them would expect.
     this.lines.on('line', (line) => {
-      this.queue = this.queue.then(() => this.handleLine(line, onMessage)).catch((error: Error) => this.print(`! ${error.message}`));
+      this.queue = this.queue.then(() => this.handleLine(line, (message) => onMessage([message]))).catch((error: Error) => this.print(`! ${error.message}`));
     });
   }
 
@@ -97,7 +100,7 @@ export class ConsoleChannel implements ChannelAdapter {
     await this.queue;
   }
 
-  private async handleLine(raw: string, onMessage: InboundHandler): Promise<void> {
+  private async handleLine(raw: string, onMessage: OneMessageHandler): Promise<void> {
     const line = raw.trim();
     if (line === '') return;
     if (line.startsWith(':')) return this.command(line, onMessage);
@@ -106,7 +109,7 @@ export class ConsoleChannel implements ChannelAdapter {
     await onMessage(this.inbound(persona, { kind: 'text', text: addressed ? addressed[2]! : line }));
   }
 
-  private async command(line: string, onMessage: InboundHandler): Promise<void> {
+  private async command(line: string, onMessage: OneMessageHandler): Promise<void> {
     const [command, ...rest] = line.slice(1).split(/\s+/);
     if (command === 'as' && rest[0]) {
       this.current = this.addPersona(rest.slice(0, 2).join(':'));

@@ -1,7 +1,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { autoRetry } from '@grammyjs/auto-retry';
-import { Bot, GrammyError, HttpError, InputFile, InputMediaBuilder, webhookCallback } from 'grammy';
+import { createRunner, createSource, createUpdateFetcher, type RunnerHandle } from '@grammyjs/runner';
+import { Bot, BotError, GrammyError, HttpError, InputFile, InputMediaBuilder, webhookCallback } from 'grammy';
+import type { Update } from 'grammy/types';
 import { MediaTooLargeError, MediaUnavailableError, readLimited } from '../../core/media-fetcher.js';
 import type { InboundMessage, MediaRef, MediaSource, OutboundAlbumItem, OutboundMessage } from '../../core/messages.js';
 import type { CommandMenu } from '../../core/role-commands.js';
@@ -37,6 +40,8 @@ export interface TelegramChannelOptions {
   readonly startTimeoutSeconds?: number;
   /** How long after an album's last part arrived it is handed on as one message (default 1500 ms). */
   readonly albumQuietMs?: number;
+  /** Long polling: how long after the inbound handler failed a delivery it is handed on again (default 1000 ms). */
+  readonly redeliverAfterMs?: number;
 }
 
 /** Telegram refused or failed a send; `recipientUnreachable` means retrying will not help (blocked bot, gone chat). */
@@ -69,13 +74,25 @@ const consoleLogger: ChannelLogger = {
 /** The Bot API hands out files up to 20 MB through getFile. */
 const MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024;
 
-/** How long a webhook request waits for the handler before answering 200 anyway, so Telegram does not redeliver. */
+/**
+ * A webhook request whose update is still not journaled after this long (the database restarting) is answered 503:
+ * Telegram delivers it again, and the journal recognises it should the first attempt still succeed. Never 200 before.
+ */
 const WEBHOOK_HANDLER_TIMEOUT_MS = 50_000;
 
 type WebhookRequestHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
 /** /readyz is asked every few seconds: a Bot API slower than this counts as unreachable. */
 const PROBE_TIMEOUT_MS = 5_000;
+
+/** How long one getUpdates call waits for an update (long polling), as grammY's bot.start() does. */
+const POLL_TIMEOUT_SECONDS = 30;
+
+/** The messages of one delivery, and its album parts (held by the AlbumCollector until the album is whole). */
+interface Delivery {
+  readonly messages: InboundMessage[];
+  readonly albumParts: { readonly albumId: string; readonly part: InboundMessage }[];
+}
 
 export class TelegramChannel implements ChannelAdapter {
   readonly name = TELEGRAM_CHANNEL;
@@ -87,7 +104,13 @@ export class TelegramChannel implements ChannelAdapter {
   private readonly apiRoot: string;
   private onMessage: InboundHandler | undefined;
   private running = false;
-  private polling: Promise<void> | undefined;
+  private poller: RunnerHandle | undefined;
+  /** Aborted on stop: a delivery waiting to be handed on again stays unconfirmed. */
+  private stopping = new AbortController();
+  /** The last update of the deliveries handed on: what stop confirms. */
+  private lastDeliveredUpdateId: number | undefined;
+  /** Button taps being answered and albums being handed on, which stop waits for. */
+  private readonly pending = new Set<Promise<void>>();
   private webhookHandler: WebhookRequestHandler | undefined;
   private webhookServer: Server | undefined;
 
@@ -96,31 +119,16 @@ export class TelegramChannel implements ChannelAdapter {
     const apiRoot = options.apiRoot?.replace(/\/+$/, ''); // grammY throws on a trailing slash
     this.apiRoot = apiRoot ?? 'https://api.telegram.org';
     this.bot = new Bot(options.token, apiRoot ? { client: { apiRoot } } : {});
-    this.albums = new AlbumCollector(options.albumQuietMs ?? 1_500, (message) => void this.dispatch(message));
+    this.albums = new AlbumCollector(options.albumQuietMs ?? 1_500, (album) => this.track(this.handOnAlbum(album)));
     // No in-process throttler: every message goes through the outbox, which paces the bot across all its processes
     // (a per-second count in Redis) and each chat (one message of a chat at a time, in order, within `limits.perChat`).
     // Network errors are rethrown: auto-retry would otherwise retry them forever and `send` would never settle.
     this.bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 120, rethrowHttpErrors: true }));
+    // A webhook request carries one update; an error here answers it 500, so Telegram delivers it again (see
+    // handleWebhookRequest). Long polling hands whole getUpdates answers to `deliverPolled` instead.
     this.bot.use(async (ctx) => {
-      const update = ctx.update;
-      if (typeof update.callback_query?.id === 'string') {
-        // First, so the tapping person's spinner stops even if handling fails or the update is ignored.
-        await ctx.answerCallbackQuery().catch((err: unknown) => {
-          this.logger.warn({ err, updateId: update.update_id }, 'Could not answer Telegram callback query');
-        });
-      }
-      const result = toInbound(update);
-      if (result.kind === 'ignored') {
-        this.logger.debug({ updateId: update.update_id, reason: result.reason }, 'Ignored Telegram update');
-        return;
-      }
-      const message = { ...result.message, platformId: String(update.update_id) };
-      if (result.albumId) this.albums.add(result.albumId, message);
-      else await this.dispatch(message, update.update_id);
-    });
-    // Long polling stops on an error that escapes middleware unless one is installed here.
-    this.bot.catch((botError) => {
-      this.logger.error({ err: botError.error, updateId: botError.ctx.update.update_id }, 'Telegram update failed');
+      this.answerTaps([ctx.update]);
+      await this.handOn(this.normalise([ctx.update]));
     });
   }
 
@@ -144,13 +152,14 @@ export class TelegramChannel implements ChannelAdapter {
 
   async stop(): Promise<void> {
     this.running = false;
-    this.albums.flushAll();
-    if (this.polling) {
-      const polling = this.polling;
-      this.polling = undefined;
-      // bot.stop() also confirms the last update offset so handled updates are not fetched again.
-      await this.bot.stop().catch((err: unknown) => this.logger.warn({ err }, 'Stopping Telegram polling failed'));
-      await polling; // lets the update being handled finish
+    if (this.poller) {
+      const poller = this.poller;
+      this.poller = undefined;
+      // Ends the pending getUpdates; a delivery being journaled finishes first, one waiting to be tried again does not.
+      const finished = poller.stop();
+      this.stopping.abort();
+      await finished?.catch((err: unknown) => this.logger.warn({ err }, 'Stopping Telegram polling failed'));
+      await this.confirmDelivered();
     }
     if (this.webhookServer) {
       const server = this.webhookServer;
@@ -160,6 +169,9 @@ export class TelegramChannel implements ChannelAdapter {
         server.closeIdleConnections();
       });
     }
+    // Nothing more arrives: the albums held so far are handed on, so nothing received is lost.
+    this.albums.flushAll();
+    await Promise.all(this.pending);
     this.onMessage = undefined;
   }
 
@@ -214,7 +226,12 @@ export class TelegramChannel implements ChannelAdapter {
     try {
       await this.webhookHandler(req, res);
     } catch (err) {
-      // Only body parsing can fail here: handler errors are caught in the middleware.
+      if (err instanceof BotError) {
+        // Not journaled: Telegram must not count the update delivered, and tries it again.
+        this.logger.error({ err: err.error, updateId: err.ctx.update.update_id }, 'Inbound handler failed; Telegram will deliver the update again');
+        if (!res.headersSent) res.writeHead(500).end();
+        return;
+      }
       this.logger.warn({ err }, 'Bad Telegram webhook request');
       if (!res.headersSent) res.writeHead(400).end();
     }
@@ -258,30 +275,110 @@ export class TelegramChannel implements ChannelAdapter {
     }
   }
 
-  private startPolling(): Promise<void> {
-    return new Promise((resolve, reject) => {
-      let pollingStarted = false;
-      this.polling = this.bot
-        .start({
-          drop_pending_updates: false, // updates sent while the bot was down are still answered
-          onStart: () => {
-            pollingStarted = true;
-            resolve();
-          },
-        })
-        .catch((err: unknown) => {
-          this.polling = undefined;
-          if (!pollingStarted) reject(err);
-          // 401/409 (token revoked, another instance polling) end the loop; nothing here can recover from that.
-          else this.logger.error({ err }, 'Telegram long polling stopped');
-        });
+  /**
+   * Long polling with grammY runner's update source: it asks for the next batch (which confirms this one to Telegram)
+   * only once `deliverPolled` has resolved, so an update is journaled before Telegram counts it delivered.
+   */
+  private async startPolling(): Promise<void> {
+    // getUpdates is refused while a webhook is set; updates sent while the bot was down are still answered.
+    await this.bot.api.deleteWebhook({ drop_pending_updates: false });
+    const fetchUpdates = createUpdateFetcher(this.bot, {
+      // Like bot.start(): every kind of update Telegram sends by default, and retrying an unreachable Bot API forever,
+      // each wait 100 ms longer than the last.
+      fetch: { timeout: POLL_TIMEOUT_SECONDS, allowed_updates: [] },
+      retryInterval: 'quadratic',
+      maxRetryTime: Infinity,
+      silent: true,
     });
+    this.stopping = new AbortController();
+    this.lastDeliveredUpdateId = undefined;
+    let delivering: readonly Update[] = [];
+    const poller = createRunner(createSource({ supply: fetchUpdates }), {
+      handle: async (updates) => {
+        delivering = updates;
+        await this.deliverPolled(updates);
+        delivering = [];
+        return Infinity;
+      },
+      size: () => delivering.length,
+      snapshot: () => [...delivering],
+    });
+    poller.start();
+    this.poller = poller;
+    // 401/409 (token revoked, another instance polling) end the loop; nothing here can recover from that.
+    void poller.task()?.catch((err: unknown) => this.logger.error({ err }, 'Telegram long polling stopped'));
+  }
+
+  /**
+   * One getUpdates answer, handed on as one delivery. Until the handler took it in, it is handed on again (Telegram keeps
+   * it meanwhile): the runner does not ask for more, so its offset is not confirmed, until this resolves.
+   */
+  private async deliverPolled(updates: readonly Update[]): Promise<void> {
+    this.answerTaps(updates);
+    const delivery = this.normalise(updates);
+    for (;;) {
+      try {
+        await this.handOn(delivery);
+        break;
+      } catch (err) {
+        this.logger.error({ err, updates: updates.length, firstUpdateId: updates[0]?.update_id }, 'Inbound handler failed');
+        // On stop this throws: the stopped runner ends without asking for more, and the delivery stays unconfirmed.
+        await sleep(this.options.redeliverAfterMs ?? 1_000, undefined, { signal: this.stopping.signal });
+      }
+    }
+    this.lastDeliveredUpdateId = updates.at(-1)?.update_id ?? this.lastDeliveredUpdateId;
+  }
+
+  /** Tells Telegram, as bot.stop() does, that the deliveries handed on are done with, so a restart does not fetch them again. */
+  private async confirmDelivered(): Promise<void> {
+    if (this.lastDeliveredUpdateId === undefined) return;
+    await this.bot.api
+      .getUpdates({ offset: this.lastDeliveredUpdateId + 1, limit: 1, timeout: 0 })
+      .catch((err: unknown) => this.logger.warn({ err }, 'Could not confirm the last Telegram updates; they will be fetched again'));
+  }
+
+  /** Stops the spinner of each tapped button at once, whatever becomes of the update, without holding up journaling. */
+  private answerTaps(updates: readonly Update[]): void {
+    for (const update of updates) {
+      const id = update.callback_query?.id;
+      if (typeof id !== 'string') continue;
+      this.track(
+        this.bot.api.answerCallbackQuery(id).then(
+          () => undefined,
+          (err: unknown) => this.logger.warn({ err, updateId: update.update_id }, 'Could not answer Telegram callback query'),
+        ),
+      );
+    }
+  }
+
+  private normalise(updates: readonly Update[]): Delivery {
+    const delivery: Delivery = { messages: [], albumParts: [] };
+    for (const update of updates) {
+      const result = toInbound(update);
+      if (result.kind === 'ignored') {
+        this.logger.debug({ updateId: update.update_id, reason: result.reason }, 'Ignored Telegram update');
+        continue;
+      }
+      const message = { ...result.message, platformId: String(update.update_id) };
+      if (result.albumId) delivery.albumParts.push({ albumId: result.albumId, part: message });
+      else delivery.messages.push(message);
+    }
+    return delivery;
+  }
+
+  /**
+   * The delivery's messages in one call (journaled in one statement); its album parts are collected only once that
+   * succeeded, so a delivery handed on again does not add them twice.
+   */
+  private async handOn({ messages, albumParts }: Delivery): Promise<void> {
+    if (messages.length > 0) await this.onMessage?.(messages);
+    for (const { albumId, part } of albumParts) this.albums.add(albumId, part);
   }
 
   private async startWebhook(webhook: TelegramWebhookOptions): Promise<void> {
     this.webhookHandler ??= webhookCallback(this.bot, 'http', {
       secretToken: webhook.secretToken,
-      onTimeout: 'return',
+      onTimeout: (_req: IncomingMessage, res: ServerResponse) => void res.writeHead(503).end(),
       timeoutMilliseconds: WEBHOOK_HANDLER_TIMEOUT_MS,
     });
     if (webhook.listen) await this.listen(webhook, webhook.listen);
@@ -301,13 +398,18 @@ export class TelegramChannel implements ChannelAdapter {
     this.webhookServer = server;
   }
 
-  private async dispatch(message: InboundMessage, updateId?: number): Promise<void> {
+  /** An album is gathered in memory after its parts were fetched: a handler failing on it is only logged. */
+  private async handOnAlbum(album: InboundMessage): Promise<void> {
     try {
-      await this.onMessage?.(message);
+      await this.onMessage?.([album]);
     } catch (err) {
-      // One failing message must not stop delivery of the next ones.
-      this.logger.error({ err, updateId, chatId: message.chatId }, 'Inbound handler failed');
+      this.logger.error({ err, updateId: album.platformId, chatId: album.chatId }, 'Inbound handler failed');
     }
+  }
+
+  private track(work: Promise<void>): void {
+    this.pending.add(work);
+    void work.finally(() => this.pending.delete(work));
   }
 
   private async perform(chatId: string, call: TelegramSend): Promise<void> {

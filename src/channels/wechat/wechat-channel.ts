@@ -224,7 +224,7 @@ export class WechatChannel implements ChannelAdapter {
         this.logger.debug({ channel: this.name, messageId: message.id, reason: result.reason }, 'Ignored message');
         return;
       }
-      await this.onMessage?.(result.message);
+      await this.onMessage?.([result.message]);
     } catch (err) {
       // One failing message must not stop delivery of the next ones.
       this.logger.error({ err, channel: this.name, messageId: message.id }, 'Inbound handler failed');

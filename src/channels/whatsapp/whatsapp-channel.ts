@@ -168,7 +168,7 @@ export class WhatsAppChannel implements ChannelAdapter {
       return true;
     }
     try {
-      await this.onMessage?.({ ...event.message, platformId: event.id });
+      await this.onMessage?.([{ ...event.message, platformId: event.id }]);
       await this.options.memory.set(key, 'handled', DELIVERY_MEMORY_MS);
       return true;
     } catch (err) {
