@@ -231,7 +231,7 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
     gate: new InboundGate({
       senders: people,
       invites: services.invites,
-      flood: new InboundFloodLimiter(redis, `${prefix}:`, options.inboundLimits),
+      flood: new InboundFloodLimiter(options.inboundLimits),
       strangerReplies: new StrangerReplies(redis, `${prefix}:`, options.strangerRepliesPerDay ?? DEFAULT_STRANGER_REPLIES_PER_DAY),
       outbox,
       translate,

@@ -1,5 +1,4 @@
-import type { Redis } from 'ioredis';
-import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 
 export interface InboundLimits {
   /** Messages one sender may send in a window before the rest of the window is ignored. */
@@ -12,12 +11,17 @@ export const DEFAULT_INBOUND_LIMITS: InboundLimits = { messages: 20, windowSecon
 /** Within the limit, or over it: `dropped` counts this window's ignored messages, 1 for the first. */
 export type FloodCheck = { readonly over: false } | { readonly over: true; readonly dropped: number };
 
-/** Counts each sender's inbound messages in Redis (shared by every worker), so one flood cannot occupy the bot. */
+/**
+ * Counts each sender's inbound messages, so one flood cannot occupy the bot. In memory: a sender's updates are handled
+ * only by the worker holding their lease, which keeps it through a conversation (see InboundDispatcher), so that worker
+ * sees every one of them without a Redis round trip per message. A count starts again only where the lease moved to
+ * another worker after the sender paused, and a pause is what ends a flood.
+ */
 export class InboundFloodLimiter {
-  private readonly limiter: RateLimiterRedis;
+  private readonly limiter: RateLimiterMemory;
 
-  constructor(redis: Redis, keyPrefix: string, private readonly limits: InboundLimits = DEFAULT_INBOUND_LIMITS) {
-    this.limiter = new RateLimiterRedis({ storeClient: redis, keyPrefix: `${keyPrefix}inbound`, points: limits.messages, duration: limits.windowSeconds });
+  constructor(private readonly limits: InboundLimits = DEFAULT_INBOUND_LIMITS) {
+    this.limiter = new RateLimiterMemory({ points: limits.messages, duration: limits.windowSeconds });
   }
 
   async count(sender: string): Promise<FloodCheck> {

@@ -140,13 +140,13 @@ describe('inbound limits on WeChat: a flood does not spend the families’ day',
   }
 
   /**
-   * Every message of a flood has reached the bot once its counter in Redis shows them all, and has been handled once
-   * no turn is running. (`settled()` does not fit: the relative's replies past his share wait in his chat's queue.)
+   * Every message of a flood has been handled once the journal marks them all handled, and no turn is running.
+   * (`settled()` does not fit: the relative's replies past his share wait in his chat's queue.)
    */
   async function flood(contact: ReturnType<MockWechat['person']>, count: number): Promise<void> {
     for (let i = 0; i < count; i++) wechat.says(contact, `消息 ${i}`);
-    const key = `${t.redisPrefix}:inbound:${senderKey({ channel: 'wechat', externalId: contact.id })}`;
-    await expect.poll(async () => Number(await redis.get(key)), { timeout: 30_000 }).toBe(count);
+    const handled = { senderKey: senderKey({ channel: 'wechat', externalId: contact.id }), handledAt: { not: null } };
+    await expect.poll(() => t.database.prisma.inboundUpdate.count({ where: handled }), { timeout: 30_000 }).toBe(count);
     await expect.poll(() => t.app.engine.busy, { timeout: 20_000 }).toBe(false);
   }
 
