@@ -2,6 +2,7 @@ import { machineTimeMs } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import type { InboundMessage } from '../core/messages.js';
 import { UpdateAlreadyHandledError, UpdateOutOfOrderError, type InboundJournal, type JournaledUpdate } from './inbound-journal.js';
+import { IdleLeases } from './idle-leases.js';
 import type { HeldLease, SenderLease } from './sender-lease.js';
 
 export interface InboundDispatcherOptions {
@@ -65,12 +66,6 @@ const JOURNAL_RETRY_MS = 60_000;
 const PRUNE_EVERY_SWEEPS = 600;
 const DEFAULT_KEEP_LEASE_IDLE_MS = 5_000;
 
-/** A lease kept after its sender's updates ran out, and when it is let go unless used again. */
-interface IdleLease {
-  readonly lease: HeldLease;
-  readonly timer: NodeJS.Timeout;
-}
-
 /**
  * Hands journaled updates to turns: people concurrently, one sender's updates one at a time in the order received,
  * across processes (a lease per sender). A gateway acknowledges the platform once `receive` has journaled its updates,
@@ -78,14 +73,14 @@ interface IdleLease {
  */
 export class InboundDispatcher {
   private readonly draining = new Map<string, Drain>();
-  private readonly idle = new Map<string, IdleLease>();
-  /** Idle leases being let go right now (close waits for them). */
-  private readonly lettingGo = new Set<Promise<void>>();
+  private readonly idle: IdleLeases;
   private closing = false;
   private sweepTimer: NodeJS.Timeout | undefined;
   private sweeps = 0;
 
-  constructor(private readonly options: InboundDispatcherOptions) {}
+  constructor(private readonly options: InboundDispatcherOptions) {
+    this.idle = new IdleLeases(options.keepLeaseIdleMs ?? DEFAULT_KEEP_LEASE_IDLE_MS, (key, lease) => this.idleEnded(key, lease));
+  }
 
   /** Senders this process is draining now. */
   get busy(): number {
@@ -145,8 +140,7 @@ export class InboundDispatcher {
     clearInterval(this.sweepTimer);
     await this.options.notifications?.close();
     await Promise.all([...this.draining.values()].map((drain) => drain.finished));
-    await Promise.all(this.lettingGo);
-    await Promise.all([...this.idle.keys()].map((key) => this.takeIdle(key)!.release()));
+    await this.idle.close();
   }
 
   async sweep(): Promise<void> {
@@ -193,7 +187,7 @@ export class InboundDispatcher {
    * in the journal before letting go).
    */
   private async drainOnce(key: string, drain: Drain): Promise<void> {
-    const held = this.takeIdle(key) ?? (await this.options.lease.acquire(key));
+    const held = this.idle.take(key) ?? (await this.options.lease.acquire(key));
     if (!held) {
       drain.received.length = 0;
       drain.fromJournal = false;
@@ -207,7 +201,7 @@ export class InboundDispatcher {
       for (;;) {
         const batch = await this.nextBatch(key, drain);
         if (batch.length === 0) {
-          this.keepIdle(key, held);
+          this.idle.keep(key, held);
           kept = true;
           return;
         }
@@ -225,35 +219,17 @@ export class InboundDispatcher {
     }
   }
 
-  private takeIdle(key: string): HeldLease | undefined {
-    const idle = this.idle.get(key);
-    if (!idle) return undefined;
-    clearTimeout(idle.timer);
-    this.idle.delete(key);
-    return idle.lease;
-  }
-
   /**
-   * Keeps the lease for the sender's next update; then lets go, unless another process knocked meanwhile: then the
-   * journal holds an update of theirs, drained here with the lease still held.
+   * A lease's idle time is up: it is let go, unless another process knocked meanwhile: then the journal holds an update
+   * of the sender, drained here with the lease still held.
    */
-  private keepIdle(key: string, lease: HeldLease): void {
-    const timer = setTimeout(() => {
-      const done = this.letGo(key).finally(() => this.lettingGo.delete(done));
-      this.lettingGo.add(done);
-    }, this.options.keepLeaseIdleMs ?? DEFAULT_KEEP_LEASE_IDLE_MS);
-    this.idle.set(key, { lease, timer });
-  }
-
-  private async letGo(key: string): Promise<void> {
-    const lease = this.takeIdle(key);
-    if (!lease) return;
+  private async idleEnded(key: string, lease: HeldLease): Promise<void> {
     try {
       if ((await lease.release()) === 'released') return;
       // Knocked: the knock is taken, so a closing worker can let go for good; the sweep finds the update elsewhere.
       if (this.closing) await lease.release();
       else {
-        this.keepIdle(key, lease);
+        this.idle.keep(key, lease);
         this.drain(key);
       }
     } catch (error) {
