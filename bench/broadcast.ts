@@ -43,11 +43,7 @@ const databaseUrl = Object.assign(new URL(services.databaseUrl), { pathname: `/$
 await applyMigrations({ databaseUrl });
 
 const telegram = await FakeTelegram.start();
-const channel = new TelegramChannel({
-  token: telegram.token,
-  apiRoot: telegram.apiRoot,
-  throttle: { global: { reservoir: 100_000, reservoirRefreshAmount: 100_000, reservoirRefreshInterval: 1_000, maxConcurrent: 256 }, out: { maxConcurrent: 1, minTime: 0 } },
-});
+const channel = new TelegramChannel({ token: telegram.token, apiRoot: telegram.apiRoot });
 const prefix = `bench-broadcast-${Date.now()}`;
 const app = await createKinbridge({
   databaseUrl,

@@ -1,11 +1,13 @@
 /**
- * `npm run bench:race [-- --people 200,1000 --rounds 2]`
+ * `npm run bench:race [-- --people 200,1000 --rounds 2 --warmup 20]`
  *
  * Kinbridge and a peer written the way grammY's documentation recommends (bench/peers/grammy-peer.ts:
  * conversations + runner + PostgreSQL storage) hold the same four-step check-in against the same fake Telegram Bot
  * API (test/support/fake-telegram.ts, real HTTP long polling): /checkin → a number → one of three buttons → a free
  * text → "Thank you, saved.". N simulated people talk at once in a closed loop (each answers as soon as the bot has
  * asked). Contenders run alternately, one at a time, each in its own child process on a fresh database, R rounds per N.
+ * Before measuring, W warm-up people (default 20) hold the same check-in, so neither contender is timed while it
+ * compiles its code paths on first use.
  *
  * Per run: updates/s (4N over the wall time), p50/p99 of the time from an update being queued to the bot's answer
  * arriving, CPU ms per update of the contender's process, its peak RSS, and the transactions committed in its own
@@ -36,6 +38,8 @@ const CONTENDERS = {
 type ContenderName = keyof typeof CONTENDERS;
 /** How long one answer may take before the person counts as lost. */
 const ANSWER_TIMEOUT_MS = 120_000;
+/** Warm-up people are numbered from here, apart from the measured ones. */
+const WARM_UP_FIRST_INDEX = 100_000;
 
 interface RunResult {
   readonly contender: ContenderName;
@@ -57,10 +61,13 @@ interface RunResult {
 
 async function main(): Promise<void> {
   keepFailureExitCodes();
-  const { values } = parseArgs({ options: { people: { type: 'string', default: '200,1000' }, rounds: { type: 'string', default: '2' } } });
+  const { values } = parseArgs({ options: { people: { type: 'string', default: '200,1000' }, rounds: { type: 'string', default: '2' }, warmup: { type: 'string', default: '20' } } });
   const sizes = values.people.split(',').map(Number);
   const rounds = Number(values.rounds);
-  if (sizes.some((n) => !Number.isInteger(n) || n < 1) || !Number.isInteger(rounds) || rounds < 1) throw new Error('--people takes positive integers separated by commas, --rounds a positive integer');
+  const warmup = Number(values.warmup);
+  if (sizes.some((n) => !Number.isInteger(n) || n < 1) || !Number.isInteger(rounds) || rounds < 1 || !Number.isInteger(warmup) || warmup < 0) {
+    throw new Error('--people takes positive integers separated by commas, --rounds a positive integer, --warmup a whole number');
+  }
   const services = await startLocalServices({ databaseUrl: process.env.DATABASE_URL, redisUrl: process.env.REDIS_URL, dataDir: os.tmpdir(), logger: { info: (line) => console.log(line) } });
   const results: RunResult[] = [];
   try {
@@ -69,7 +76,7 @@ async function main(): Promise<void> {
         // Alternately, and the other way round in the next round, so neither always runs on a warmer machine.
         const order: ContenderName[] = round % 2 === 1 ? ['peer', 'kinbridge'] : ['kinbridge', 'peer'];
         for (const contender of order) {
-          const result = await raceOnce(contender, people, round, services);
+          const result = await raceOnce(contender, people, round, warmup, services);
           results.push(result);
           console.log(describe(result));
           for (const [text, perUpdate] of Object.entries(result.statementsPerUpdate)) console.log(`    ${perUpdate.toFixed(2).padStart(5)}  ${text}`);
@@ -86,7 +93,7 @@ async function main(): Promise<void> {
   console.log(JSON.stringify({ bench: 'race', loadAverage: os.loadavg().map((v) => twoDigits(v)), results, ratios }));
 }
 
-async function raceOnce(contender: ContenderName, people: number, round: number, services: { databaseUrl: string; redisUrl: string }): Promise<RunResult> {
+async function raceOnce(contender: ContenderName, people: number, round: number, warmup: number, services: { databaseUrl: string; redisUrl: string }): Promise<RunResult> {
   const databaseUrl = await freshDatabase(services.databaseUrl, contender);
   if (CONTENDERS[contender].migrate) await applyMigrations({ databaseUrl });
   const telegram = await FakeTelegram.start();
@@ -98,6 +105,8 @@ async function raceOnce(contender: ContenderName, people: number, round: number,
   });
   try {
     await answerOf(child, 'ready');
+    // Warm-up people, not measured: a process answers its first messages while it still compiles its code paths.
+    await Promise.all(Array.from({ length: warmup }, (_, index) => checkIn(telegram, WARM_UP_FIRST_INDEX + index)));
     const transactionsBefore = await committedTransactions(services.databaseUrl, databaseUrl);
     tell(child, { kind: 'begin' });
     const started = performance.now();

@@ -129,16 +129,6 @@ function startupNotices(config: Config): string[] {
   return [`Voice reminders need ${missing.join(' and ')}; until then reminders go as text. To add voice: ${aptInstallLine(debianPackagesFor(missing))}`];
 }
 
-const TELEGRAM_DEFAULT_PER_SECOND = 30;
-
-/** grammY's in-process pacing, opened up to match a raised outbox limit (the outbox still spaces each chat). */
-function raisedThrottle(perSecond: number) {
-  return {
-    global: { reservoir: perSecond, reservoirRefreshAmount: perSecond, reservoirRefreshInterval: 1_000, maxConcurrent: 64 },
-    out: { maxConcurrent: 1, minTime: 0 },
-  };
-}
-
 /** Personal accounts: a few seconds between messages, never on the beat, a few hundred a day. */
 function wechatyPacing(config: Config) {
   return {
@@ -184,7 +174,6 @@ function createChannel(name: string, config: Config, logger: Logger, { pacer, me
         ? { webhook: { url: config.TELEGRAM_WEBHOOK_URL, secretToken: config.TELEGRAM_WEBHOOK_SECRET, listen: { port: config.PORT } } }
         : {}),
       logger,
-      ...(config.TELEGRAM_MAX_PER_SECOND !== TELEGRAM_DEFAULT_PER_SECOND ? { throttle: raisedThrottle(config.TELEGRAM_MAX_PER_SECOND) } : {}),
     });
   }
   throw new Error(`Unknown channel "${name}" (known: console, telegram, wechat, whatsapp, whatsapp-web)`);

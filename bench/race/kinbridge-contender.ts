@@ -32,8 +32,7 @@ async function main(): Promise<void> {
   const env = contenderEnvironment();
   const texts = { ask_sleep: WORDS.askSleep, ask_mood: WORDS.askMood, ask_note: WORDS.askNote, saved: WORDS.saved, ...Object.fromEntries(WORDS.moods.map((m) => [m.id, m.label])) };
   const workspace = createFlowWorkspace({ 'race-check-in.yaml': CHECK_IN_FLOW }, { en: texts, 'zh-CN': texts });
-  const unlimited = { global: { reservoir: 100_000, reservoirRefreshAmount: 100_000, reservoirRefreshInterval: 1_000, maxConcurrent: 256 }, out: { maxConcurrent: 256, minTime: 0 } };
-  const telegram = new TelegramChannel({ token: env.token, apiRoot: env.apiRoot, throttle: unlimited });
+  const telegram = new TelegramChannel({ token: env.token, apiRoot: env.apiRoot });
   const app = await createKinbridge({
     databaseUrl: env.databaseUrl,
     redisUrl: env.redisUrl,

@@ -258,21 +258,6 @@ describe('TelegramChannel start-up', () => {
     await expect(channel.start(async () => {})).rejects.toThrow(/did not answer within 0.5 s/);
     expect(Date.now() - started).toBeLessThan(3000);
   });
-
-  it('accepts throttler settings, e.g. no per-chat spacing for fast whole-bot tests', async () => {
-    const telegram = await FakeTelegram.start();
-    const channel = new TelegramChannel({
-      token: telegram.token,
-      apiRoot: telegram.apiRoot,
-      logger: recordingLogger([]),
-      throttle: { out: { maxConcurrent: 1, minTime: 0 } },
-    });
-    const started = Date.now();
-    for (const text of ['one', 'two', 'three']) await channel.send('101', { text });
-    expect(Date.now() - started).toBeLessThan(900); // the default spaces messages to one chat by 1 s
-    expect(telegram.sent(101).map((m) => m.text)).toEqual(['one', 'two', 'three']);
-    await telegram.close();
-  });
 });
 
 describe('TelegramChannel over a webhook', () => {

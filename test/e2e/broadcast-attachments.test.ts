@@ -21,7 +21,7 @@ describe('broadcast attachments (fake Bot API)', () => {
 
   beforeAll(async () => {
     telegram = await FakeTelegram.start();
-    const channel = new TelegramChannel({ token: telegram.token, apiRoot: telegram.apiRoot, throttle: { out: { maxConcurrent: 4, minTime: 0 } } });
+    const channel = new TelegramChannel({ token: telegram.token, apiRoot: telegram.apiRoot });
     t = await startTestApp({ clock, channels: [channel], sendLimits: { telegram: {} }, mediaLimits: { photo: 100_000, video: 100_000, voice: 100_000 }, broadcastCheckEveryMs: 100, mediaRetentionDays: 30 });
     wang = await t.seedFamily('Wang family');
     for (const [user, role] of [[lan, 'coordinator'], [papa, 'parent']] as const) {

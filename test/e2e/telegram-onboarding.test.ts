@@ -14,7 +14,7 @@ describe('onboarding on Telegram (fake Bot API)', () => {
 
   beforeAll(async () => {
     telegram = await FakeTelegram.start();
-    channel = new TelegramChannel({ token: telegram.token, apiRoot: telegram.apiRoot, throttle: { out: { maxConcurrent: 1, minTime: 0 } } });
+    channel = new TelegramChannel({ token: telegram.token, apiRoot: telegram.apiRoot });
     t = await startTestApp({ channels: [channel], inviteLink: (code) => channel.deepLink(code) });
     family = await t.seedFamily();
   });

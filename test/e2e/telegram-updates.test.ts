@@ -57,7 +57,7 @@ describe('moments from home on Telegram (fake Bot API)', () => {
 
   beforeAll(async () => {
     telegram = await FakeTelegram.start();
-    const channel = new TelegramChannel({ token: telegram.token, apiRoot: telegram.apiRoot, albumQuietMs: 300, throttle: { out: { maxConcurrent: 1, minTime: 0 } } });
+    const channel = new TelegramChannel({ token: telegram.token, apiRoot: telegram.apiRoot, albumQuietMs: 300 });
     t = await startTestApp({ channels: [channel], sendLimits: { telegram: {} }, mediaLimits: LIMITS });
     familyA = (await t.seedFamily('Wang family')).familyId;
     familyB = (await t.seedFamily('Li family')).familyId;

@@ -6,7 +6,7 @@ import { TelegramChannel } from '../../src/channels/telegram/telegram-channel.js
 import { systemClock } from '../../src/core/clock.js';
 import { createLogger } from '../../src/core/logger.js';
 import type { Messenger } from '../../src/core/messenger.js';
-import { Outbox } from '../../src/messaging/outbox.js';
+import { Outbox, type OutboxOptions } from '../../src/messaging/outbox.js';
 import { OutboxSealer } from '../../src/messaging/outbox-sealing.js';
 import { QueueFactory } from '../../src/infra/queue-factory.js';
 import { FakeTelegram } from '../support/fake-telegram.js';
@@ -34,10 +34,10 @@ describe('outbox', () => {
   });
 
   const telegramRouter = (): ChannelRouter =>
-    new ChannelRouter([new TelegramChannel({ token: telegram.token, apiRoot: telegram.apiRoot, throttle: { out: { maxConcurrent: 8, minTime: 0 } } })]);
+    new ChannelRouter([new TelegramChannel({ token: telegram.token, apiRoot: telegram.apiRoot })]);
 
   /** Starts an outbox sending through the Telegram adapter, unless given another messenger. */
-  function startOutbox(options: { claimLeaseMs?: number; messenger?: Messenger } = {}): void {
+  function startOutbox(options: { claimLeaseMs?: number; messenger?: Messenger; limits?: OutboxOptions['limits'] } = {}): void {
     prefix = uniquePrefix('outbox');
     outbox = new Outbox({
       db: database.prisma,
@@ -69,6 +69,22 @@ describe('outbox', () => {
     for (let i = 0; i < 20; i++) await outbox.enqueue({ address: address(chatId), messages: [{ text: `message ${i}` }] });
     await settled();
     expect(texts(chatId)).toEqual(Array.from({ length: 20 }, (_, i) => `message ${i}`));
+  });
+
+  // The adapter has no pacing of its own: these limits are all that keeps the bot within Telegram's.
+  it("paces the bot and each chat by the channel's limits", async () => {
+    startOutbox({ limits: { telegram: { perSecond: 10, perChat: { max: 2, windowMs: 1_000 } } } });
+    const chats = Array.from({ length: 25 }, () => ++chat);
+    for (const chatId of chats) await outbox.enqueue({ address: address(chatId), messages: [{ text: 'to everyone' }] });
+    const talkative = ++chat;
+    for (let i = 0; i < 5; i++) await outbox.enqueue({ address: address(talkative), messages: [{ text: `to one ${i}` }] });
+    await settled();
+    const arrivals = (ids: number[]) => telegram.calls('sendMessage').filter((call) => ids.includes(Number(call.params.chat_id))).map((call) => call.at);
+    const span = (times: number[]) => Math.max(...times) - Math.min(...times);
+    // 30 messages at 10 a second need at least three one-second windows; 5 to one chat at 2 a second, three.
+    expect(span(arrivals([...chats, talkative]))).toBeGreaterThan(900);
+    expect(span(arrivals([talkative]))).toBeGreaterThan(900);
+    expect(texts(talkative)).toEqual(['to one 0', 'to one 1', 'to one 2', 'to one 3', 'to one 4']);
   });
 
   it('writes a message once however often the producer retries', async () => {

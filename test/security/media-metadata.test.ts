@@ -20,7 +20,7 @@ describe('videos and voice notes lose their metadata before they are stored or r
 
   beforeAll(async () => {
     telegram = await FakeTelegram.start();
-    const channel = new TelegramChannel({ token: telegram.token, apiRoot: telegram.apiRoot, albumQuietMs: 300, throttle: { out: { maxConcurrent: 1, minTime: 0 } } });
+    const channel = new TelegramChannel({ token: telegram.token, apiRoot: telegram.apiRoot, albumQuietMs: 300 });
     t = await startTestApp({ channels: [channel], sendLimits: { telegram: {} } });
     family = await t.seedFamily();
     for (const [user, role] of [[nainai, 'caregiver'], [papa, 'parent']] as const) {

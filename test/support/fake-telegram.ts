@@ -53,6 +53,8 @@ export interface ApiCall {
   readonly method: string;
   readonly params: Readonly<Record<string, unknown>>;
   readonly status: number;
+  /** When the request arrived (machine time, ms). */
+  readonly at: number;
 }
 
 export type InjectedFailure = { readonly errorCode: 429; readonly retryAfter: number } | { readonly errorCode: number; readonly description?: string };
@@ -376,7 +378,7 @@ export class FakeTelegram {
         ...(error.parameters ? { parameters: error.parameters } : {}),
       });
     }
-    this.apiCalls.push({ method, params, status });
+    this.apiCalls.push({ method, params, status, at: Date.now() });
   }
 
   private injectedFailure(method: string): void {

@@ -31,7 +31,7 @@ const QUESTIONS = {
  */
 export async function startTelegramTestApp({ channel: channelOptions = {}, ...overrides }: TestAppOverrides & { channel?: Partial<TelegramChannelOptions> } = {}): Promise<TelegramTestApp> {
   const telegram = await FakeTelegram.start();
-  const telegramChannel = new TelegramChannel({ token: telegram.token, apiRoot: telegram.apiRoot, throttle: { out: { maxConcurrent: 1, minTime: 0 } }, ...channelOptions });
+  const telegramChannel = new TelegramChannel({ token: telegram.token, apiRoot: telegram.apiRoot, ...channelOptions });
   const app = await startTestApp({ sendLimits: { telegram: { perSecond: 1000 } }, ...overrides, channels: [telegramChannel, ...(overrides.channels ?? [])] });
   return {
     ...app,

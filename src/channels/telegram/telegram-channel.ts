@@ -1,7 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { autoRetry } from '@grammyjs/auto-retry';
-import { apiThrottler, type APIThrottlerOptions } from '@grammyjs/transformer-throttler';
 import { Bot, GrammyError, HttpError, InputFile, InputMediaBuilder, webhookCallback } from 'grammy';
 import { MediaTooLargeError, MediaUnavailableError, readLimited } from '../../core/media-fetcher.js';
 import type { InboundMessage, MediaRef, MediaSource, OutboundAlbumItem, OutboundMessage } from '../../core/messages.js';
@@ -34,8 +33,6 @@ export interface TelegramChannelOptions {
   /** Receive updates by webhook; long polling when absent. */
   readonly webhook?: TelegramWebhookOptions;
   readonly logger?: ChannelLogger;
-  /** Bottleneck settings for the throttler; the defaults follow Telegram's limits (one message a second per chat). */
-  readonly throttle?: APIThrottlerOptions;
   /** How long `start` waits for Telegram to answer getMe before failing (default 60). */
   readonly startTimeoutSeconds?: number;
   /** How long after an album's last part arrived it is handed on as one message (default 1500 ms). */
@@ -100,13 +97,10 @@ export class TelegramChannel implements ChannelAdapter {
     this.apiRoot = apiRoot ?? 'https://api.telegram.org';
     this.bot = new Bot(options.token, apiRoot ? { client: { apiRoot } } : {});
     this.albums = new AlbumCollector(options.albumQuietMs ?? 1_500, (message) => void this.dispatch(message));
-    // Installed last = outermost: the per-chat throttler holds a chat's queue while auto-retry waits out a 429,
-    // so later messages to that chat cannot overtake the one being retried.
-    this.bot.api.config.use(
-      // Network errors are rethrown: auto-retry would otherwise retry them forever and `send` would never settle.
-      autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 120, rethrowHttpErrors: true }),
-      apiThrottler(options.throttle),
-    );
+    // No in-process throttler: every message goes through the outbox, which paces the bot across all its processes
+    // (a per-second count in Redis) and each chat (one message of a chat at a time, in order, within `limits.perChat`).
+    // Network errors are rethrown: auto-retry would otherwise retry them forever and `send` would never settle.
+    this.bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 120, rethrowHttpErrors: true }));
     this.bot.use(async (ctx) => {
       const update = ctx.update;
       if (typeof update.callback_query?.id === 'string') {
