@@ -25,6 +25,9 @@ export interface Storage {
 /** Prisma and the hot path's statements share one pool of connections. */
 export function createStorage(databaseUrl: string): Storage {
   const pool = new pg.Pool({ connectionString: databaseUrl });
+  // An idle connection the server ended (a restart; a database dropped as the pool closes) is already out of the
+  // pool, and the next query opens another: without a listener, node-postgres's 'error' event would end the process.
+  pool.on('error', () => undefined);
   const db = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {
     db,
