@@ -126,31 +126,17 @@ export class BulkSender {
     await this.running;
   }
 
-  /**
-   * Each full batch's successor is claimed while it is on its way: a claim sends nothing, so at most one batch is ever
-   * out unrecorded, and the claim's round trip no longer stands between two batches.
-   */
   private async run(channels: readonly string[]): Promise<void> {
-    let next: Promise<BulkRow[]> | undefined;
     while (!this.stopped) {
       let pauseMs = IDLE_POLL_MS;
       try {
-        const claiming = next ?? this.claim(channels);
-        next = undefined;
-        const claimed = await claiming;
-        if (claimed.length === BULK_BATCH_SIZE) {
-          next = this.claim(channels);
-          next.catch(() => undefined); // its failure is met when it is awaited, next time round
-        }
+        const claimed = await this.claim(channels);
         if (claimed.length > 0) pauseMs = await this.sendClaimed(claimed);
       } catch (error) {
         this.options.logger.warn({ err: error }, 'bulk send failed; trying again shortly');
       }
       if (pauseMs > 0) await this.pause(pauseMs);
     }
-    // Claimed ahead but not to be sent by this process: back to the queue at once rather than after the lease.
-    const unsent = await next?.catch(() => []);
-    if (unsent?.length) await this.release(unsent.map((row) => ({ id: row.id, waitMs: 0 })));
   }
 
   /** A pause that `close` cuts short. */
