@@ -3,14 +3,14 @@
  *
  * One broadcast to N people on Telegram, through the real BroadcastService, outbox, PostgreSQL and Redis, to the
  * fake Bot API on loopback with Telegram's 30 messages/s limit lifted, so what is measured is the pipeline itself:
- *   - time to queue: the fan-out writing every recipient's outbox row and BullMQ job;
+ *   - time to queue: the fan-out writing every recipient's outbox row (and, before the bulk sender, a BullMQ job each);
  *   - send rate: messages/s from the first to the last one the fake API received;
- *   - memory: peak RSS of this process, and Redis `used_memory` right after queueing.
+ *   - memory: peak RSS of this process from the fan-out to the last message (the seeding before it is set-up, done
+ *     in PostgreSQL), and Redis `used_memory` right after queueing.
  * Every recipient must receive the message exactly once, or the run fails (exit code 1).
  * Uses DATABASE_URL / REDIS_URL when set, else an embedded PostgreSQL and a child redis-server; either way a fresh
  * database (dropped afterwards) and its own Redis key prefix. The LAST line of stdout is one JSON object.
  */
-import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -56,10 +56,11 @@ const app = await createKinbridge({
 });
 
 let peakRssMb = 0;
-const sampler = setInterval(() => (peakRssMb = Math.max(peakRssMb, process.memoryUsage().rss / 1_048_576)), 100);
+let sampler: NodeJS.Timeout | undefined;
 const failures: string[] = [];
 try {
   const { coordinatorId, cohortId } = await seed(app.db);
+  sampler = setInterval(() => (peakRssMb = Math.max(peakRssMb, process.memoryUsage().rss / 1_048_576)), 100);
   await app.start();
   const { id } = await app.services.broadcasts.draft(coordinatorId, { cohortIds: [cohortId], roles: ['parent'], locales: [], texts: { en: TEXT } });
   await app.services.broadcasts.sendNow(coordinatorId, id);
@@ -71,9 +72,10 @@ try {
   const redisMb = Number(/used_memory:(\d+)/.exec(await redis.info('memory'))![1]) / 1_048_576;
   redis.disconnect();
 
-  const sendStart = performance.now();
   while ((await app.outbox.unsentCount({ broadcastId: id })) > 0) await new Promise((resolve) => setTimeout(resolve, 250));
-  const sendSeconds = (performance.now() - sendStart) / 1000;
+  // Sending starts while the fan-out still writes: the rate runs from the first message the fake API took to the last.
+  const arrivals = telegram.calls('sendMessage').filter((call) => call.status === 200).map((call) => call.at);
+  const sendSeconds = (Math.max(...arrivals) - Math.min(...arrivals)) / 1000;
 
   const received = new Map<string, number>();
   for (const message of telegram.sent()) received.set(String(message.chatId), (received.get(String(message.chatId)) ?? 0) + 1);
@@ -92,9 +94,9 @@ try {
   };
   console.log(`recipients:            ${people}`);
   console.log(`time to queue:         ${figures.queueSeconds} s (target < 10 s)`);
-  console.log(`send rate:             ${figures.messagesPerSecond} messages/s (target ≥ 300, 10× Telegram's 30/s)`);
+  console.log(`send rate:             ${figures.messagesPerSecond} messages/s (target ≥ 1,000 with the platform's limit lifted)`);
   console.log(`Redis after queueing:  ${figures.redisAfterQueueMb} MB`);
-  console.log(`peak RSS:              ${figures.peakRssMb} MB`);
+  console.log(`peak RSS:              ${figures.peakRssMb} MB (target < 1 GB)`);
   console.log(`exactly once:          ${figures.exactlyOnce ? 'yes' : `NO — ${failures.slice(0, 5).join('; ')}`}`);
   console.log(JSON.stringify(figures));
 } finally {
@@ -107,18 +109,25 @@ try {
 }
 process.exitCode = failures.length === 0 ? 0 : 1;
 
-/** N parents, one per family, in one cohort; written in large batches (set-up, not measured). */
+/**
+ * N parents, one per family, in one cohort, written by PostgreSQL itself (set-up, not measured: through Prisma it
+ * took this process past 2 GB, which the old bench counted as the broadcast's). Analysed afterwards, as a live
+ * database's tables are.
+ */
 async function seed(db: Database): Promise<{ coordinatorId: string; cohortId: string }> {
   const cohort = await db.cohort.create({ data: { name: 'Bench cohort' } });
   const coordinator = await db.person.create({ data: { displayName: 'Bench coordinator', locale: 'en' } });
   await db.cohortCoordinator.create({ data: { cohortId: cohort.id, personId: coordinator.id } });
-  for (let start = 0; start < people; start += 5_000) {
-    const batch = Array.from({ length: Math.min(5_000, people - start) }, (_, k) => ({ index: start + k, personId: randomUUID(), familyId: randomUUID() }));
-    await db.family.createMany({ data: batch.map((b) => ({ id: b.familyId, name: `Family ${b.index}`, cohortId: cohort.id })) });
-    await db.person.createMany({ data: batch.map((b) => ({ id: b.personId, displayName: `Parent ${b.index}`, locale: 'en', timeZone: 'UTC' })) });
-    await db.channelIdentity.createMany({ data: batch.map((b) => ({ personId: b.personId, channel: 'telegram', externalId: String(FIRST_CHAT_ID + b.index) })) });
-    await db.familyMember.createMany({ data: batch.map((b) => ({ personId: b.personId, familyId: b.familyId, role: 'parent' as const })) });
-  }
+  // Ids derived from the parent's number, so each table is written by its own statement and the rows still match.
+  const parents = `SELECT g AS "index", md5('person' || g)::uuid AS "personId", md5('family' || g)::uuid AS "familyId" FROM generate_series(0, ${people} - 1) AS g`;
+  await db.$executeRawUnsafe(`INSERT INTO "Family" ("id", "name", "cohortId") SELECT "familyId", 'Family ' || "index", $1::uuid FROM (${parents}) AS b`, cohort.id);
+  await db.$executeRawUnsafe(`INSERT INTO "Person" ("id", "displayName", "locale", "timeZone", "updatedAt") SELECT "personId", 'Parent ' || "index", 'en', 'UTC', now() FROM (${parents}) AS b`);
+  await db.$executeRawUnsafe(
+    `INSERT INTO "ChannelIdentity" ("id", "personId", "channel", "externalId") SELECT gen_random_uuid(), "personId", 'telegram', ($1::int + "index")::text FROM (${parents}) AS b`,
+    FIRST_CHAT_ID,
+  );
+  await db.$executeRawUnsafe(`INSERT INTO "FamilyMember" ("id", "personId", "familyId", "role") SELECT gen_random_uuid(), "personId", "familyId", 'parent' FROM (${parents}) AS b`);
+  await db.$executeRawUnsafe('ANALYZE');
   return { coordinatorId: coordinator.id, cohortId: cohort.id };
 }
 

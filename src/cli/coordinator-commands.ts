@@ -306,7 +306,5 @@ const cliReadsFilesItself: MediaFetcher = {
 };
 
 /** The CLI only writes broadcasts; the running bot fans them out and sends them. */
-const cliDoesNotSend: OutboxWriter = {
-  enqueue: () => Promise.reject(new Error('The CLI does not send messages; the running bot does')),
-  enqueueMany: () => Promise.reject(new Error('The CLI does not send messages; the running bot does')),
-};
+const refuseToSend = (): Promise<never> => Promise.reject(new Error('The CLI does not send messages; the running bot does'));
+const cliDoesNotSend: OutboxWriter = { enqueue: refuseToSend, enqueueMany: refuseToSend, enqueueSelected: refuseToSend };

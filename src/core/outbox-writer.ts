@@ -14,8 +14,31 @@ export interface OutboxItem {
 /** What producers (the engine, features) see: write messages, and they will be sent. */
 export interface OutboxWriter {
   enqueue(item: OutboxItem): Promise<void>;
-  /** One round trip for many recipients: how a broadcast fans out. */
+  /** One round trip for many recipients, each item its own object. */
   enqueueMany(items: readonly OutboxItem[]): Promise<void>;
+  /** One message to every recipient a query selects, written by the database itself: how a broadcast fans out. Answers how many were selected. */
+  enqueueSelected(selection: SelectedRecipients): Promise<number>;
+}
+
+/**
+ * Recipients chosen by a query rather than listed: 100,000 of them never become 100,000 objects in memory. The outbox
+ * writes them a page at a time, one statement per page, each recipient once however often it is run (a fan-out
+ * interrupted midway is simply run again).
+ */
+export interface SelectedRecipients {
+  /**
+   * SQL answering one page of recipients in the order of "personId", with the columns "personId" (uuid), "channel",
+   * "chatId", "variant" (a key of `messages`) and "notBefore" (timestamptz, null for at once). $1 is the last person id
+   * of the page before (null for the first page) and $2 the page size; `values` are $3 onwards.
+   */
+  readonly query: string;
+  readonly values: readonly unknown[];
+  /** The message for each variant (e.g. per language); a recipient whose variant is missing gets `fallbackVariant`'s. */
+  readonly messages: Readonly<Record<string, OutboundMessage>>;
+  readonly fallbackVariant: string;
+  /** A recipient's row gets `${dedupeKey}:${personId}:0`, the key `enqueueMany` would give it. */
+  readonly dedupeKey: string;
+  readonly broadcastId?: string;
 }
 
 /** An outbox row as a turn's own statement writes it (see TurnCommitter); the outbox makes ids and payloads. */

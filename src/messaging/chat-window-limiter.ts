@@ -19,10 +19,19 @@ export class ChatWindowLimiter {
   ) {}
 
   async take(chat: string, limit: { max: number; windowMs: number }): Promise<number> {
+    return (await this.takeMany(chat, limit, 1)).waitMs;
+  }
+
+  /**
+   * Up to `count` slots of one window at once (a batch's share of a channel's rate): how many were granted, and when
+   * none or not all were, how long until the next window opens.
+   */
+  async takeMany(chat: string, limit: { max: number; windowMs: number }, count: number): Promise<{ granted: number; waitMs: number }> {
     const now = machineTimeMs();
     const window = Math.floor(now / limit.windowMs);
     const key = `${this.keyPrefix}:${chat}:${window}`;
-    const [[, count]] = (await this.redis.multi().incr(key).pexpire(key, limit.windowMs * 2).exec()) as [[null, number], unknown];
-    return count <= limit.max ? 0 : (window + 1) * limit.windowMs - now;
+    const [[, total]] = (await this.redis.multi().incrby(key, count).pexpire(key, limit.windowMs * 2).exec()) as [[null, number], unknown];
+    const granted = Math.max(0, Math.min(count, limit.max - (total - count)));
+    return { granted, waitMs: granted < count ? (window + 1) * limit.windowMs - now : 0 };
   }
 }

@@ -3,6 +3,8 @@ import type { Database } from '../storage/prisma.js';
 
 /** What a redacted row's payload says: a message went, nothing of what it said. */
 export const REDACTED_PAYLOAD = JSON.stringify({ redacted: true });
+/** The chat id a sent message keeps once its recipient was forgotten. */
+export const FORGOTTEN_CHAT = '(forgotten)';
 const DAY_MS = 24 * 3600_000;
 
 /**

@@ -7,7 +7,7 @@ import type { Database, SqlPool } from '../storage/prisma.js';
 import { currentTurnWrites } from '../core/turn-scope.js';
 import { ChatWindowLimiter, type SendLimits } from './chat-window-limiter.js';
 import { DELIVERY_STATUSES, type DeliveryStatusUpdate } from '../core/delivery-status.js';
-import type { OutboxItem, OutboxRowDraft, OutboxWriter, TurnOutbox, WrittenOutboxRow } from '../core/outbox-writer.js';
+import type { OutboxItem, OutboxRowDraft, OutboxWriter, SelectedRecipients, TurnOutbox, WrittenOutboxRow } from '../core/outbox-writer.js';
 import type { Messenger } from '../core/messenger.js';
 import type { QueueFactory } from '../infra/queue-factory.js';
 import { toPayload } from './outbound-payload.js';
@@ -15,6 +15,9 @@ import { SentRecorder, type NextInChat } from './sent-recorder.js';
 import type { OutboxSealer } from './outbox-sealing.js';
 import { ChannelSendError } from '../core/send-error.js';
 import type { ReplyWindowGate } from './reply-window-gate.js';
+import { errorText, FIRST_RETRY_DELAY_MS, MAX_SEND_ATTEMPTS } from './send-retries.js';
+import { BulkSender } from './bulk-sender.js';
+import { SelectedRecipientsWriter } from './selected-recipients-writer.js';
 
 export interface OutboxOptions {
   readonly db: Database;
@@ -38,11 +41,8 @@ export interface OutboxOptions {
   readonly claimLeaseMs?: number;
 }
 
-const MAX_ATTEMPTS = 10;
 /** A message waits this long before the next check when an older message to the same chat is still unsent. */
 const ORDER_RECHECK_MS = 100;
-/** Recording "sent" must not be given up while the database restarts: the message is out already. */
-const RECORD_SENT_RETRY_MS = 60_000;
 /** A send takes seconds at most (grammY's own 429 retries included); a claim older than this lost its worker. */
 const DEFAULT_CLAIM_LEASE_MS = 5 * 60_000;
 /** How long a status callback waits for the send it reports on to be recorded (a few doublings of 50 ms). */
@@ -53,12 +53,17 @@ const STRANGER_PRIORITY = 10;
  * Every outgoing message is a row first, then a BullMQ job whose id is that row's id: a retried job finds the row
  * already sent and does nothing, and a job lost with Redis is re-created from the row by the sweep.
  * One queue per channel carries that channel's global rate; a Redis window per chat carries the per-chat rate.
+ * Broadcast rows are the exception: written by PostgreSQL from a query (`enqueueSelected`), they get no job each but
+ * are claimed from the table in batches by the bulk sender, under the same rates and rules.
  */
 export class Outbox implements OutboxWriter, TurnOutbox {
   private readonly queues = new Map<string, Queue>();
   private readonly workers: Worker[] = [];
   private readonly chatLimiter: ChatWindowLimiter;
   private readonly sentRecorder: SentRecorder;
+  /** Broadcast rows: written by the database from a query, sent in claimed batches rather than a job each. */
+  private readonly selectedWriter: SelectedRecipientsWriter;
+  private readonly bulkSender: BulkSender;
   /** Channels this process runs senders for (see `start`); rows of others only become jobs. */
   private readonly sending = new Set<string>();
   private sweepTimer: NodeJS.Timeout | undefined;
@@ -66,6 +71,13 @@ export class Outbox implements OutboxWriter, TurnOutbox {
   constructor(private readonly options: OutboxOptions) {
     this.chatLimiter = new ChatWindowLimiter(options.redis, `${options.queues.prefix}:chat-window`);
     this.sentRecorder = new SentRecorder(options.sql, options.clock);
+    this.selectedWriter = new SelectedRecipientsWriter(options.sql, options.sealer, options.clock);
+    this.bulkSender = new BulkSender({
+      ...options,
+      recorder: this.sentRecorder,
+      limiter: this.chatLimiter,
+      settlement: { hold: (row, reason) => this.hold(row, reason), settleUnsendable: (id, channel, chatId, error) => this.settleUnsendable(id, channel, chatId, error) },
+    });
   }
 
   async enqueue(item: OutboxItem): Promise<void> {
@@ -81,6 +93,11 @@ export class Outbox implements OutboxWriter, TurnOutbox {
     }
     // Not sent from here: a broadcast's fan-out or a paced channel must not hold up whoever wrote the rows.
     await this.schedule(await this.insert(items));
+  }
+
+  /** Rows with a `broadcastId` are sent by the bulk sender (see BulkSender), not by a job each. */
+  async enqueueSelected(selection: SelectedRecipients): Promise<number> {
+    return this.selectedWriter.write(selection);
   }
 
   private async insert(items: readonly OutboxItem[]): Promise<ScheduledRow[]> {
@@ -145,12 +162,14 @@ export class Outbox implements OutboxWriter, TurnOutbox {
       worker.on('failed', (job, error) => void this.onFinalFailure(job, error));
       this.workers.push(worker);
     }
+    this.bulkSender.start(channels);
     const interval = this.options.sweepIntervalMs ?? 5_000;
     this.sweepTimer = setInterval(() => void this.sweep(interval).catch((error: unknown) => this.options.logger.warn({ err: error }, 'outbox sweep failed')), interval);
   }
 
   async close(): Promise<void> {
     clearInterval(this.sweepTimer);
+    await this.bulkSender.close();
     await Promise.all(this.workers.map((worker) => worker.close()));
     await Promise.all([...this.queues.values()].map((queue) => queue.close()));
   }
@@ -170,7 +189,8 @@ export class Outbox implements OutboxWriter, TurnOutbox {
     });
     const rows = await db.outboxMessage.findMany({
       // Due for a while and still queued: its job is gone. (Rows deferred to later have delayed jobs, or get here when due.)
-      where: { status: 'queued', notBefore: { lt: new Date(now - olderThanMs) } },
+      // Broadcast rows have no jobs: the bulk sender takes them from the table.
+      where: { status: 'queued', broadcastId: null, notBefore: { lt: new Date(now - olderThanMs) } },
       select: { id: true, channel: true, notBefore: true, personId: true },
       orderBy: { seq: 'asc' },
       take: 5_000,
@@ -334,7 +354,7 @@ export class Outbox implements OutboxWriter, TurnOutbox {
   }
 
   /** Kept, not dropped: the row says why, the log tells whoever runs the bot, and `releaseHeld` sends it later. */
-  private async hold(row: ClaimedRow, reason: string): Promise<void> {
+  private async hold(row: Pick<ClaimedRow, 'id' | 'channel'>, reason: string): Promise<void> {
     await this.options.db.outboxMessage.update({ where: { id: row.id }, data: { status: 'held', claimedAt: null, lastError: reason } });
     this.options.logger.warn({ outboxId: row.id, channel: row.channel, reason }, 'message held until the person writes again');
   }
@@ -427,7 +447,7 @@ export class Outbox implements OutboxWriter, TurnOutbox {
   }
 
   private async onFinalFailure(job: Job<{ id: string }> | undefined, error: Error): Promise<void> {
-    if (!job || job.attemptsMade < MAX_ATTEMPTS) return;
+    if (!job || job.attemptsMade < MAX_SEND_ATTEMPTS) return;
     this.options.logger.error({ err: error, outboxId: job.data.id }, 'message given up after retries');
     await this.options.db.outboxMessage.updateMany({ where: { id: job.data.id, status: { in: ['queued', 'sending'] } }, data: { status: 'failed' } });
   }
@@ -439,17 +459,9 @@ export class Outbox implements OutboxWriter, TurnOutbox {
    * `lookNext`, answers the chat's next queued message, likely postponed behind this one. A row deleted while its
    * message was on the way (retention, /forget) has nothing left to record: that is not a database outage to wait out.
    */
-  private async recordSent(row: ClaimedRow, platformMessageIds: string[], lookNext: boolean): Promise<NextInChat | undefined> {
-    const record = { id: row.id, platformMessageIds, settledPayload: this.options.sealer.settled(row.payload) ?? null, personId: row.personId, chatId: row.chatId, lookNext };
-    const deadline = machineTimeMs() + RECORD_SENT_RETRY_MS;
-    for (let delay = 100; ; delay = Math.min(delay * 2, 5_000)) {
-      try {
-        return await this.sentRecorder.record(record);
-      } catch (error) {
-        if (machineTimeMs() > deadline) throw error;
-        await new Promise((resolve) => setTimeout(resolve, delay));
-      }
-    }
+  private recordSent(row: ClaimedRow, platformMessageIds: string[], lookNext: boolean): Promise<NextInChat | undefined> {
+    const settledPayload = this.options.sealer.settled(row.payload) ?? null;
+    return this.sentRecorder.record({ id: row.id, platformMessageIds, settledPayload, personId: row.personId, chatId: row.chatId, lookNext });
   }
 
   /** Puts the job back for `waitMs`; BullMQ wants the machine's time of the moment, not the clock's. */
@@ -461,7 +473,7 @@ export class Outbox implements OutboxWriter, TurnOutbox {
   private queue(channel: string): Queue {
     let queue = this.queues.get(channel);
     if (!queue) {
-      queue = this.options.queues.queue(queueName(channel), { attempts: MAX_ATTEMPTS, backoff: { type: 'exponential', delay: 1_000 }, removeOnComplete: true, removeOnFail: true });
+      queue = this.options.queues.queue(queueName(channel), { attempts: MAX_SEND_ATTEMPTS, backoff: { type: 'exponential', delay: FIRST_RETRY_DELAY_MS }, removeOnComplete: true, removeOnFail: true });
       this.queues.set(channel, queue);
     }
     return queue;
@@ -470,10 +482,6 @@ export class Outbox implements OutboxWriter, TurnOutbox {
 
 /** Rows to hand to BullMQ. */
 type ScheduledRow = { readonly id: string; readonly channel: string; readonly notBefore?: Date; readonly personId: string | null };
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message.slice(0, 500) : String(error);
-}
 
 function queueName(channel: string): string {
   return `outbox-${channel}`;

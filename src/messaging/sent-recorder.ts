@@ -1,6 +1,6 @@
-import type { Clock } from '../core/clock.js';
+import { machineTimeMs, type Clock } from '../core/clock.js';
 import type { SqlPool } from '../storage/prisma.js';
-import { REDACTED_PAYLOAD } from './outbox-redaction.js';
+import { FORGOTTEN_CHAT, REDACTED_PAYLOAD } from './outbox-redaction.js';
 
 /** One message the platform took, to be recorded on its row. */
 export interface SentRecord {
@@ -21,8 +21,8 @@ export interface NextInChat {
   readonly notBefore: Date;
 }
 
-/** The chat id a sent message keeps once its recipient was forgotten. */
-export const FORGOTTEN_CHAT = '(forgotten)';
+/** Recording "sent" must not be given up while the database restarts: the message is out already. */
+const RECORD_SENT_RETRY_MS = 60_000;
 
 /**
  * Records sends in one statement ($1 ids, $2 now, $3 platform ids as JSON arrays, $4 settled payloads, $5 the redacted
@@ -65,7 +65,20 @@ export class SentRecorder {
     private readonly clock: Clock,
   ) {}
 
-  record(record: SentRecord): Promise<NextInChat | undefined> {
+  /** Records one send with those finished alongside it, trying again through a database restart. */
+  async record(record: SentRecord): Promise<NextInChat | undefined> {
+    const deadline = machineTimeMs() + RECORD_SENT_RETRY_MS;
+    for (let delay = 100; ; delay = Math.min(delay * 2, 5_000)) {
+      try {
+        return await this.recordOnce(record);
+      } catch (error) {
+        if (machineTimeMs() > deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+  }
+
+  private recordOnce(record: SentRecord): Promise<NextInChat | undefined> {
     return new Promise((resolve, reject) => {
       if (this.waiting.length === 0 && !this.writing) setImmediate(() => void this.flush());
       this.waiting.push({ record, resolve, reject });

@@ -111,6 +111,27 @@ describe('broadcasts', () => {
     expect(t.channel.textsTo('li-mama')).not.toContain('Parents meeting tonight');
   });
 
+  it('reaches each reader once when its fan-out runs again after a crash midway', async () => {
+    const { broadcasts } = t.app.services;
+    const text = 'Sports day moved to Monday';
+    const { id } = await broadcasts.draft(wang.coordinatorId, { cohortIds: [wang.cohortId], roles: ['parent'], locales: [], texts: { en: text, 'zh-CN': '运动会改到周一' } });
+    await broadcasts.sendNow(wang.coordinatorId, id);
+    // The crashed run had written (and the outbox sent) Wang papa's copy before it died.
+    const papa = await t.database.prisma.channelIdentity.findFirstOrThrow({ where: { externalId: 'wang-papa' } });
+    await t.database.prisma.outboxMessage.create({
+      data: { channel: 'memory', chatId: 'wang-papa', personId: papa.personId, payload: { text }, status: 'sent', broadcastId: id, dedupeKey: `broadcast:${id}:${papa.personId}:0` },
+    });
+    await broadcasts.fanOut(id);
+    // And a fan-out that died after its rows but before marking the broadcast queued runs once more.
+    await t.database.prisma.broadcast.update({ where: { id }, data: { queuedAt: null } });
+    await broadcasts.fanOut(id);
+    await expect.poll(() => t.channel.textsTo('li-mama').filter((said) => said === '运动会改到周一'), { timeout: 10_000 }).toHaveLength(1);
+    const rows = await t.database.prisma.outboxMessage.groupBy({ by: ['personId'], where: { broadcastId: id }, _count: true });
+    expect(rows.map((row) => row._count)).toEqual([1, 1]);
+    expect(t.channel.textsTo('wang-papa')).not.toContain(text);
+    expect((await broadcasts.report(id)).recipients).toBe(2);
+  });
+
   it('never lets a coordinator reach or touch a cohort they do not coordinate', async () => {
     const { broadcasts } = t.app.services;
     await expect(broadcasts.draft(elsewhere.coordinatorId, { cohortIds: [wang.cohortId], roles: [], locales: [], texts: { en: 'x' } })).rejects.toBeInstanceOf(NotCoordinatorError);

@@ -1,24 +1,19 @@
 import type { Clock } from '../../core/clock.js';
 import type { OutboundMessage } from '../../core/messages.js';
-import type { OutboxItem, OutboxWriter } from '../../core/outbox-writer.js';
+import type { OutboxWriter } from '../../core/outbox-writer.js';
 import { Prisma } from '../../storage/generated/client.js';
 import type { Role } from '../../storage/generated/enums.js';
 import type { MediaStore } from '../../storage/media-store.js';
 import type { Database } from '../../storage/prisma.js';
 import { NotCoordinatorError } from '../families/families.js';
-import { deferPastQuietHours, quietHoursFrom } from '../../core/quiet-hours.js';
+import { audienceGroups, audienceRecipients, type AudienceFilter } from './broadcast-audience.js';
 import { pickText } from './pick-text.js';
 
 export class BroadcastNotFoundError extends Error {
   override readonly name = 'BroadcastNotFoundError';
 }
 
-export interface BroadcastDraft {
-  readonly cohortIds: readonly string[];
-  /** Empty: every role. */
-  readonly roles: readonly Role[];
-  /** Empty: every language. */
-  readonly locales: readonly string[];
+export interface BroadcastDraft extends AudienceFilter {
   readonly texts: Readonly<Record<string, string>>;
   readonly media?: BroadcastAttachment;
 }
@@ -48,13 +43,11 @@ export interface BroadcastReport {
   readonly pending: number;
 }
 
-/** Recipients are read and written in pages, so a cohort of 100,000 families never sits in memory at once. */
-const PAGE_SIZE = 1_000;
-
 /**
  * Announcements from coordinators to the people of the cohorts they coordinate. Sending writes one outbox row per
  * recipient (deduplicated per broadcast and person, so a fan-out interrupted and run again sends nobody twice),
- * in the recipient's language and after their quiet hours.
+ * in the recipient's language and after their quiet hours, by one statement per page of recipients (see
+ * broadcast-audience.ts); the outbox's bulk sender sends them.
  */
 export class BroadcastService {
   constructor(
@@ -79,7 +72,7 @@ export class BroadcastService {
       },
     });
     const byLocale: Record<string, number> = {};
-    for await (const page of this.audience(id)) for (const person of page) byLocale[person.locale] = (byLocale[person.locale] ?? 0) + 1;
+    for (const group of await audienceGroups(this.db, draft)) byLocale[group.locale] = (byLocale[group.locale] ?? 0) + group.people;
     return { id, recipients: Object.values(byLocale).reduce((a, b) => a + b, 0), byLocale };
   }
 
@@ -151,7 +144,10 @@ export class BroadcastService {
     return rows.map((row) => row.id);
   }
 
-  /** Writes every recipient's copy to the outbox. Safe to run again after a crash: copies are deduplicated. */
+  /**
+   * Writes every recipient's copy to the outbox, inside the database (no object per recipient here). Safe to run again
+   * after a crash: copies are deduplicated per broadcast and person.
+   */
   async fanOut(id: string): Promise<void> {
     const broadcast = await this.db.broadcast.findUniqueOrThrow({ where: { id } });
     if (broadcast.queuedAt || broadcast.status === 'cancelled') return;
@@ -159,29 +155,12 @@ export class BroadcastService {
     const texts = broadcast.texts as Record<string, string>;
     const attachment = broadcast.media as BroadcastAttachment | null;
     const media: Pick<OutboundMessage, 'photo' | 'voice'> = attachment ? { [attachment.kind]: this.files.source(attachment.storageKey, attachment.mimeType) } : {};
-    const now = this.clock.now();
-    let recipients = 0;
-    for await (const page of this.audience(id)) {
-      const items = page.flatMap((person): OutboxItem[] => {
-        if (!person.address) return [];
-        const text = pickText(texts, person.locale, this.fallbackLocales);
-        const message: OutboundMessage = {
-          text,
-          purpose: { kind: 'broadcast', vars: { text } },
-          ...media,
-        };
-        return [{
-          address: person.address,
-          personId: person.id,
-          messages: [message],
-          dedupeKey: `broadcast:${id}:${person.id}`,
-          broadcastId: id,
-          ...deferral(now, person),
-        }];
-      });
-      await this.outbox.enqueueMany(items);
-      recipients += items.length;
-    }
+    const messageFor = (locale: string): OutboundMessage => {
+      const text = pickText(texts, locale, this.fallbackLocales);
+      return { text, purpose: { kind: 'broadcast', vars: { text } }, ...media };
+    };
+    const groups = await audienceGroups(this.db, broadcast);
+    const recipients = await this.outbox.enqueueSelected(audienceRecipients(groups, broadcast, this.clock.now(), messageFor, { dedupeKey: `broadcast:${id}`, broadcastId: id }));
     const optedOut = await this.db.person.count({ where: { optedOutAt: { not: null }, ...membershipFilter(broadcast) } });
     await this.db.broadcast.update({ where: { id }, data: { queuedAt: this.clock.now(), recipientCount: recipients, optedOutCount: optedOut } });
   }
@@ -215,42 +194,6 @@ export class BroadcastService {
     return broadcast.coordinatorId;
   }
 
-  /** Pages of reachable recipients: members of the cohorts' families in the roles and languages asked for, not opted out. */
-  private async *audience(id: string): AsyncGenerator<Recipient[]> {
-    const broadcast = await this.db.broadcast.findUniqueOrThrow({ where: { id } });
-    let after: string | undefined;
-    for (;;) {
-      const people = await this.db.person.findMany({
-        where: {
-          optedOutAt: null,
-          ...membershipFilter(broadcast),
-          ...(broadcast.locales.length > 0 ? { locale: { in: broadcast.locales } } : {}),
-          ...(after ? { id: { gt: after } } : {}),
-        },
-        select: {
-          id: true,
-          locale: true,
-          timeZone: true,
-          quietStartMinute: true,
-          quietEndMinute: true,
-          identities: { where: { blockedAt: null }, orderBy: { lastSeenAt: 'desc' }, take: 1, select: { channel: true, externalId: true } },
-        },
-        orderBy: { id: 'asc' },
-        take: PAGE_SIZE,
-      });
-      if (people.length === 0) return;
-      yield people.map((person) => ({
-        id: person.id,
-        locale: person.locale,
-        timeZone: person.timeZone,
-        quiet: quietHoursFrom(person.quietStartMinute, person.quietEndMinute),
-        address: person.identities[0] ? { channel: person.identities[0].channel, chatId: person.identities[0].externalId } : undefined,
-      }));
-      if (people.length < PAGE_SIZE) return;
-      after = people.at(-1)!.id;
-    }
-  }
-
   private async owned(coordinatorId: string, id: string): Promise<void> {
     const broadcast = await this.db.broadcast.findUnique({ where: { id } });
     // Someone else's broadcast looks exactly like one that does not exist.
@@ -263,20 +206,6 @@ export class BroadcastService {
     const held = await this.db.cohortCoordinator.count({ where: { personId: coordinatorId, cohortId: { in: [...cohortIds] } } });
     if (held !== new Set(cohortIds).size) throw new NotCoordinatorError(`Person ${coordinatorId} does not coordinate every cohort of this broadcast`);
   }
-}
-
-interface Recipient {
-  readonly id: string;
-  readonly locale: string;
-  readonly timeZone: string;
-  readonly quiet: ReturnType<typeof quietHoursFrom>;
-  readonly address: { channel: string; chatId: string } | undefined;
-}
-
-/** The end of the recipient's quiet hours when the broadcast would land in them; nothing when it would not. */
-function deferral(now: Date, person: Recipient): { notBefore?: Date } {
-  const notBefore = deferPastQuietHours(now, person.timeZone, person.quiet);
-  return notBefore > now ? { notBefore } : {};
 }
 
 function membershipFilter(broadcast: { cohortIds: string[]; roles: Role[] }) {
