@@ -66,7 +66,7 @@ const EVENING_SHARE = 0.6;
 const EVENING_MINUTES = [19 * 60, 19 * 60 + 30, 20 * 60, 20 * 60 + 30];
 const WEEK_MS = 7 * 86_400_000;
 /** The busiest instant comes due this long after the load, so both designs start from rest. */
-const LEAD_MS = 20_000;
+const LEAD_MS = 40_000;
 /** The rest of the week starts this far ahead, well after the measured stretch. */
 const REST_OF_WEEK_AHEAD_MS = 3_600_000;
 const LOAD_CONCURRENCY = 400;

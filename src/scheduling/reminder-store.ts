@@ -44,6 +44,8 @@ const INSERT_CHUNK = 5_000;
 const DEFAULT_SENDS_PER_SECOND = 30;
 /** Planners wait for each other under this lock, so two never give the same free second away twice. */
 const SEND_PLAN_LOCK = 'kinbridge:reminder-send-plan';
+/** Planners queue for the lock: a whole week's reminders loaded at once waits longer than Prisma's 5 s default. */
+const PLAN_TRANSACTION = { maxWait: 120_000, timeout: 120_000 } as const;
 /**
  * How far past its window the plan counts taken seconds, for reminders that find the window full and spill late:
  * 27,000 at 30/s. Beyond it the plan sees free seconds it may share; the outbox's own rate limit still holds.
@@ -122,7 +124,7 @@ export class ReminderStore implements ReminderScheduler {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${SEND_PLAN_LOCK}))`;
       const plan = new SendPlan(this.sendsPerSecond, await this.takenSeconds(tx, reminders.map((reminder) => reminder.window)));
       return write(tx, reminders.map((reminder) => new Date(plan.place(reminder.window))));
-    });
+    }, PLAN_TRANSACTION);
   }
 
   /** Reminders already planned in each second the windows cover (and the seconds after, where a full window spills). */
@@ -181,6 +183,7 @@ export class ReminderStore implements ReminderScheduler {
       where: { personId, dueAt: { not: null }, OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }] },
       select: { id: true, localTime: true, requestedAt: true, toleranceSeconds: true },
     });
+    if (pending.length === 0) return;
     const retimed = pending.map((reminder) => {
       const requestedAt = reminder.localTime ? resolveTime({ localTime: reminder.localTime }, recipient.timeZone) : reminder.requestedAt;
       const dueAt = dueAfterQuietHours(requestedAt, recipient);
