@@ -136,7 +136,7 @@ function readOptions(): Options {
       concurrency: { type: 'string', default: '64' },
       'scheduler-sample': { type: 'string', default: '0.05' },
       tolerance: { type: 'string', default: '900' },
-      rate: { type: 'string', default: '30' },
+      rate: { type: 'string', default: '25' },
       designs: { type: 'string', default: 'index,schedulers' },
     },
   });

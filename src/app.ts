@@ -86,7 +86,7 @@ export interface KinbridgeOptions extends FeatureSettings {
   readonly sendLimits?: Readonly<Record<string, SendLimits>>;
   /** How often reminders are swept (ms); 0 leaves sweeping to whoever calls `reminders.sweep()` (tests). */
   readonly reminderSweepEveryMs?: number;
-  /** Reminders a second the send plan spreads bursts to (default 30, Telegram's rate per bot). */
+  /** Reminders a second the send plan spreads bursts to (default 25, under Telegram's 30 per bot: replies share it). */
   readonly reminderSendsPerSecond?: number;
   /** Who reads play reminders aloud (default espeak-ng), and where the audio is cached (default .kinbridge/speech). */
   readonly speechProvider?: SpeechProvider;
