@@ -86,6 +86,8 @@ export interface KinbridgeOptions extends FeatureSettings {
   readonly sendLimits?: Readonly<Record<string, SendLimits>>;
   /** How often reminders are swept (ms); 0 leaves sweeping to whoever calls `reminders.sweep()` (tests). */
   readonly reminderSweepEveryMs?: number;
+  /** Reminders a second the send plan spreads bursts to (default 25, under Telegram's 30 per bot: replies share it). */
+  readonly reminderSendsPerSecond?: number;
   /** Who reads play reminders aloud (default espeak-ng), and where the audio is cached (default .kinbridge/speech). */
   readonly speechProvider?: SpeechProvider;
   readonly speechCacheDir?: string;
@@ -178,7 +180,7 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
     logger,
     ...(options.outboxClaimLeaseMs ? { claimLeaseMs: options.outboxClaimLeaseMs } : {}),
   });
-  const reminderStore = new ReminderStore(db, clock);
+  const reminderStore = new ReminderStore(db, clock, { sendsPerSecond: options.reminderSendsPerSecond });
   const reminders = new ReminderQueue({ queues, store: reminderStore, clock, logger, sweepEveryMs: options.reminderSweepEveryMs });
   const people = new PersonDirectory(db, sql, clock, {
     timeZone: options.defaultTimeZone ?? 'Asia/Shanghai',

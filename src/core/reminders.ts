@@ -15,6 +15,12 @@ export interface ReminderRequest {
   readonly flowId: string;
   readonly vars?: Readonly<Record<string, string | number | boolean | null>>;
   readonly at: ReminderTime;
+  /**
+   * How long before `at` it may fire instead (default 0): when many reminders are due at once, more than the
+   * platform sends a second (Telegram: 30 per bot), the scheduler spreads them over this time before, so that they
+   * arrive by `at` rather than minutes after it. Never into the recipient's quiet hours.
+   */
+  readonly toleranceSeconds?: number;
 }
 
 export interface ReminderScheduler {

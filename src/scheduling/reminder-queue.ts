@@ -21,7 +21,7 @@ export interface ReminderQueueOptions {
   /** How long a claim holds; a sweeper that died releases its claims after this. */
   readonly leaseMs?: number;
   /**
-   * Reminders due this soon are handed over early, as BullMQ delayed jobs: a burst (thousands due in one second) is
+   * Reminders planned to fire this soon are handed over early, as BullMQ delayed jobs: a burst (thousands due in one second) is
    * already waiting in Redis when it comes due, instead of being claimed from PostgreSQL at that moment.
    */
   readonly lookaheadMs?: number;
@@ -63,7 +63,7 @@ export class ReminderQueue {
     });
   }
 
-  /** Hands every reminder due now or within the lookahead to the workers; returns how many. */
+  /** Hands every reminder planned to fire now or within the lookahead to the workers; returns how many. */
   async sweep(): Promise<number> {
     let handed = 0;
     for (let batch = 0; batch < MAX_BATCHES_PER_SWEEP; batch++) {
@@ -74,7 +74,7 @@ export class ReminderQueue {
         claimed.map((reminder) => ({
           name: 'fire',
           data: { kind: 'fire' as const, reminderId: reminder.id, dueAt: reminder.dueAt.toISOString() },
-          opts: { jobId: `reminder-${reminder.id}`, delay: Math.max(0, reminder.dueAt.getTime() - now) },
+          opts: { jobId: `reminder-${reminder.id}`, delay: Math.max(0, reminder.plannedAt.getTime() - now) },
         })),
       );
       await this.options.store.handedOver(claimed.map((reminder) => reminder.id));

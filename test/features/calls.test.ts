@@ -77,10 +77,11 @@ describe('calls: plan, nudges, log, summary and escalation', () => {
     planId = plan.id;
     expect(plan.targetPerWeek).toBe(2);
     const pending = await t.database.prisma.scheduledReminder.findMany({ where: { subject: `call-plan:${planId}` }, orderBy: { dueAt: 'asc' } });
-    expect(pending.map((r) => [r.flowId, r.dueAt?.toISOString()])).toEqual([
-      ['call-nudge', '2026-11-28T07:45:00.000Z'],
-      ['call-nudge', '2026-11-29T07:45:00.000Z'],
-      ['call-summary', '2026-11-29T19:00:00.000Z'],
+    // Alone in their second, they fire when due; in a burst a nudge may come 15 minutes earlier, the summary 30.
+    expect(pending.map((r) => [r.flowId, r.dueAt?.toISOString(), r.plannedAt?.toISOString(), r.toleranceSeconds])).toEqual([
+      ['call-nudge', '2026-11-28T07:45:00.000Z', '2026-11-28T07:45:00.000Z', 900],
+      ['call-nudge', '2026-11-29T07:45:00.000Z', '2026-11-29T07:45:00.000Z', 900],
+      ['call-summary', '2026-11-29T19:00:00.000Z', '2026-11-29T19:00:00.000Z', 1800],
     ]);
   });
 

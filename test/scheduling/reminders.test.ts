@@ -144,6 +144,57 @@ describe('the reminder scheduler', () => {
     expect((await dueAt('local'))!.toISOString()).toBe('2026-04-01T17:00:00.000Z');
   });
 
+  /** Reminders of a subject by when the plan fires them, and how many each second holds at most. */
+  async function plannedOf(subject: string): Promise<{ planned: number[]; busiestSecond: number }> {
+    const rows = await t.database.prisma.scheduledReminder.findMany({ where: { subject }, select: { plannedAt: true } });
+    const planned = rows.map((row) => row.plannedAt!.getTime()).sort((a, b) => a - b);
+    const perSecond = new Map<number, number>();
+    for (const at of planned) perSecond.set(Math.floor(at / 1000), (perSecond.get(Math.floor(at / 1000)) ?? 0) + 1);
+    return { planned, busiestSecond: Math.max(...perSecond.values()) };
+  }
+
+  const burst = (personId: string, label: string, count: number, at: { instant: Date } | { localTime: string }, first = 0) =>
+    Array.from({ length: count }, (_, i) => ({ ...ping(personId, label, at), occurrence: `${label}:${first + i}`, toleranceSeconds: 900 }));
+
+  it('spread a burst over its tolerance before the due time, never over the rate, counting what was planned before, and sweep it as planned', async () => {
+    const id = await person('burst', 'Asia/Shanghai');
+    const due = new Date('2026-04-02T11:00:00Z');
+    clock.set('2026-04-02T10:00:00Z');
+    // Two features' reminders for the same second, scheduled apart: the second call counts the first one's seconds.
+    await t.app.services.reminders.schedule(burst(id, 'burst', 500, { instant: due }));
+    await t.app.services.reminders.schedule(burst(id, 'burst', 500, { instant: due }, 500));
+    const { planned, busiestSecond } = await plannedOf('test:burst');
+    expect(planned).toHaveLength(1000);
+    expect(planned.filter((at) => at < due.getTime() - 900_000 || at > due.getTime())).toEqual([]);
+    expect(busiestSecond).toBe(25);
+    expect(planned.at(-1)).toBe(due.getTime());
+
+    // A sweep takes what is planned by then, ahead of the due time.
+    clock.set(new Date(due.getTime() - 20_000));
+    const sweeper = new ReminderStore(t.database.prisma, clock);
+    const claimed = (await sweeper.claimDue(2000, 60_000)).filter((reminder) => reminder.dueAt.getTime() === due.getTime());
+    expect(claimed).toHaveLength(planned.filter((at) => at <= clock.now().getTime()).length);
+    expect(claimed.length).toBeGreaterThan(300);
+    expect(claimed.every((reminder) => reminder.plannedAt <= clock.now())).toBe(true);
+    await t.app.services.reminders.cancel('test:burst');
+  });
+
+  it('spread a burst no earlier than the end of the quiet hours, and late rather than over the rate when its tolerance is full', async () => {
+    const id = await person('early-bird', 'Asia/Shanghai', [22, 7]);
+    clock.set('2026-04-03T00:00:00Z');
+    // One reminder a second: 400 due at 07:05 with 15 minutes' tolerance, but quiet until 07:00 (23:00 UTC).
+    const slow = new ReminderStore(t.database.prisma, clock, { sendsPerSecond: 1 });
+    await slow.schedule(burst(id, 'dawn', 400, { localTime: '2026-04-04T07:05' }));
+    const { planned, busiestSecond } = await plannedOf('test:dawn');
+    const quietEnd = Date.parse('2026-04-03T23:00:00Z');
+    const due = quietEnd + 5 * 60_000;
+    expect(planned[0]).toBe(quietEnd);
+    expect(busiestSecond).toBe(1);
+    expect(planned.filter((at) => at <= due)).toHaveLength(301);
+    expect(planned.at(-1)).toBe(due + 99_000);
+    await slow.cancel('test:dawn');
+  });
+
   it('fire once, late rather than never, when a sweeper dies holding due reminders and the bot restarts', async () => {
     const id = await person('restart', 'Asia/Shanghai');
     clock.set('2026-03-31T00:00:00Z');
@@ -173,7 +224,7 @@ describe('the reminder scheduler', () => {
       await expect.poll(async () => (await t.database.prisma.scheduledReminder.findFirstOrThrow({ where: { subject: 'test:crash' } })).firedAt).not.toBeNull();
 
       // Handed over again (its hand-over never committed, say): the worker finds it fired and sends nothing.
-      await t.database.prisma.scheduledReminder.updateMany({ where: { subject: 'test:crash' }, data: { dueAt: clock.now() } });
+      await t.database.prisma.scheduledReminder.updateMany({ where: { subject: 'test:crash' }, data: { dueAt: clock.now(), plannedAt: clock.now() } });
       expect(await restarted.app.reminders.sweep()).toBe(1);
       await restarted.app.settled();
       await channel.say('restart', '/help');

@@ -321,6 +321,12 @@ export class FakeTelegram {
 
   // ---- steering the fake ----------------------------------------------------------------------
 
+  /** Calls `listener` with every message as it arrives (benchmarks stamp arrival times); returns how to stop. */
+  onSent(listener: (message: SentMessage) => void): () => void {
+    this.sentListeners.add(listener);
+    return () => this.sentListeners.delete(listener);
+  }
+
   /** The next `times` calls of `method` fail, e.g. `{ errorCode: 429, retryAfter: 1 }` or `{ errorCode: 500 }`. */
   failNext(method: string, failure: InjectedFailure, times = 1): void {
     this.failures.set(method, [...(this.failures.get(method) ?? []), { failure, remaining: times }]);

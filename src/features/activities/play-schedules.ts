@@ -11,6 +11,12 @@ import { isoWeekOf, weekStartOf } from '../../core/weeks.js';
 export const REMINDER_FLOW = 'play-reminder';
 /** The weekly reminders' occurrences begin so (`week:2026-W48`); "later" ones do not. */
 const WEEKLY_OCCURRENCE = 'week:';
+/**
+ * The weekly game may come up to a quarter of an hour before the time the caregiver picked (many pick 9:00 or 19:00),
+ * so it is there when they sit down to play rather than trickling in after; "later" may come a few minutes early.
+ */
+const WEEKLY_TOLERANCE_SECONDS = 15 * 60;
+const LATER_TOLERANCE_SECONDS = 5 * 60;
 
 export interface ScheduleView {
   readonly id: string;
@@ -105,7 +111,7 @@ export class PlayScheduleService implements ChildMoveListener {
   async remindAgain(schedule: ScheduleView, minutes: number): Promise<Date> {
     const at = new Date(this.clock.now().getTime() + minutes * 60_000);
     await this.reminders.schedule([
-      { subject: subjectOf(schedule.id), occurrence: `later:${at.toISOString()}`, personId: schedule.recipient.id, flowId: REMINDER_FLOW, vars: { schedule_id: schedule.id }, at: { instant: at } },
+      { subject: subjectOf(schedule.id), occurrence: `later:${at.toISOString()}`, personId: schedule.recipient.id, flowId: REMINDER_FLOW, vars: { schedule_id: schedule.id }, at: { instant: at }, toleranceSeconds: LATER_TOLERANCE_SECONDS },
     ]);
     return at;
   }
@@ -146,6 +152,7 @@ export class PlayScheduleService implements ChildMoveListener {
       flowId: REMINDER_FLOW,
       vars: { schedule_id: schedule.id },
       at: { localTime: at.toFormat("yyyy-MM-dd'T'HH:mm") },
+      toleranceSeconds: WEEKLY_TOLERANCE_SECONDS,
     };
   }
 }

@@ -13,6 +13,15 @@ export const NUDGE_FLOW = 'call-nudge';
 export const SUMMARY_FLOW = 'call-summary';
 /** Nudges come this long before a window opens. */
 const NUDGE_LEAD_MINUTES = 15;
+/**
+ * How much earlier still a nudge may come when many are due at once (evening windows bunch on the hour): "soon it is a
+ * good time to call" reads as well half an hour before the window as a quarter of an hour before it.
+ */
+const NUDGE_TOLERANCE_SECONDS = 15 * 60;
+/** The Sunday summary may come up to half an hour before 20:00: the week is over by then. */
+const SUMMARY_TOLERANCE_SECONDS = 30 * 60;
+/** "Remind me in 1 hour" may come a few minutes early. */
+const SNOOZE_TOLERANCE_SECONDS = 5 * 60;
 /** The weekly summary: Sunday evening on the parent's clock. */
 const SUMMARY_WEEKDAY = 7;
 const SUMMARY_HOUR = 20;
@@ -175,23 +184,24 @@ export class CallPlanService {
     const nudges = plan.windows.map((window) => windowStart(window, weekStart).minus({ minutes: NUDGE_LEAD_MINUTES })).filter((at) => at.toJSDate() > now);
     const summaryAt = weekStart.startOf('day').plus({ days: SUMMARY_WEEKDAY - 1 }).set({ hour: SUMMARY_HOUR });
     const week = isoWeekOf(weekStart.toJSDate(), plan.timeZone);
-    const request = (occurrence: string, flowId: string, at: DateTime, vars: ReminderRequest['vars']): ReminderRequest => ({
+    const request = (occurrence: string, flowId: string, at: DateTime, toleranceSeconds: number, vars: ReminderRequest['vars']): ReminderRequest => ({
       subject: subjectOf(plan.id),
       occurrence,
       personId: plan.parentId,
       flowId,
       vars: { plan_id: plan.id, ...vars },
       at: { localTime: localTimeOf(at) },
+      toleranceSeconds,
     });
-    const summary = summaryAt.toJSDate() > now ? [request(`summary:${week}`, SUMMARY_FLOW, summaryAt, { week })] : [];
-    return [...nudges.map((at) => request(`nudge:${localTimeOf(at)}`, NUDGE_FLOW, at, {})), ...summary];
+    const summary = summaryAt.toJSDate() > now ? [request(`summary:${week}`, SUMMARY_FLOW, summaryAt, SUMMARY_TOLERANCE_SECONDS, { week })] : [];
+    return [...nudges.map((at) => request(`nudge:${localTimeOf(at)}`, NUDGE_FLOW, at, NUDGE_TOLERANCE_SECONDS, {})), ...summary];
   }
 
   /** "Remind me in 1 hour": one more nudge, an hour from now (or after the parent's quiet hours). */
   async snooze(plan: PlanView, minutes: number): Promise<Date> {
     const at = new Date(this.clock.now().getTime() + minutes * 60_000);
     await this.reminders.schedule([
-      { subject: subjectOf(plan.id), occurrence: `snooze:${at.toISOString()}`, personId: plan.parent.id, flowId: NUDGE_FLOW, vars: { plan_id: plan.id }, at: { instant: at } },
+      { subject: subjectOf(plan.id), occurrence: `snooze:${at.toISOString()}`, personId: plan.parent.id, flowId: NUDGE_FLOW, vars: { plan_id: plan.id }, at: { instant: at }, toleranceSeconds: SNOOZE_TOLERANCE_SECONDS },
     ]);
     return at;
   }
