@@ -1,22 +1,29 @@
 /**
- * `npm run bench:inbound [-- --people N --concurrency C]`
+ * `npm run bench:inbound [-- --people N --concurrency C --workers W]`
  *
  * N simulated people complete the whole onboarding flow through the real engine, PostgreSQL and Redis;
  * only the messaging platform is faked, at the ChannelAdapter boundary. Each person:
- *   /start <own invite code> → taps a language → types a city → taps quiet hours → taps "yes" to photo consent.
- * C people are mid-conversation at any moment (closed loop: each sends its next message once the previous
- * one is handled). Families (one parent and one caregiver code each) are created beforehand and not measured.
+ *   /start <own invite code> → taps a language → types a city → taps quiet hours → (a parent) taps "yes" to photo
+ *   consent for the family's child; caregivers are not asked about consent.
+ * Buttons are tapped as a person taps them: the id the bot put behind the button, with its question's token.
+ * C people are mid-conversation at any moment (closed loop: each sends its next message once the bot's answer to
+ * the previous one arrived). Families (one parent and one caregiver code each) are created beforehand, not measured.
  *
- * Measured per inbound message: time from handing it to the engine's handler until the handler resolves (the
- * replies are then written to the outbox; sending them is asynchronous, so the run also reports when the last
- * reply reached the channel). Afterwards every person must be a family member with consent recorded, on the
- * right locale, city and quiet hours, with no flow session left, every outbox message sent and no error logged
- * or sent; otherwise the run fails (exit code 1).
+ * The bench process is the gateway (and the scheduler): it journals each message as the platform's adapter would
+ * and acknowledges it; W worker processes (bench/inbound/worker.ts, default 1) run the turns and send the replies
+ * through their own copy of the fake platform, which hands every sent message back to the bench over IPC.
+ *
+ * Measured per inbound message: the time from handing it to the gateway until the bot's answer (the next question,
+ * or "all set") reached the platform. CPU is counted per process, from the first message until everything settled.
+ * Afterwards every person must be a family member on the right locale, city and quiet hours (parents with photo
+ * consent recorded), with no onboarding session left, every outbox message sent and no error logged or sent;
+ * otherwise the run fails (exit code 1).
  *
  * Uses DATABASE_URL / REDIS_URL when set, else an embedded PostgreSQL and a child redis-server. Either way the
  * run gets a fresh database (dropped at the end) and its own Redis key prefix (deleted at the end).
  * Human-readable figures first; the LAST line of stdout is one JSON object with the same figures.
  */
+import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
@@ -32,10 +39,14 @@ import { createKinbridge, type Kinbridge } from '../src/app.js';
 import type { ChannelAdapter, InboundHandler } from '../src/channels/channel-adapter.js';
 import { startLocalServices, type LocalServices } from '../src/infra/local-services.js';
 import type { InboundContent, InboundMessage, OutboundMessage } from '../src/core/messages.js';
+import { unbindChoice } from '../src/engine/question-token.js';
 import { applyMigrations } from '../src/storage/migrate.js';
 import { withAdminClient } from '../test/support/postgres-admin.js';
+import type { FromContender, ToContender } from './race/contender-protocol.js';
+import { BENCH_CHANNEL, seenOf, WORKER_ENVIRONMENT, type FromWorker, type SeenMessage } from './inbound/worker-protocol.js';
 
-const CHANNEL = 'bench';
+const CHANNEL = BENCH_CHANNEL;
+const WORKER_FILE = new URL('./inbound/worker.ts', import.meta.url);
 const ONBOARDING_FLOW = 'onboarding';
 /** The engine's BullMQ queue name (module-private in src/engine/engine-queue.ts); used only to wait for it to settle. */
 const ENGINE_QUEUE_NAME = 'kinbridge-engine';
@@ -45,12 +56,17 @@ const FAMILIES_PER_COHORT = 50;
 const SETUP_CONCURRENCY = 16;
 /** How long the outbox and the events may take to settle after the last inbound message: this, or 4× the measured phase. */
 const MIN_SETTLE_TIMEOUT_MS = 10 * 60_000;
+/** How long one person waits for the bot's answer before the run fails (a lost answer must not hang the bench). */
+const ANSWER_TIMEOUT_MS = 120_000;
 
 const STEPS = ['start', 'language', 'city', 'quiet hours', 'consent'] as const;
+type StepName = (typeof STEPS)[number];
 
 interface Options {
   readonly people: number;
   readonly concurrency: number;
+  /** Worker processes running the turns; the bench process is the gateway. */
+  readonly workers: number;
   /** Writes a V8 CPU profile of the measured phase only (open it in Chrome DevTools or speedscope). */
   readonly cpuProfile: string | undefined;
 }
@@ -60,12 +76,13 @@ function readOptions(): Options {
     options: {
       people: { type: 'string', default: '10000' },
       concurrency: { type: 'string', default: '200' },
+      workers: { type: 'string', default: '1' },
       'cpu-profile': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
   if (values.help) {
-    console.log('Usage: npm run bench:inbound -- [--people N (10000)] [--concurrency C (200)] [--cpu-profile FILE.cpuprofile]');
+    console.log('Usage: npm run bench:inbound -- [--people N (10000)] [--concurrency C (200)] [--workers W (1)] [--cpu-profile FILE.cpuprofile]');
     process.exit(0);
   }
   const positive = (name: string, text: string): number => {
@@ -76,6 +93,7 @@ function readOptions(): Options {
   return {
     people: positive('people', values.people),
     concurrency: positive('concurrency', values.concurrency),
+    workers: positive('workers', values.workers),
     cpuProfile: values['cpu-profile'],
   };
 }
@@ -114,17 +132,59 @@ function scriptFor(index: number, code: string): Script {
   };
 }
 
-function messagesOf(script: Script): InboundContent[] {
-  return [
-    { kind: 'text', text: `/start ${script.code}` },
-    { kind: 'choice', choiceId: script.locale },
-    { kind: 'text', text: script.cityTyped },
-    { kind: 'choice', choiceId: script.quietChoice },
-    { kind: 'choice', choiceId: 'yes' },
-  ];
+/** What the bot says that a person waits for: the texts that are no question with buttons. */
+interface Words {
+  askCity(locale: string): string;
+  done(locale: string): string;
 }
 
-/** The platform, faked: counts what the bot sends and notes who reached the end of onboarding or saw an error. */
+/**
+ * One message of a person's script: what they send, given the bot's last answer (whose buttons they tap), and the
+ * answer they wait for before going on.
+ */
+interface ScriptStep {
+  readonly name: StepName;
+  say(answer: SeenMessage | undefined): InboundContent;
+  isAnswer(message: SeenMessage): boolean;
+}
+
+function stepsOf(script: Script, words: Words): ScriptStep[] {
+  const done = (message: SeenMessage): boolean => message.text === words.done(script.locale);
+  const steps: ScriptStep[] = [
+    { name: 'start', say: () => ({ kind: 'text', text: `/start ${script.code}` }), isAnswer: (m) => hasButton(m, script.locale) },
+    { name: 'language', say: (answer) => tap(answer, script.locale), isAnswer: (m) => m.text === words.askCity(script.locale) },
+    { name: 'city', say: () => ({ kind: 'text', text: script.cityTyped }), isAnswer: (m) => hasButton(m, script.quietChoice) },
+    // Only parents decide on photo sharing: a caregiver is done after quiet hours.
+    { name: 'quiet hours', say: (answer) => tap(answer, script.quietChoice), isAnswer: script.role === 'parent' ? (m) => hasButton(m, CONSENT_YES) : done },
+  ];
+  if (script.role === 'parent') steps.push({ name: 'consent', say: (answer) => tap(answer, CONSENT_YES), isAnswer: done });
+  return steps;
+}
+
+const CONSENT_YES = 'consent_yes';
+
+function hasButton(message: SeenMessage, choiceId: string): boolean {
+  return message.choiceIds.some((id) => unbindChoice(id).choiceId === choiceId);
+}
+
+/** Taps the button behind `choiceId` of the bot's last question, token and all. */
+function tap(question: SeenMessage | undefined, choiceId: string): InboundContent {
+  const button = question?.choiceIds.find((id) => unbindChoice(id).choiceId === choiceId);
+  if (!button) throw new BenchFailure(`no "${choiceId}" button to tap in ${JSON.stringify(question)}`);
+  return { kind: 'choice', choiceId: button };
+}
+
+/** What the bot sent to one chat, and how far its person has read. */
+interface Inbox {
+  readonly messages: SeenMessage[];
+  read: number;
+  wake: (() => void) | undefined;
+}
+
+/**
+ * The platform, faked: hands the people's messages to the gateway, and holds what the bot sends each chat (from this
+ * process's adapter or, over IPC, from the workers') until its person reads it. Notes who saw "all set" or an error.
+ */
 class BenchChannel implements ChannelAdapter {
   readonly name = CHANNEL;
   sent = 0;
@@ -133,6 +193,7 @@ class BenchChannel implements ChannelAdapter {
   private handler: InboundHandler | undefined;
   private doneTexts = new Set<string>();
   private errorTexts = new Set<string>();
+  private readonly inboxes = new Map<string, Inbox>();
 
   watchFor(doneTexts: Iterable<string>, errorTexts: Iterable<string>): void {
     this.doneTexts = new Set(doneTexts);
@@ -148,16 +209,53 @@ class BenchChannel implements ChannelAdapter {
   }
 
   async send(chatId: string, message: OutboundMessage): Promise<void> {
+    this.delivered(chatId, seenOf(message));
+  }
+
+  /** A message the bot sent to `chatId`, through whichever process. */
+  delivered(chatId: string, message: SeenMessage): void {
     this.sent += 1;
-    const text = message.text;
-    if (text === undefined) return;
-    if (this.doneTexts.has(text)) this.finished.add(chatId);
-    if (this.errorTexts.has(text)) this.errorsTo.push(chatId);
+    if (message.text !== undefined && this.doneTexts.has(message.text)) this.finished.add(chatId);
+    if (message.text !== undefined && this.errorTexts.has(message.text)) this.errorsTo.push(chatId);
+    const inbox = this.inboxOf(chatId);
+    inbox.messages.push(message);
+    inbox.wake?.();
   }
 
   receive(message: InboundMessage): Promise<void> {
     if (!this.handler) throw new Error('bench channel is not started');
     return this.handler([message]);
+  }
+
+  /** The first message to `chatId` not read yet that `isAnswer`; those before it are read past. */
+  async answer(chatId: string, isAnswer: (message: SeenMessage) => boolean, timeoutMs: number): Promise<SeenMessage> {
+    const inbox = this.inboxOf(chatId);
+    const deadline = performance.now() + timeoutMs;
+    for (;;) {
+      while (inbox.read < inbox.messages.length) {
+        const message = inbox.messages[inbox.read++]!;
+        if (isAnswer(message)) return message;
+      }
+      const left = deadline - performance.now();
+      if (left <= 0) throw new BenchFailure(`${chatId} waited ${timeoutMs / 1000} s for the bot's answer; it had sent ${JSON.stringify(inbox.messages)}`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        inbox.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      inbox.wake = undefined;
+    }
+  }
+
+  private inboxOf(chatId: string): Inbox {
+    let inbox = this.inboxes.get(chatId);
+    if (!inbox) {
+      inbox = { messages: [], read: 0, wake: undefined };
+      this.inboxes.set(chatId, inbox);
+    }
+    return inbox;
   }
 }
 
@@ -166,9 +264,14 @@ class LogCounter extends Writable {
   count = 0;
   readonly first: string[] = [];
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: () => void): void {
-    this.count += 1;
-    if (this.first.length < 5) this.first.push(chunk.toString('utf8').trim());
+    this.note(chunk.toString('utf8').trim());
     callback();
+  }
+
+  /** A line logged here or by a worker process. */
+  note(line: string): void {
+    this.count += 1;
+    if (this.first.length < 5) this.first.push(line);
   }
 }
 
@@ -244,7 +347,7 @@ async function main(): Promise<void> {
   }
 }
 
-async function run({ people, concurrency, cpuProfile }: Options, cleanup: Cleanup): Promise<void> {
+async function run({ people, concurrency, workers, cpuProfile }: Options, cleanup: Cleanup): Promise<void> {
   const runId = `${Date.now()}_${randomBytes(3).toString('hex')}`;
 
   // --- services: the machine's (DATABASE_URL / REDIS_URL) or embedded ones --------------------------------
@@ -278,21 +381,46 @@ async function run({ people, concurrency, cpuProfile }: Options, cleanup: Cleanu
   const redisPrefix = `kinbridge-bench-${runId}`;
   cleanup.add(`delete Redis keys ${redisPrefix}:*`, () => deleteRedisKeys(services.redisUrl, `${redisPrefix}:*`));
 
-  // --- the bot --------------------------------------------------------------------------------------------
+  // --- the bot: this process is the gateway (and scheduler), the workers are child processes ------------------
   const channel = new BenchChannel();
   const logCounter = new LogCounter();
+  const secret = randomBytes(24).toString('hex');
+  const workerProcesses: ChildProcess[] = [];
+  cleanup.add('stop the workers', () => Promise.all(workerProcesses.map(stopWorker)));
+  for (let w = 0; w < workers; w++) {
+    const child = fork(WORKER_FILE, [], {
+      execArgv: ['--import', 'tsx'],
+      env: {
+        ...process.env,
+        [WORKER_ENVIRONMENT.databaseUrl]: databaseUrl,
+        [WORKER_ENVIRONMENT.redisUrl]: services.redisUrl,
+        [WORKER_ENVIRONMENT.redisPrefix]: redisPrefix,
+        [WORKER_ENVIRONMENT.secret]: secret,
+      },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    child.on('message', (message: FromWorker | FromContender) => {
+      if (message.kind === 'sent') channel.delivered(message.chatId, message.message);
+      if (message.kind === 'logged') logCounter.note(`worker ${w + 1}: ${message.line}`);
+    });
+    workerProcesses.push(child);
+  }
+  await Promise.all(workerProcesses.map((child) => answerOf(child, 'ready')));
   const app = await createKinbridge({
+    roles: ['gateway', 'scheduler'],
     databaseUrl,
     redisUrl: services.redisUrl,
     channels: [channel],
     redisPrefix,
+    secret,
     logger: pino({ level: 'warn' }, logCounter),
   });
   cleanup.add('stop the bot', () => app.stop());
   const { translate, supportedLocales } = app.services;
+  const words: Words = { askCity: (locale) => translate(locale, 'onboarding:ask_city'), done: (locale) => translate(locale, 'onboarding:done') };
   channel.watchFor(
     supportedLocales.map((locale) => translate(locale, 'onboarding:done')),
-    supportedLocales.map((locale) => translate(locale, 'common:error')),
+    supportedLocales.flatMap((locale) => [translate(locale, 'common:error'), translate(locale, 'common:question_closed')]),
   );
 
   // --- set-up (not measured): cohorts, coordinators, families with one parent and one caregiver code ------
@@ -303,30 +431,34 @@ async function run({ people, concurrency, cpuProfile }: Options, cleanup: Cleanu
   await app.start();
 
   // --- measured: everyone through onboarding -------------------------------------------------------------
-  const loadBefore = os.loadavg()[0]!;
-  const latencies = new Float64Array(people * STEPS.length);
+  const loadBefore = os.loadavg();
+  const latencies = new Map<StepName, number[]>(STEPS.map((step) => [step, []]));
   const profiler = cpuProfile ? await startCpuProfile() : undefined;
+  for (const child of workerProcesses) tell(child, { kind: 'begin' });
   const cpuBefore = process.cpuUsage();
   const eluBefore = performance.eventLoopUtilization();
   let completed = 0;
+  let messages = 0;
   const ticker = setInterval(() => progress(`… ${completed}/${people} people done`), 5_000);
   const started = performance.now();
   try {
     await pool(people, concurrency, async (index) => {
       const script = scripts[index]!;
-      const messages = messagesOf(script);
-      for (let step = 0; step < messages.length; step++) {
+      let answer: SeenMessage | undefined;
+      for (const step of stepsOf(script, words)) {
         const message: InboundMessage = {
           channel: CHANNEL,
           externalId: script.externalId,
           chatId: script.externalId,
           displayName: `Person ${index}`,
           languageCode: script.languageHint,
-          content: messages[step]!,
+          content: step.say(answer),
         };
         const before = performance.now();
         await channel.receive(message);
-        latencies[index * STEPS.length + step] = performance.now() - before;
+        answer = await channel.answer(script.externalId, step.isAnswer, ANSWER_TIMEOUT_MS);
+        latencies.get(step.name)!.push(performance.now() - before);
+        messages += 1;
       }
       completed += 1;
     });
@@ -335,58 +467,73 @@ async function run({ people, concurrency, cpuProfile }: Options, cleanup: Cleanu
   }
   const seconds = (performance.now() - started) / 1000;
   const elu = performance.eventLoopUtilization(eluBefore);
-  const cpu = process.cpuUsage(cpuBefore);
   if (profiler && cpuProfile) {
     await profiler.stop(cpuProfile);
     log(`CPU profile of the measured phase written to ${cpuProfile}`);
   }
 
-  // Replies go out through the outbox (a row, then a BullMQ job), and events (family.member_joined to the coordinator
-  // and relatives, calls.plan_wanted to parents) are BullMQ jobs: both are still being worked off at this point.
+  // After the last answer some replies are still on their way (parents are offered a call plan, caregivers the weekly
+  // game), and events (family.member_joined to the coordinator and relatives) are BullMQ jobs still being worked off.
   const queueProblems = await waitUntilSettled(app, services.redisUrl, redisPrefix, Math.max(MIN_SETTLE_TIMEOUT_MS, 4 * seconds * 1000));
   const settledSeconds = (performance.now() - started) / 1000;
   const cpuUntilSettled = process.cpuUsage(cpuBefore);
+  const workerReports = await Promise.all(workerProcesses.map(async (child) => {
+    tell(child, { kind: 'report' });
+    const report = await answerOf(child, 'report');
+    if (report.kind !== 'report') throw new Error('a worker answered out of turn');
+    return report;
+  }));
 
   // --- figures ---------------------------------------------------------------------------------------------
-  const messages = people * STEPS.length;
-  const sorted = Float64Array.from(latencies).sort();
-  const peakRssMb = process.resourceUsage().maxRSS / 1024;
+  const sorted = Float64Array.from([...latencies.values()].flat()).sort();
+  const gatewayCpuMs = (cpuUntilSettled.user + cpuUntilSettled.system) / 1000;
+  const workerCpuMs = workerReports.map((report) => report.cpuMs);
+  const totalCpuMs = gatewayCpuMs + workerCpuMs.reduce((sum, ms) => sum + ms, 0);
   const figures = {
     people,
+    workers,
+    concurrency,
     messages,
     seconds: round(seconds, 3),
     messagesPerSecond: round(messages / seconds, 1),
     p50Ms: round(percentile(sorted, 50)),
     p95Ms: round(percentile(sorted, 95)),
     p99Ms: round(percentile(sorted, 99)),
-    peakRssMb: round(peakRssMb, 1),
+    settledSeconds: round(settledSeconds, 3),
+    cpuMsPerMessage: { gateway: round(gatewayCpuMs / messages), workers: workerCpuMs.map((ms) => round(ms / messages)), total: round(totalCpuMs / messages) },
+    peakRssMb: { gateway: round(process.resourceUsage().maxRSS / 1024, 1), workers: workerReports.map((report) => round(report.peakRssMb, 1)) },
+    loadAverage: { start: loadBefore.map((value) => round(value)), end: os.loadavg().map((value) => round(value)) },
   };
 
   log('');
   const where = `PostgreSQL ${process.env.DATABASE_URL ? 'from DATABASE_URL' : 'embedded'}, Redis ${process.env.REDIS_URL ? 'from REDIS_URL' : 'child redis-server'}`;
   log(`Inbound onboarding benchmark (${where}; ${os.cpus().length} CPUs, Node ${process.version})`);
+  log(`  processes        1 gateway (this one, also the scheduler) + ${workers} worker${workers === 1 ? '' : 's'}`);
   log(`  people           ${people} (concurrency ${concurrency})`);
   log(`  messages         ${messages} in, ${channel.sent} out`);
   log(`  duration         ${seconds.toFixed(2)} s`);
   log(`  throughput       ${figures.messagesPerSecond} msgs/s (${round(people / seconds, 1)} people/s)`);
-  log(`  step latency     p50 ${figures.p50Ms} ms · p95 ${figures.p95Ms} ms · p99 ${figures.p99Ms} ms · max ${round(sorted[sorted.length - 1]!)} ms`);
-  for (let step = 0; step < STEPS.length; step++) {
-    const ofStep = Float64Array.from({ length: people }, (_, index) => latencies[index * STEPS.length + step]!).sort();
-    log(`    ${STEPS[step]!.padEnd(13)} p50 ${round(percentile(ofStep, 50))} ms · p95 ${round(percentile(ofStep, 95))} ms · p99 ${round(percentile(ofStep, 99))} ms`);
+  log(`  step latency     p50 ${figures.p50Ms} ms · p95 ${figures.p95Ms} ms · p99 ${figures.p99Ms} ms · max ${round(sorted[sorted.length - 1]!)} ms (message in → the bot's answer out)`);
+  for (const [step, values] of latencies) {
+    const ofStep = Float64Array.from(values).sort();
+    log(`    ${step.padEnd(13)} p50 ${round(percentile(ofStep, 50))} ms · p95 ${round(percentile(ofStep, 95))} ms · p99 ${round(percentile(ofStep, 99))} ms (${values.length})`);
   }
-  log(`  bench process    peak RSS ${figures.peakRssMb} MB · CPU ${round((cpu.user + cpu.system) / 1e6 / seconds * 100, 0)}% of one core (${round((cpu.user + cpu.system) / 1000 / messages)} ms per message) · event loop ${round(elu.utilization * 100, 0)}% busy`);
-  log(`  machine load     1-min average ${loadBefore.toFixed(2)} at start, ${os.loadavg()[0]!.toFixed(2)} at end (the bench alone: ~2-3; more means other work competed for the CPUs)`);
-  log(`  all delivered    ${settledSeconds.toFixed(2)} s after the first message (${(settledSeconds - seconds).toFixed(2)} s after the last): every reply sent through the outbox, every event handled (${round(channel.sent / settledSeconds, 1)} outbound msgs/s; ${round((cpuUntilSettled.user + cpuUntilSettled.system) / 1000 / messages)} ms CPU per inbound message in all)`);
+  log(`  all delivered    ${settledSeconds.toFixed(2)} s after the first message (${(settledSeconds - seconds).toFixed(2)} s after the last answer): every reply sent, every event handled (${round(channel.sent / settledSeconds, 1)} outbound msgs/s)`);
+  log(`  CPU per message  ${figures.cpuMsPerMessage.total} ms in all, until settled: gateway ${figures.cpuMsPerMessage.gateway} ms (event loop ${round(elu.utilization * 100, 0)}% busy while measured), ${workerCpuMs.map((ms, w) => `worker ${w + 1} ${round(ms / messages)} ms`).join(', ')}`);
+  log(`  peak RSS         gateway ${figures.peakRssMb.gateway} MB, ${figures.peakRssMb.workers.map((mb, w) => `worker ${w + 1} ${mb} MB`).join(', ')}`);
+  log(`  machine load     load average ${loadBefore.map((value) => value.toFixed(2)).join(' ')} at start, ${os.loadavg().map((value) => value.toFixed(2)).join(' ')} at end (${os.cpus().length} CPUs, shared: more than the bench's own processes means other work competed)`);
 
   // --- verification: a benchmark of failures is worthless --------------------------------------------------
-  const { problems: found, sessionsLeft } = await verify(app, scripts, channel, logCounter);
+  const { problems: found, sessionsLeft, repeated } = await verify(app, scripts, channel, logCounter);
   const problems = [...queueProblems, ...found];
   if (problems.length > 0) {
     throw new BenchFailure(`Verification FAILED, the figures above are not valid:\n  - ${problems.join('\n  - ')}`);
   }
-  log(`  verified         ${people} members with locale, city, quiet hours and photo consent; nobody left in onboarding; every reply sent; no errors`);
+  log(`  verified         ${people} members with locale, city and quiet hours, the parents with photo consent; nobody left in onboarding; every reply sent; no errors`);
   if (sessionsLeft.length > 0) log(`  sessions left    ${sessionsLeft.join(', ')} (flows onboarding hands people on to, waiting for their answer)`);
-  log(JSON.stringify(figures));
+  // Not a failure of the run (each person's decision stands), but a known product defect, shown until it is fixed.
+  if (repeated.length > 0) log(`  REPEATED WRITES  ${repeated.length} parents have their consent recorded more than once, e.g. ${repeated.slice(0, 2).join('; ')}`);
+  log(JSON.stringify({ ...figures, consentsRecordedTwice: repeated.length }));
 }
 
 /** The V8 profiler through the inspector protocol, so only the measured phase is profiled (unlike node --cpu-prof). */
@@ -449,17 +596,18 @@ async function waitUntilSettled(app: Kinbridge, redisUrl: string, prefix: string
       const delayed = counts.delayed ? (await queue.getDelayed(0, -1)).filter((job) => !job.repeatJobKey).length : 0;
       const engineBusy = (counts.waiting ?? 0) + (counts.active ?? 0) + (counts.prioritized ?? 0) + (counts['waiting-children'] ?? 0) + delayed;
       const unsent = await app.outbox.unsentCount({ channel: CHANNEL });
-      if (engineBusy === 0 && unsent === 0) {
+      const unhandled = await app.db.inboundUpdate.count({ where: { handledAt: null } });
+      if (engineBusy === 0 && unsent === 0 && unhandled === 0) {
         if (!counts.failed) return [];
         const reasons = (await queue.getFailed(0, 2)).map((job) => `${job.name}: ${job.failedReason}`);
         return [`${counts.failed} engine queue jobs failed, e.g. ${reasons.join(' | ')}`];
       }
       if (Date.now() > deadline) {
-        throw new BenchFailure(`not settled ${Math.round(timeoutMs / 1000)} s after the last message: ${engineBusy} engine jobs pending, ${unsent} outbox messages unsent`);
+        throw new BenchFailure(`not settled ${Math.round(timeoutMs / 1000)} s after the last message: ${unhandled} inbound updates unhandled, ${engineBusy} engine jobs pending, ${unsent} outbox messages unsent`);
       }
       if (Date.now() - reported >= 5_000) {
         reported = Date.now();
-        progress(`… settling: ${unsent} outbox messages unsent, ${engineBusy} engine jobs pending`);
+        progress(`… settling: ${unhandled} inbound updates unhandled, ${unsent} outbox messages unsent, ${engineBusy} engine jobs pending`);
       }
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
@@ -468,7 +616,7 @@ async function waitUntilSettled(app: Kinbridge, redisUrl: string, prefix: string
   }
 }
 
-async function verify(app: Kinbridge, scripts: readonly Script[], channel: BenchChannel, logs: LogCounter): Promise<{ problems: string[]; sessionsLeft: string[] }> {
+async function verify(app: Kinbridge, scripts: readonly Script[], channel: BenchChannel, logs: LogCounter): Promise<{ problems: string[]; sessionsLeft: string[]; repeated: string[] }> {
   const problems: string[] = [];
   const identities = await app.db.channelIdentity.findMany({
     where: { channel: CHANNEL },
@@ -482,13 +630,14 @@ async function verify(app: Kinbridge, scripts: readonly Script[], channel: Bench
           quietStartMinute: true,
           quietEndMinute: true,
           memberships: { select: { role: true } },
-          consents: { select: { kind: true, granted: true } },
+          consents: { select: { kind: true, granted: true, decidedAt: true } },
         },
       },
     },
   });
   const byExternalId = new Map(identities.map((identity) => [identity.externalId, identity.person]));
   const wrong: string[] = [];
+  const repeated: string[] = [];
   for (const script of scripts) {
     const person = byExternalId.get(script.externalId);
     const ok =
@@ -500,7 +649,12 @@ async function verify(app: Kinbridge, scripts: readonly Script[], channel: Bench
       person.quietEndMinute === script.quietEndMinute &&
       person.memberships.length === 1 &&
       person.memberships[0]!.role === script.role &&
-      person.consents.some((consent) => consent.kind === 'photo_sharing' && consent.granted);
+      // Parents decide on photo sharing for the family's one child; caregivers are not asked.
+      (script.role === 'parent'
+        ? person.consents.length > 0 && person.consents.every((consent) => consent.kind === 'photo_sharing' && consent.granted)
+        : person.consents.length === 0);
+    // The same decision recorded twice: a turn run again after a session conflict repeats its action's write.
+    if (person && script.role === 'parent' && person.consents.length > 1) repeated.push(`${script.externalId}: ${JSON.stringify(person.consents)}`);
     if (!ok) wrong.push(`${script.externalId}: ${person ? JSON.stringify(person) : 'no person'}`);
   }
   if (identities.length !== scripts.length) problems.push(`${identities.length} people in the database, expected ${scripts.length}`);
@@ -527,7 +681,32 @@ async function verify(app: Kinbridge, scripts: readonly Script[], channel: Bench
   if (unfinished > 0) problems.push(`${unfinished} people never received the "all set" message`);
   if (channel.errorsTo.length > 0) problems.push(`${channel.errorsTo.length} "something went wrong" replies, e.g. to ${channel.errorsTo.slice(0, 3).join(', ')}`);
   if (logs.count > 0) problems.push(`${logs.count} warnings/errors logged by the engine, first: ${logs.first.join(' | ')}`);
-  return { problems, sessionsLeft };
+  return { problems, sessionsLeft, repeated };
+}
+
+function tell(child: ChildProcess, message: ToContender): void {
+  child.send(message);
+}
+
+function answerOf(child: ChildProcess, kind: FromContender['kind']): Promise<FromContender> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (message: FromContender | FromWorker): void => {
+      if (message.kind !== kind) return;
+      child.off('message', onMessage);
+      child.off('exit', onExit);
+      resolve(message);
+    };
+    const onExit = (code: number | null): void => reject(new BenchFailure(`a worker exited (code ${code}) before saying ${kind}`));
+    child.on('message', onMessage);
+    child.once('exit', onExit);
+  });
+}
+
+async function stopWorker(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
 }
 
 async function deleteRedisKeys(redisUrl: string, pattern: string): Promise<void> {
