@@ -241,6 +241,7 @@ export async function createKinbridge(options: KinbridgeOptions): Promise<Kinbri
       welcomeStrangers: options.welcomeStrangers ?? false,
     }),
     timers: queue,
+    events: queue,
     translator,
     logger,
     listeners: composed.listeners,

@@ -1,9 +1,16 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import type { DomainEvent } from './events.js';
 import type { OutboxItem } from './outbox-writer.js';
 
 /** What a turn of conversation writes besides the session, held until the turn commits (or dropped when it fails). */
 export interface TurnWrites {
   readonly outbox: OutboxItem[];
+  /**
+   * Events its actions published, handed on once the turn committed: a flow they start for the same person then runs
+   * after this turn, not against it (a session conflict would run this turn's actions twice), and a turn that failed
+   * or ran again publishes nothing of what it did not keep.
+   */
+  readonly events: DomainEvent[];
 }
 
 /**

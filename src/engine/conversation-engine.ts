@@ -29,12 +29,18 @@ export interface EngineDependencies {
   /** Decides who is heard at all: flood limits, and strangers without an invite code. */
   readonly gate: InboundAdmission;
   readonly timers: TimerScheduler;
+  /** Where the events a turn published go once it committed. */
+  readonly events: CommittedEvents;
   /** Writes a turn's session, messages and handled mark in one transaction. */
   readonly commits: TurnCommitter;
   readonly translator: Translator;
   readonly logger: Logger;
   /** Hear every admitted message before the flows answer it (safeguarding). */
   readonly listeners?: readonly InboundListener[];
+}
+
+export interface CommittedEvents {
+  publishNow(events: readonly DomainEvent[]): Promise<void>;
 }
 
 /** The command that brings an opted-out person back; every other message gets only a reminder of it. */
@@ -69,10 +75,11 @@ export class ConversationEngine {
       const context = await this.deps.reader.read(update);
       if (context.behind) throw new UpdateOutOfOrderError(update.seq);
       // What the gate answers (a stranger's one reply, a flood notice) commits with the update's handled mark.
-      const writes: TurnWrites = { outbox: [] };
+      const writes: TurnWrites = { outbox: [], events: [] };
       const admitted = await runWithinTurn(writes, () => this.deps.gate.admit(update.message, context.sender));
       if (!admitted) {
         await this.deps.commits.commit({ inboundSeq: update.seq, outbox: writes.outbox });
+        await this.deps.events.publishNow(writes.events);
         return;
       }
       const { person, message: heard } = admitted;
@@ -208,7 +215,7 @@ export class ConversationEngine {
     const { timers, logger, commits } = this.deps;
     const turn: Turn = { person, state: loaded.state, outbox: [], timers: [], staleTokens: [], secrets: {}, results: [] };
     const kind = replyTo ? undefined : (starting ?? (turn.state ? this.deps.catalog.get(turn.state.flowId) : undefined))?.message_kind;
-    const writes: TurnWrites = { outbox: [] };
+    const writes: TurnWrites = { outbox: [], events: [] };
     try {
       await runWithinTurn(writes, () => step(turn));
     } catch (error) {
@@ -230,6 +237,7 @@ export class ConversationEngine {
       timers: turn.timers,
       droppedTimers: firedTimer ? [...turn.staleTokens, firedTimer] : turn.staleTokens,
     });
+    await this.deps.events.publishNow(writes.events);
     // The rows are the record; BullMQ fires them on time (a lost job is scheduled again by OverdueTimers).
     await Promise.all(turn.timers.map((timer) => timers.scheduleTimer(person.id, timer.token, timer.dueAt)));
     await Promise.all(turn.staleTokens.map((token) => timers.cancelTimer(token)));

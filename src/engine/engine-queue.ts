@@ -3,6 +3,7 @@ import { delayUntil, type Clock } from '../core/clock.js';
 import { countJobs } from '../infra/queue-counts.js';
 import { RETRIED_JOBS, type QueueFactory } from '../infra/queue-factory.js';
 import type { DomainEvent, EventPublisher } from '../core/events.js';
+import { currentTurnWrites } from '../core/turn-scope.js';
 
 /** Everything the engine schedules for later: a wait or question timing out, an event to turn into flows. */
 export type EngineJob =
@@ -62,9 +63,17 @@ export class EngineQueue implements TimerScheduler, EventPublisher {
     await this.queue.remove(timerJobId(token)).catch(() => 0);
   }
 
+  /** Within a turn, held until the turn commits (see TurnWrites.events); outside one, queued at once. */
   async publish(event: DomainEvent): Promise<void> {
-    const job: EngineJob = { kind: 'event', event };
-    await this.queue.add('event', job);
+    const turn = currentTurnWrites();
+    if (turn) turn.events.push(event);
+    else await this.publishNow([event]);
+  }
+
+  /** What a committed turn published. */
+  async publishNow(events: readonly DomainEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    await this.queue.addBulk(events.map((event) => ({ name: 'event', data: { kind: 'event', event } satisfies EngineJob })));
   }
 
   /** Makes BullMQ's job schedulers match the flows' schedule triggers: new ones added, changed ones updated, removed ones dropped. */
