@@ -84,6 +84,18 @@ describe('photo consent, per family and per child', () => {
     expect(await photosAllowed(t.database.prisma, wang.familyId, await childId(wang.familyId, 'Xiaoming'))).toBe(false);
   });
 
+  it('records a decision once, however often it is repeated, and a change of mind as a new one', async () => {
+    const xiaohong = await childId(zhao.familyId, 'Xiaohong');
+    const li = await t.database.prisma.channelIdentity.findFirstOrThrow({ where: { externalId: 'li' } });
+    const history = () => t.database.prisma.consent.findMany({ where: { personId: li.personId, childId: xiaohong }, orderBy: { decidedAt: 'asc' } });
+    const before = await history();
+    expect(before.at(-1)?.granted).toBe(true);
+    expect(await t.app.services.consents.decide(li.personId, 'photo_sharing', xiaohong, true)).toBe(true);
+    expect(await history()).toEqual(before);
+    await t.app.services.consents.decide(li.personId, 'photo_sharing', xiaohong, false);
+    expect((await history()).map((row) => row.granted)).toEqual([...before.map((row) => row.granted), false]);
+  });
+
   it('explains in Chinese too', async () => {
     await t.database.prisma.person.updateMany({ where: { identities: { some: { externalId: 'li' } } }, data: { locale: 'zh-CN' } });
     const [terms, overview] = await t.channel.say('li', '/privacy');

@@ -53,10 +53,15 @@ export class ConsentService {
     return (await this.standings(personId, kind)).find((standing) => standing.childId === childId);
   }
 
-  /** Records a parent's decision about one child; false (nothing recorded) when they are not a parent of its family. */
+  /**
+   * Records a parent's decision about one child; false (nothing recorded) when they are not a parent of its family.
+   * The decision already in force is not recorded again (a tap repeated, a turn run again after a session conflict):
+   * the history keeps when it was first made.
+   */
   async decide(personId: string, kind: ConsentKind, childId: string, granted: boolean): Promise<boolean> {
     const subject = await this.subject(personId, kind, childId);
     if (!subject) return false;
+    if (subject.granted === granted) return true;
     await this.db.consent.create({ data: { personId, familyId: subject.familyId, childId, kind, granted, decidedAt: this.clock.now() } });
     return true;
   }
