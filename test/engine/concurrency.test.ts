@@ -6,6 +6,7 @@ import { TurnCommitter } from '../../src/engine/turn-committer.js';
 import { createFlowWorkspace, type FlowWorkspace } from '../support/flow-workspace.js';
 import { MemoryChannel } from '../support/memory-channel.js';
 import { startTestApp, type TestApp, type TestAppOverrides } from '../support/test-app.js';
+import { textsWrittenTo } from '../support/written-texts.js';
 
 /** Says back every message it hears, so the order the bot handled them in shows in what it wrote. */
 const ECHO = `
@@ -65,11 +66,7 @@ describe('turns under concurrency', () => {
     await first.close();
   });
 
-  /** The texts written to `person`, in the order the outbox will send them (its per-chat sequence). */
-  async function writtenTo(person: string): Promise<string[]> {
-    const rows = await first.database.prisma.outboxMessage.findMany({ where: { chatId: person }, orderBy: { seq: 'asc' }, select: { payload: true } });
-    return rows.map((row) => String((row.payload as { text?: string }).text));
-  }
+  const writtenTo = (person: string): Promise<string[]> => textsWrittenTo(first.database.prisma, person);
 
   it("handles one person's rapid messages through two processes once each, in the order received", async () => {
     await first.channel.say('nana', '/echo');

@@ -6,6 +6,7 @@ import { InboundJournal } from '../../src/engine/inbound-journal.js';
 import { createFlowWorkspace, type FlowWorkspace } from '../support/flow-workspace.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
+import { textsWrittenTo } from '../support/written-texts.js';
 
 /** Says back every message it hears, so the order the bot handled them in shows in what it wrote. */
 const ECHO = `
@@ -37,10 +38,7 @@ describe('the inbound journal takes a delivery in one statement', () => {
     await test.close();
   });
 
-  async function writtenTo(person: string): Promise<string[]> {
-    const rows = await test.database.prisma.outboxMessage.findMany({ where: { chatId: person }, orderBy: { seq: 'asc' }, select: { payload: true } });
-    return rows.map((row) => String((row.payload as { text?: string }).text));
-  }
+  const writtenTo = (person: string): Promise<string[]> => textsWrittenTo(test.database.prisma, person);
 
   it("journals a delivery in one statement, handles one sender's two updates in order and a redelivered one not at all", async () => {
     await test.channel.say('mimi', '/echo');
