@@ -5,6 +5,11 @@
 export class KeyedSerializer {
   private readonly tails = new Map<string, Promise<unknown>>();
 
+  /** Whether a task of this key is running or waiting. */
+  isBusy(key: string): boolean {
+    return this.tails.has(key);
+  }
+
   run<T>(key: string, task: () => Promise<T>): Promise<T> {
     const previous = this.tails.get(key) ?? Promise.resolve();
     const result = previous.then(task, task);
