@@ -218,9 +218,7 @@ export class BulkSender {
 
   private async recorded(delivery: Delivery): Promise<Delivery> {
     if (delivery.kind !== 'sent') return delivery;
-    const { row, platformMessageIds } = delivery;
-    const settledPayload = this.options.sealer.settled(row.payload) ?? null;
-    await this.options.recorder.record({ id: row.id, platformMessageIds, settledPayload, personId: row.personId, chatId: row.chatId, lookNext: false });
+    await this.options.recorder.record(delivery.row, delivery.platformMessageIds, false);
     return delivery;
   }
 

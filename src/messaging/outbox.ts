@@ -21,7 +21,7 @@ import { SelectedRecipientsWriter } from './selected-recipients-writer.js';
 
 export interface OutboxOptions {
   readonly db: Database;
-  /** The pool beneath `db`, for the statements of every direct send (see `recordSent`). */
+  /** The pool beneath `db`, for the statements of every direct send (turn replies, claims, SentRecorder). */
   readonly sql: SqlPool;
   readonly redis: Redis;
   readonly queues: QueueFactory;
@@ -70,7 +70,7 @@ export class Outbox implements OutboxWriter, TurnOutbox {
 
   constructor(private readonly options: OutboxOptions) {
     this.chatLimiter = new ChatWindowLimiter(options.redis, `${options.queues.prefix}:chat-window`);
-    this.sentRecorder = new SentRecorder(options.sql, options.clock);
+    this.sentRecorder = new SentRecorder(options.sql, options.clock, options.sealer);
     this.selectedWriter = new SelectedRecipientsWriter(options.sql, options.sealer, options.clock);
     this.bulkSender = new BulkSender({
       ...options,
@@ -249,7 +249,10 @@ export class Outbox implements OutboxWriter, TurnOutbox {
     } catch (error) {
       return { kind: 'failed', error };
     }
-    const next = await this.recordSent(row, [...platformMessageIds], wakeNext);
+    // Recorded with the sends finished at the same moment, in one statement (SentRecorder): a message to someone erased
+    // meanwhile (the goodbye after /forget) keeps neither its words nor its chat; a row deleted while its message was
+    // on the way (retention, /forget) has nothing left to record. `next` is the chat's next message, to wake.
+    const next = await this.sentRecorder.record(row, platformMessageIds, wakeNext);
     if (next) await this.wakeNextInChat(row.channel, next);
     return { kind: 'done' };
   }
@@ -450,18 +453,6 @@ export class Outbox implements OutboxWriter, TurnOutbox {
     if (!job || job.attemptsMade < MAX_SEND_ATTEMPTS) return;
     this.options.logger.error({ err: error, outboxId: job.data.id }, 'message given up after retries');
     await this.options.db.outboxMessage.updateMany({ where: { id: job.data.id, status: { in: ['queued', 'sending'] } }, data: { status: 'failed' } });
-  }
-
-  /**
-   * Records the send together with the others finished at the same moment (SentRecorder, one statement): the stored
-   * payload replaced when sending settled it (a sealed secret dropped); a message to someone erased meanwhile (the
-   * goodbye after /forget, written after the erasure) keeps neither its words nor the chat it went to. With
-   * `lookNext`, answers the chat's next queued message, likely postponed behind this one. A row deleted while its
-   * message was on the way (retention, /forget) has nothing left to record: that is not a database outage to wait out.
-   */
-  private recordSent(row: ClaimedRow, platformMessageIds: string[], lookNext: boolean): Promise<NextInChat | undefined> {
-    const settledPayload = this.options.sealer.settled(row.payload) ?? null;
-    return this.sentRecorder.record({ id: row.id, platformMessageIds, settledPayload, personId: row.personId, chatId: row.chatId, lookNext });
   }
 
   /** Puts the job back for `waitMs`; BullMQ wants the machine's time of the moment, not the clock's. */

@@ -1,17 +1,25 @@
 import { machineTimeMs, type Clock } from '../core/clock.js';
 import type { SqlPool } from '../storage/prisma.js';
 import { FORGOTTEN_CHAT, REDACTED_PAYLOAD } from './outbox-redaction.js';
+import type { OutboxSealer } from './outbox-sealing.js';
 
-/** One message the platform took, to be recorded on its row. */
-export interface SentRecord {
+/** A claimed row whose message the platform took. */
+export interface SentRow {
   readonly id: string;
-  readonly platformMessageIds: readonly string[];
-  /** The payload to keep instead of the stored one (a sealed secret dropped once sent), or null to keep it. */
-  readonly settledPayload: unknown;
+  /** As stored: sending may settle it (a sealed secret dropped once sent). */
+  readonly payload: unknown;
   /** The recipient: when they were erased meanwhile, the row keeps neither the words nor the chat. */
   readonly personId: string | null;
   readonly chatId: string;
-  /** Also answer the chat's next queued message (likely postponed behind this one). */
+}
+
+interface SentRecord {
+  readonly id: string;
+  readonly platformMessageIds: readonly string[];
+  /** The payload to keep instead of the stored one, or null to keep it. */
+  readonly settledPayload: object | null;
+  readonly personId: string | null;
+  readonly chatId: string;
   readonly lookNext: boolean;
 }
 
@@ -63,10 +71,15 @@ export class SentRecorder {
   constructor(
     private readonly sql: SqlPool,
     private readonly clock: Clock,
+    private readonly sealer: OutboxSealer,
   ) {}
 
-  /** Records one send with those finished alongside it, trying again through a database restart. */
-  async record(record: SentRecord): Promise<NextInChat | undefined> {
+  /**
+   * Records one send with those finished alongside it, trying again through a database restart. With `lookNext`, also
+   * answers the chat's next queued message (likely postponed behind this one).
+   */
+  async record(row: SentRow, platformMessageIds: readonly string[], lookNext: boolean): Promise<NextInChat | undefined> {
+    const record = { id: row.id, platformMessageIds, settledPayload: this.sealer.settled(row.payload) ?? null, personId: row.personId, chatId: row.chatId, lookNext };
     const deadline = machineTimeMs() + RECORD_SENT_RETRY_MS;
     for (let delay = 100; ; delay = Math.min(delay * 2, 5_000)) {
       try {

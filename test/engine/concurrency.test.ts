@@ -7,22 +7,8 @@ import { createFlowWorkspace, type FlowWorkspace } from '../support/flow-workspa
 import { MemoryChannel } from '../support/memory-channel.js';
 import { startTestApp, type TestApp, type TestAppOverrides } from '../support/test-app.js';
 import { textsWrittenTo } from '../support/written-texts.js';
+import { ECHO_FLOW } from '../support/echo-flow.js';
 
-/** Says back every message it hears, so the order the bot handled them in shows in what it wrote. */
-const ECHO = `
-id: echo
-triggers:
-  - command: echo
-steps:
-  - id: listen
-    wait: { for: 1h, on_message: heard, into: said }
-  - id: quiet
-    end: true
-  - id: heard
-    send: { text: test:heard }
-  - id: again
-    goto: listen
-`;
 
 /** Sends without ever waiting: the engine gives up after 100 steps, so the turn fails after writing messages. */
 const RUNAWAY = `
@@ -46,7 +32,7 @@ describe('turns under concurrency', () => {
   const secondChannel = new MemoryChannel();
 
   beforeAll(async () => {
-    workspace = createFlowWorkspace({ 'echo.yaml': ECHO, 'runaway.yaml': RUNAWAY }, { en: texts, 'zh-CN': texts });
+    workspace = createFlowWorkspace({ 'echo.yaml': ECHO_FLOW, 'runaway.yaml': RUNAWAY }, { en: texts, 'zh-CN': texts });
     // The flood limit is lifted: this burst is the point of the test. A process keeps a sender's lease idle far longer
     // than the tests wait: what the other process journals meanwhile is handled because it knocks (or, two seconds
     // later, because the sweep finds it), never by waiting for the lease to be let go.

@@ -7,20 +7,8 @@ import { createFlowWorkspace, type FlowWorkspace } from '../support/flow-workspa
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { textsWrittenTo } from '../support/written-texts.js';
+import { ECHO_FLOW } from '../support/echo-flow.js';
 
-/** Says back every message it hears, so the order the bot handled them in shows in what it wrote. */
-const ECHO = `
-id: echo
-triggers:
-  - command: echo
-steps:
-  - id: listen
-    wait: { for: 1h, on_message: heard, into: said }
-  - id: heard
-    send: { text: test:heard }
-  - id: again
-    goto: listen
-`;
 
 function text(person: string, words: string, platformId: string): InboundMessage {
   return { channel: 'memory', externalId: person, chatId: person, displayName: person, content: { kind: 'text', text: words }, platformId };
@@ -31,7 +19,7 @@ describe('the inbound journal takes a delivery in one statement', () => {
   let test: TestApp;
 
   beforeAll(async () => {
-    workspace = createFlowWorkspace({ 'echo.yaml': ECHO }, { en: { heard: 'heard {{said}}' }, 'zh-CN': { heard: 'heard {{said}}' } });
+    workspace = createFlowWorkspace({ 'echo.yaml': ECHO_FLOW }, { en: { heard: 'heard {{said}}' }, 'zh-CN': { heard: 'heard {{said}}' } });
     test = await startTestApp({ flowsDir: workspace.flowsDir, localesDir: workspace.localesDir, welcomeStrangers: true, inboundLimits: { messages: 1_000, windowSeconds: 60 } });
   });
   afterAll(async () => {
