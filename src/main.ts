@@ -27,7 +27,7 @@ import { applyMigrations } from './storage/migrate.js';
  * `npm start`: PostgreSQL and Redis from DATABASE_URL/REDIS_URL, or embedded ones when unset; migrations;
  * then the bot on Telegram when TELEGRAM_BOT_TOKEN is set, and the console simulator otherwise (or with --channel console).
  */
-async function main(): Promise<void> {
+async function main(stopSteps: StopStep[]): Promise<void> {
   const { values } = parseArgs({ options: { channel: { type: 'string', multiple: true }, role: { type: 'string', default: 'all' } } });
   const roles = rolesOf(values.role);
   const config = loadConfig();
@@ -43,11 +43,13 @@ async function main(): Promise<void> {
     dataDir,
     logger: { info: (message) => logger.info(message) },
   });
+  stopSteps.push(() => services.stop());
   const { applied } = await applyMigrations({ databaseUrl: services.databaseUrl });
   if (applied.length > 0) logger.info({ applied }, 'migrations applied');
 
   let channelRedis: Redis | undefined;
   const shared = (): Redis => (channelRedis ??= new Redis(services.redisUrl, { maxRetriesPerRequest: null }));
+  stopSteps.push(() => channelRedis?.disconnect());
   const channelHelpers: ChannelHelpers = {
     pacer: () => new SendPacer(shared(), `${config.KINBRIDGE_REDIS_PREFIX}:pacer`, wechatyPacing(config)),
     memory: (name) => new RedisChannelMemory(shared(), `${config.KINBRIDGE_REDIS_PREFIX}:${name}`),
@@ -81,6 +83,7 @@ async function main(): Promise<void> {
     dashboard: { host: config.DASHBOARD_HOST, port: config.DASHBOARD_PORT, publicUrl: config.DASHBOARD_PUBLIC_URL, admins: config.DASHBOARD_ADMINS },
     ...(telegram ? { sendLimits: { telegram: { ...telegram.limits, perSecond: config.TELEGRAM_MAX_PER_SECOND } } } : {}),
   });
+  stopSteps.push(() => app.stop());
   await app.start();
   const dashboardUrl = app.dashboardUrl();
   process.stderr.write(
@@ -88,16 +91,10 @@ async function main(): Promise<void> {
       ? `Dashboard: ${dashboardUrl} (coordinators and teachers send /dashboard to the bot for a sign-in link)\n`
       : `Dashboard: not started, port ${config.DASHBOARD_PORT} is in use (another Kinbridge process may serve it; DASHBOARD_PORT sets another)\n`,
   );
-
-  const shutdown = async (): Promise<void> => {
-    await app.stop();
-    channelRedis?.disconnect();
-    await services.stop();
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void shutdown());
-  process.once('SIGTERM', () => void shutdown());
 }
+
+/** Something start-up started, to be stopped on SIGINT or SIGTERM. */
+type StopStep = () => Promise<void> | void;
 
 /**
  * `--role gateway|worker|scheduler|all` (default all; several separated by commas). Every role builds the channels:
@@ -187,7 +184,23 @@ function createWhatsAppChannel(config: Config, logger: Logger, memory: RedisChan
   return new WhatsAppChannel({ accessToken, phoneNumberId, appSecret, verifyToken, apiRoot: config.WHATSAPP_API_ROOT, memory, listen: { port: config.WHATSAPP_WEBHOOK_PORT }, logger });
 }
 
-main().catch((error: unknown) => {
+const stopSteps: StopStep[] = [];
+const startup = main(stopSteps);
+
+/**
+ * The handlers are in place before start-up begins: a signal's default action would end the process without stopping
+ * the embedded PostgreSQL or the child redis-server. A signal during start-up waits for it, then stops everything,
+ * newest first.
+ */
+async function stopOnSignal(): Promise<void> {
+  await startup.catch(() => undefined);
+  for (const step of stopSteps.reverse()) await step();
+  process.exit(0);
+}
+process.once('SIGINT', () => void stopOnSignal());
+process.once('SIGTERM', () => void stopOnSignal());
+
+startup.catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : error);
   process.exit(1);
 });

@@ -85,6 +85,14 @@ describe('npm start on the console channel', () => {
     expect(readFileSync(path.join(env.KINBRIDGE_DATA_DIR!, 'kinbridge.log'), 'utf8')).toContain('Kinbridge is running');
   });
 
+  it('stops cleanly, exiting 0, when told to stop while it is still starting', async () => {
+    const bot = new BotProcess(env);
+    await bot.waitFor('Logs are written to');
+    expect(bot.everything).not.toContain('Try /start or /help.');
+    expect(await bot.kill('SIGTERM')).toBe(0);
+    expect(readFileSync(path.join(env.KINBRIDGE_DATA_DIR!, 'kinbridge.log'), 'utf8')).toContain('Kinbridge is running');
+  });
+
   it('says once, in one line, how to get voice reminders when espeak-ng is missing, and runs on', async () => {
     const nodeOnly = mkdtempSync(path.join(tmpdir(), 'kinbridge-path-'));
     symlinkSync(process.execPath, path.join(nodeOnly, 'node'));
