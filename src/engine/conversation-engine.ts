@@ -72,6 +72,7 @@ export class ConversationEngine {
    */
   async handleInbound(update: JournaledUpdate): Promise<void> {
     await this.counted(async () => {
+      const readAt = this.serializer.mark();
       const context = await this.deps.reader.read(update);
       if (context.behind) throw new UpdateOutOfOrderError(update.seq);
       // What the gate answers (a stranger's one reply, a flood notice) commits with the update's handled mark.
@@ -86,9 +87,10 @@ export class ConversationEngine {
       const address: Address = { channel: heard.channel, chatId: heard.chatId };
       // A known sender's session was read with the update; one who just became a person has none yet (should a first
       // message of theirs in another process have won the race to create them, the save is refused and read again).
-      // A turn of theirs running here (an event, a timer) will change it first: then it is read after that turn, as a
-      // stale one would cost a session conflict, and a turn run again repeats what its actions did.
-      const session = this.serializer.isBusy(person.id) ? undefined : context.sender ? context.session : { state: null, version: null };
+      // A turn of theirs here (an event, a timer) that ran since the read, or is still to run first, may have changed
+      // it: then it is read after that turn, as a stale one would cost a session conflict, and a turn run again
+      // repeats what its actions did.
+      const session = this.serializer.ranSince(person.id, readAt) ? undefined : context.sender ? context.session : { state: null, version: null };
       await this.serializer.run(person.id, async () => {
         const answered = await this.tellListeners(person, context.sender?.roles ?? [], heard);
         await this.turn(person, address, (turn) => (answered ? Promise.resolve() : this.respond(turn, heard)), { inboundSeq: update.seq, session });
