@@ -10,7 +10,7 @@
  * compiles its code paths on first use.
  *
  * Per run: updates/s (4N over the wall time), p50/p99 of the time from an update being queued to the bot's answer
- * arriving, CPU ms per update of the contender's process, its peak RSS, and the transactions committed in its own
+ * arriving, CPU ms per update of the contender's process and of PostgreSQL and Redis (read from /proc), its peak RSS, and the transactions committed in its own
  * database per update (the statistics collector's count, which includes its sweeps while the run lasts), and the
  * statements it sent per update (round trips, counted in the contender's node-postgres, its most frequent listed). Then, per N, Kinbridge's ratios to the peer.
  * A person left without an answer fails the run (exit code 1). The LAST line of stdout is one JSON object.
@@ -29,6 +29,7 @@ import { applyMigrations } from '../src/storage/migrate.js';
 import { FakeTelegram, hasText, type FakeUser } from '../test/support/fake-telegram.js';
 import { CHECK_IN_WORDS as WORDS, type FromContender, type ToContender } from './race/contender-protocol.js';
 import { withAdminClient } from '../test/support/postgres-admin.js';
+import { serviceCpuMs } from './race/service-cpu.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const CONTENDERS = {
@@ -38,6 +39,9 @@ const CONTENDERS = {
 type ContenderName = keyof typeof CONTENDERS;
 /** How long one answer may take before the person counts as lost. */
 const ANSWER_TIMEOUT_MS = 120_000;
+/** The processes whose CPU a contender's updates also cost, by their command names. */
+const POSTGRES = ['postgres'];
+const REDIS = ['redis-server'];
 /** Warm-up people are numbered from here, apart from the measured ones. */
 const WARM_UP_FIRST_INDEX = 100_000;
 
@@ -49,6 +53,10 @@ interface RunResult {
   readonly p50Ms: number;
   readonly p99Ms: number;
   readonly cpuMsPerUpdate: number;
+  /** CPU ms per update of the machine's PostgreSQL processes while the contender ran. */
+  readonly postgresCpuMsPerUpdate: number;
+  /** CPU ms per update of the machine's redis-server processes while the contender ran. */
+  readonly redisCpuMsPerUpdate: number;
   readonly peakRssMb: number;
   /** Committed PostgreSQL transactions of the contender's own database, per update (pg_stat_database). */
   readonly transactionsPerUpdate: number;
@@ -88,7 +96,7 @@ async function main(): Promise<void> {
   }
   const ratios = sizes.map((people) => ratioFor(results, people));
   for (const ratio of ratios) {
-    console.log(`N=${ratio.people}: Kinbridge/peer updates/s ×${ratio.throughput}, CPU per update ×${ratio.cpu}, p50 ×${ratio.p50}, round trips ×${ratio.roundTrips}, RSS ×${ratio.rss}`);
+    console.log(`N=${ratio.people}: Kinbridge/peer updates/s ×${ratio.throughput}, CPU per update ×${ratio.cpu} (with PostgreSQL and Redis ×${ratio.cpuWithServices}), p50 ×${ratio.p50}, round trips ×${ratio.roundTrips}, RSS ×${ratio.rss}`);
   }
   console.log(JSON.stringify({ bench: 'race', loadAverage: os.loadavg().map((v) => twoDigits(v)), results, ratios }));
 }
@@ -108,12 +116,16 @@ async function raceOnce(contender: ContenderName, people: number, round: number,
     // Warm-up people, not measured: a process answers its first messages while it still compiles its code paths.
     await Promise.all(Array.from({ length: warmup }, (_, index) => checkIn(telegram, WARM_UP_FIRST_INDEX + index)));
     const transactionsBefore = await committedTransactions(services.databaseUrl, databaseUrl);
+    const postgresCpuBefore = serviceCpuMs(POSTGRES);
+    const redisCpuBefore = serviceCpuMs(REDIS);
     tell(child, { kind: 'begin' });
     const started = performance.now();
     const latencies = (await Promise.all(Array.from({ length: people }, (_, index) => checkIn(telegram, index)))).flat();
     const seconds = (performance.now() - started) / 1000;
     tell(child, { kind: 'report' });
     const report = await answerOf(child, 'report');
+    const postgresCpu = serviceCpuMs(POSTGRES) - postgresCpuBefore;
+    const redisCpu = serviceCpuMs(REDIS) - redisCpuBefore;
     if (report.kind !== 'report') throw new Error('the contender answered out of turn');
     latencies.sort((a, b) => a - b);
     const updates = people * 4;
@@ -126,6 +138,8 @@ async function raceOnce(contender: ContenderName, people: number, round: number,
       p50Ms: round1(percentile(latencies, 50)),
       p99Ms: round1(percentile(latencies, 99)),
       cpuMsPerUpdate: twoDigits(report.cpuMs / updates),
+      postgresCpuMsPerUpdate: twoDigits(postgresCpu / updates),
+      redisCpuMsPerUpdate: twoDigits(redisCpu / updates),
       peakRssMb: round1(report.peakRssMb),
       transactionsPerUpdate: twoDigits(transactions / updates),
       roundTripsPerUpdate: twoDigits(report.roundTrips / updates),
@@ -168,6 +182,7 @@ function ratioFor(results: readonly RunResult[], people: number) {
     people,
     throughput: ratio((r) => r.updatesPerSecond),
     cpu: ratio((r) => r.cpuMsPerUpdate),
+    cpuWithServices: ratio((r) => r.cpuMsPerUpdate + r.postgresCpuMsPerUpdate + r.redisCpuMsPerUpdate),
     p50: ratio((r) => r.p50Ms),
     roundTrips: ratio((r) => r.roundTripsPerUpdate),
     rss: ratio((r) => r.peakRssMb),
@@ -175,7 +190,7 @@ function ratioFor(results: readonly RunResult[], people: number) {
 }
 
 function describe(r: RunResult): string {
-  return `${r.contender.padEnd(9)} N=${r.people} round ${r.round}: ${r.updatesPerSecond} updates/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, CPU ${r.cpuMsPerUpdate} ms/update, ${r.transactionsPerUpdate} PostgreSQL transactions/update, ${r.roundTripsPerUpdate} round trips/update, peak RSS ${r.peakRssMb} MB (load ${r.loadAverage})`;
+  return `${r.contender.padEnd(9)} N=${r.people} round ${r.round}: ${r.updatesPerSecond} updates/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, CPU ${r.cpuMsPerUpdate} ms/update (and PostgreSQL ${r.postgresCpuMsPerUpdate}, Redis ${r.redisCpuMsPerUpdate}), ${r.transactionsPerUpdate} PostgreSQL transactions/update, ${r.roundTripsPerUpdate} round trips/update, peak RSS ${r.peakRssMb} MB (load ${r.loadAverage})`;
 }
 
 function tell(child: ChildProcess, message: ToContender): void {
