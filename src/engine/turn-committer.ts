@@ -66,7 +66,8 @@ const COMMIT_TURN = `
       k."flowId", k."flowVersion", k."name", k."value", k."category", k."recordedAt" AT TIME ZONE 'UTC'
     FROM jsonb_to_recordset($18::jsonb) AS k("childId" text, "flowId" text, "flowVersion" text, "name" text, "value" jsonb, "category" text, "recordedAt" timestamptz)
     WHERE $4::uuid IS NOT NULL RETURNING 1),
-  drafts AS (
+  -- Materialized: inlined, the check for a message still to send in the chat would run once per use of "claimed".
+  drafts AS MATERIALIZED (
     SELECT r.*, r."claim" AND NOT EXISTS (
         SELECT 1 FROM "OutboxMessage" AS e WHERE e."channel" = r."channel" AND e."chatId" = r."chatId" AND e."status" IN ('queued', 'sending')) AS "claimed"
     FROM jsonb_to_recordset($14::jsonb) AS r("id" uuid, "channel" text, "chatId" text, "personId" uuid, "payload" jsonb, "dedupeKey" text, "broadcastId" uuid, "notBefore" timestamptz, "claim" boolean)),
