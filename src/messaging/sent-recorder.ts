@@ -38,10 +38,12 @@ const RECORD_SENT_RETRY_MS = 60_000;
  * deleted while its message was on the way (retention, /forget) is simply not there to update.
  */
 const RECORD_SENT = `
-  WITH sent AS (
-    SELECT s.*, s."personId" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "Person" AS p WHERE p."id" = s."personId") AS "erased"
+  -- Materialized: inlined, whether the person was erased would be asked once per use of "erased".
+  WITH sent AS MATERIALIZED (
+    SELECT s.*, s."personId" IS NOT NULL AND p."id" IS NULL AS "erased"
     FROM unnest($1::uuid[], $3::jsonb[], $4::jsonb[], $7::uuid[], $8::boolean[], $9::text[])
-      AS s("id", "platformMessageIds", "settled", "personId", "lookNext", "chatId"))
+      AS s("id", "platformMessageIds", "settled", "personId", "lookNext", "chatId")
+    LEFT JOIN "Person" AS p ON p."id" = s."personId")
   UPDATE "OutboxMessage" AS o SET "status" = 'sent', "sentAt" = $2::timestamptz AT TIME ZONE 'UTC', "attempts" = o."attempts" + 1,
     "platformMessageIds" = ARRAY(SELECT jsonb_array_elements_text(s."platformMessageIds")),
     "payload" = CASE WHEN s."erased" THEN $5::jsonb ELSE COALESCE(s."settled", o."payload") END,
