@@ -66,11 +66,14 @@ const COMMIT_TURN = `
       k."flowId", k."flowVersion", k."name", k."value", k."category", k."recordedAt" AT TIME ZONE 'UTC'
     FROM jsonb_to_recordset($18::jsonb) AS k("childId" text, "flowId" text, "flowVersion" text, "name" text, "value" jsonb, "category" text, "recordedAt" timestamptz)
     WHERE $4::uuid IS NOT NULL RETURNING 1),
-  -- Materialized: inlined, the check for a message still to send in the chat would run once per use of "claimed".
-  drafts AS MATERIALIZED (
-    SELECT r.*, r."claim" AND NOT EXISTS (
-        SELECT 1 FROM "OutboxMessage" AS e WHERE e."channel" = r."channel" AND e."chatId" = r."chatId" AND e."status" IN ('queued', 'sending')) AS "claimed"
-    FROM jsonb_to_recordset($14::jsonb) AS r("id" uuid, "channel" text, "chatId" text, "personId" uuid, "payload" jsonb, "dedupeKey" text, "broadcastId" uuid, "notBefore" timestamptz, "claim" boolean)),
+  -- A message of the chat still to send is looked for in that chat's entries of the unsent index, reply by reply (a
+  -- lateral join: as a subquery, the planner may read every unsent message to hash them, for one or two replies).
+  drafts AS (
+    SELECT r.*, r."claim" AND waiting."seq" IS NULL AS "claimed"
+    FROM jsonb_to_recordset($14::jsonb) AS r("id" uuid, "channel" text, "chatId" text, "personId" uuid, "payload" jsonb, "dedupeKey" text, "broadcastId" uuid, "notBefore" timestamptz, "claim" boolean)
+    LEFT JOIN LATERAL (
+      SELECT e."seq" FROM "OutboxMessage" AS e
+      WHERE e."channel" = r."channel" AND e."chatId" = r."chatId" AND e."status" IN ('queued', 'sending') LIMIT 1) AS waiting ON true),
   written AS (
     INSERT INTO "OutboxMessage" ("id", "channel", "chatId", "personId", "payload", "dedupeKey", "broadcastId", "notBefore", "createdAt", "status", "claimedAt")
     SELECT d."id", d."channel", d."chatId", d."personId", d."payload", d."dedupeKey", d."broadcastId", d."notBefore" AT TIME ZONE 'UTC', ${AT},
