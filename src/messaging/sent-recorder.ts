@@ -35,11 +35,11 @@ const RECORD_SENT_RETRY_MS = 60_000;
 /**
  * Records sends in one statement ($1 ids, $2 now, $3 platform ids as JSON arrays, $4 settled payloads, $5 the redacted
  * payload, $6 the forgotten chat, $7 recipients, $8 whether to look for the chat's next message, $9 chats). A row
- * deleted while its message was on the way (retention, /forget) is simply not there to update.
+ * deleted while its message was on the way (retention, /forget) is simply not there to update. Whether the person was
+ * erased is a join, once per row: as a subquery it was asked (scanning Person) for each use of "erased".
  */
 const RECORD_SENT = `
-  -- Materialized: inlined, whether the person was erased would be asked once per use of "erased".
-  WITH sent AS MATERIALIZED (
+  WITH sent AS (
     SELECT s.*, s."personId" IS NOT NULL AND p."id" IS NULL AS "erased"
     FROM unnest($1::uuid[], $3::jsonb[], $4::jsonb[], $7::uuid[], $8::boolean[], $9::text[])
       AS s("id", "platformMessageIds", "settled", "personId", "lookNext", "chatId")
