@@ -16,7 +16,7 @@ export class KeyedSerializer {
   constructor(private readonly rememberedKeys = 10_000) {}
 
   /** Whether a task of this key is running or waiting. */
-  isBusy(key: string): boolean {
+  private isBusy(key: string): boolean {
     return this.tails.has(key);
   }
 
